@@ -1,0 +1,35 @@
+package dev.fifokit;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The other side never came: no reader (for a writer) or no writer (for a reader) opened
+ * the FIFO before the deadline. The message names the path, the missing side and the wait.
+ */
+public final class PeerTimeoutException extends FifoException {
+    private static final long serialVersionUID = 1L;
+
+    /** Which side never came. */
+    public enum Side { READER, WRITER }
+
+    private final Side missing;
+    private final transient Duration waited;
+
+    public PeerTimeoutException(Path path, Side missing, Duration waited) {
+        super(path, "no " + missing.name().toLowerCase(java.util.Locale.ROOT)
+                + " opened it within " + Durations.format(waited));
+        this.missing = missing;
+        this.waited = waited;
+    }
+
+    /** The side that never opened the FIFO. */
+    public Side missing() {
+        return missing;
+    }
+
+    /** How long the caller waited. */
+    public Duration waited() {
+        return waited;
+    }
+}

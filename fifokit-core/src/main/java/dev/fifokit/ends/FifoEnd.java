@@ -1,0 +1,366 @@
+package dev.fifokit.ends;
+
+import dev.fifokit.BrokenPipeException;
+import dev.fifokit.FifoClosedException;
+import dev.fifokit.FifoException;
+import dev.fifokit.FifoInterruptedException;
+import dev.fifokit.Limits;
+import dev.fifokit.PipeCapacityException;
+import dev.fifokit.internal.linux.Errors;
+import dev.fifokit.internal.linux.Flags;
+import dev.fifokit.internal.linux.PipeFd;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.spi.AbstractInterruptibleChannel;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What every end of a FIFO or pipe has: its path, the pipe's capacity and queued bytes, and
+ * closing. The direction is in the subtype: {@link FifoReader}, {@link FifoWriter} and the
+ * explicit {@link FifoReadWrite}.
+ *
+ * <p><b>Blocking.</b> Underneath, every descriptor is {@code O_NONBLOCK}. A blocking read or
+ * write that must wait parks a virtual thread (its carrier stays free) or puts a platform
+ * thread into poll(2); either way the wait ends when the pipe is ready, when another thread
+ * calls {@link #close()} ({@link FifoClosedException}), or when the waiting thread is
+ * interrupted ({@link FifoInterruptedException}; as for every interruptible NIO channel, the
+ * end is then closed).
+ *
+ * <p><b>Threads.</b> Reads are serialised with each other, and so are writes; one thread
+ * may read while another writes. {@link #close()} may be called from any thread at any time;
+ * descriptors are released when the last operation in progress returns.
+ */
+public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
+        permits FifoReader, FifoWriter, FifoReadWrite {
+
+    final Path path;
+    final PipeFd fd;
+    final boolean nonBlocking;
+    final long spinNanos;
+    final ReentrantLock readLock = new ReentrantLock();
+    final ReentrantLock writeLock = new ReentrantLock();
+    private final AtomicInteger users = new AtomicInteger();
+    private final AtomicBoolean released = new AtomicBoolean();
+    private volatile Runnable onClose;
+
+    FifoEnd(Path path, PipeFd fd, OpenOptions options) {
+        this.path = path;
+        this.fd = fd;
+        this.nonBlocking = options.isNonBlocking();
+        this.spinNanos = options.spinDuration().toNanos();
+    }
+
+    /** The FIFO's path as given when it was opened, or {@code null} for an anonymous pipe. */
+    public final Path path() {
+        return path;
+    }
+
+    /** True when reads and writes never wait (see {@link OpenOptions#nonBlocking()}). */
+    public final boolean isNonBlocking() {
+        return nonBlocking;
+    }
+
+    /** The pipe's capacity in bytes (F_GETPIPE_SZ); 65536 unless someone changed it. */
+    public final int capacity() throws FifoException {
+        enter();
+        try {
+            int r = fd.capacity();
+            if (r < 0) {
+                throw Errors.of(path, -r, "get pipe capacity");
+            }
+            return r;
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Sets the pipe's capacity (F_SETPIPE_SZ). The kernel rounds up to a power-of-two number of
+     * pages; the size belongs to the pipe, so every end sees it, and it is lost when the last
+     * end closes.
+     *
+     * @return the capacity now in force
+     * @throws PipeCapacityException above {@code /proc/sys/fs/pipe-max-size} without
+     *         CAP_SYS_RESOURCE, or below the bytes already queued
+     */
+    public final int setCapacity(int bytes) throws FifoException {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("capacity must be positive: " + bytes);
+        }
+        enter();
+        try {
+            int r = fd.setCapacity(bytes);
+            if (r >= 0) {
+                return r;
+            }
+            if (r == -Errors.EPERM) {
+                long max = Limits.pipeMaxSize();
+                throw new PipeCapacityException(path, "cannot set the capacity to " + bytes
+                        + " bytes: the limit in /proc/sys/fs/pipe-max-size is " + max
+                        + " and only CAP_SYS_RESOURCE may go past it");
+            }
+            if (r == -Errors.EBUSY) {
+                throw new PipeCapacityException(path, "cannot shrink the capacity to " + bytes
+                        + " bytes: more bytes than that are queued in the pipe");
+            }
+            throw Errors.of(path, -r, "set pipe capacity");
+        } finally {
+            exit();
+        }
+    }
+
+    /** Bytes queued in the pipe right now (FIONREAD). */
+    public final int available() throws FifoException {
+        enter();
+        try {
+            int r = fd.available();
+            if (r < 0) {
+                throw Errors.of(path, -r, "FIONREAD");
+            }
+            return r;
+        } finally {
+            exit();
+        }
+    }
+
+    /** PIPE_BUF for this pipe (fpathconf): writes of at most this many bytes are atomic. */
+    public final int pipeBuf() throws FifoException {
+        enter();
+        try {
+            long r = fd.pipeBuf();
+            return r > 0 ? (int) r : Limits.PIPE_BUF_POSIX_MIN;
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * The raw descriptor, for interop with code that needs a number (another FFM call, a child
+     * process). It stays owned by this end: do not close it, and do not use it after close.
+     */
+    public final int descriptor() {
+        return fd.fd();
+    }
+
+    /** Runs {@code action} once, after this end is closed (used to unlink a created FIFO). */
+    final void onClose(Runnable action) {
+        this.onClose = action;
+    }
+
+    @Override
+    protected final void implCloseChannel() {
+        fd.signalClose();
+        if (users.get() == 0) {
+            release();
+        }
+        Runnable r = onClose;
+        if (r != null) {
+            onClose = null;
+            r.run();
+        }
+    }
+
+    private void release() {
+        if (released.compareAndSet(false, true)) {
+            fd.release();
+        }
+    }
+
+    /** Marks an operation in progress; the descriptor is not released before {@link #exit()}. */
+    final void enter() throws FifoClosedException {
+        users.incrementAndGet();
+        if (fd.isClosed()) {
+            exit();
+            throw new FifoClosedException(path, "the end is closed");
+        }
+    }
+
+    final void exit() {
+        if (users.decrementAndGet() == 0 && fd.isClosed()) {
+            release();
+        }
+    }
+
+    // ---- the blocking loops shared by the readers and writers ----
+
+    /**
+     * Reads up to {@code seg.byteSize()} bytes. Returns the count, -1 at end of stream (every
+     * writer has gone), or 0 only in non-blocking mode when nothing is queued.
+     */
+    final long readSegment(MemorySegment seg) throws IOException {
+        long len = seg.byteSize();
+        if (len == 0) {
+            return 0;
+        }
+        readLock.lock();
+        enter();
+        try {
+            return readLocked(seg, len);
+        } finally {
+            exit();
+            readLock.unlock();
+        }
+    }
+
+    /** A byte the reader's writer-probe took out of the pipe; handed out by the next read. */
+    int pushback = -1;
+
+    long readLocked(MemorySegment seg, long len) throws IOException {
+        if (pushback >= 0) {
+            seg.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) pushback);
+            pushback = -1;
+            long more = len > 1 ? fd.read(seg.asSlice(1), len - 1) : 0;
+            return more > 0 ? more + 1 : 1;
+        }
+        long spinUntil = spinNanos > 0 ? System.nanoTime() + spinNanos : 0;
+        while (true) {
+            long n = fd.read(seg, len);
+            if (n > 0) {
+                return n;
+            }
+            if (n == 0) {
+                // read(2) returns 0 both when every writer left and when none has come yet;
+                // only the first gives POLLHUP.
+                if (atEndOfStream()) {
+                    return -1;
+                }
+                if (nonBlocking) {
+                    return 0;
+                }
+            } else if (n == -Errors.EAGAIN) {
+                if (nonBlocking) {
+                    return 0;
+                }
+            } else if (n != -Errors.EINTR) {
+                throw Errors.of(path, (int) -n, "read");
+            }
+            if (spinUntil != 0 && System.nanoTime() - spinUntil < 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            waitFor(Flags.POLLIN, false, PipeFd.NO_DEADLINE);
+        }
+    }
+
+    /** After read(2) or splice(2) returned 0: true when every writer has gone (POLLHUP). */
+    final boolean atEndOfStream() {
+        return (fd.pollNow(Flags.POLLIN, false) & Flags.POLLHUP) != 0 || isEndOfStreamWithoutHup();
+    }
+
+    /** An anonymous pipe whose writer is gone reports EOF even before any POLLHUP rule applies. */
+    boolean isEndOfStreamWithoutHup() {
+        return false;
+    }
+
+    /**
+     * Writes all of {@code seg} (blocking mode) or what fits now (non-blocking mode). A segment
+     * of at most PIPE_BUF bytes goes out in exactly one write(2), so it is never interleaved
+     * with another writer's data.
+     */
+    final long writeSegment(MemorySegment seg) throws IOException {
+        long len = seg.byteSize();
+        if (len == 0) {
+            return 0;
+        }
+        writeLock.lock();
+        enter();
+        try {
+            return writeLocked(seg, len);
+        } finally {
+            exit();
+            writeLock.unlock();
+        }
+    }
+
+    private long writeLocked(MemorySegment seg, long len) throws IOException {
+        long done = 0;
+        long spinUntil = spinNanos > 0 ? System.nanoTime() + spinNanos : 0;
+        while (true) {
+            long n = fd.write(done == 0 ? seg : seg.asSlice(done), len - done);
+            if (n > 0) {
+                done += n;
+                if (done == len || nonBlocking) {
+                    return done;
+                }
+                continue;
+            }
+            if (n == -Errors.EPIPE) {
+                throw new BrokenPipeException(path, done);
+            }
+            if (n == -Errors.EAGAIN) {
+                if (nonBlocking) {
+                    return done;
+                }
+            } else if (n != -Errors.EINTR && n != 0) {
+                throw Errors.of(path, (int) -n, "write");
+            }
+            if (spinUntil != 0 && System.nanoTime() - spinUntil < 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            waitFor(Flags.POLLOUT, true, PipeFd.NO_DEADLINE);
+        }
+    }
+
+    /**
+     * Waits, interruptibly, for {@code events}. Returns normally when the operation should be
+     * re-tried, throws when the end was closed or the thread interrupted.
+     */
+    final int waitFor(short events, boolean writeSide, long deadline) throws FifoException {
+        int r = PipeFd.CLOSED;
+        begin();
+        try {
+            r = fd.await(events, -1, deadline, Long.MAX_VALUE, writeSide);
+        } finally {
+            endWait(r != PipeFd.CLOSED);
+        }
+        return r;
+    }
+
+    /** {@link #end(boolean)} with its exceptions turned into fifokit's. */
+    final void endWait(boolean completed) throws FifoException {
+        try {
+            end(completed);
+        } catch (ClosedByInterruptException e) {
+            throw new FifoInterruptedException(path, "interrupted while waiting; the end is closed", e);
+        } catch (AsynchronousCloseException e) {
+            throw new FifoClosedException(path, "closed by another thread while waiting", e);
+        }
+        if (!completed) {
+            throw new FifoClosedException(path, "closed while waiting");
+        }
+    }
+
+    final void beginWait() {
+        begin();
+    }
+
+    /**
+     * FIFOs and pipes have no position: always throws, so that code written for files fails
+     * loudly instead of reading a silent 0 (the JDK's {@code FileChannel.size()} is 0 here).
+     *
+     * @throws dev.fifokit.NotSeekableException always
+     */
+    public final long position() throws dev.fifokit.NotSeekableException {
+        throw new dev.fifokit.NotSeekableException(path, "FIFOs and pipes are not seekable (ESPIPE)");
+    }
+
+    static MemorySegment writable(ByteBuffer dst) {
+        if (dst.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        return MemorySegment.ofBuffer(dst);
+    }
+
+    static void checkBounds(byte[] b, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+    }
+}

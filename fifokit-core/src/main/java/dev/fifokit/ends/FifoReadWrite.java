@@ -1,0 +1,74 @@
+package dev.fifokit.ends;
+
+import dev.fifokit.FifoException;
+import dev.fifokit.internal.linux.Errors;
+import dev.fifokit.internal.linux.Fifos;
+import dev.fifokit.internal.linux.Flags;
+import dev.fifokit.internal.linux.PipeFd;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.file.Path;
+
+/**
+ * A FIFO opened for reading and writing at once (O_RDWR). The open never waits. It counts as
+ * a reader and a writer, which is exactly its use: writers can always open, and the FIFO
+ * never reaches end of stream.
+ *
+ * <p><b>Hazard</b> (the seed's "unneeded O_RDWR open"): while this end is open, no other
+ * reader of the FIFO ever sees EOF, and a read on this end never returns -1: it waits for
+ * data until the end is closed. Use it only when that is what you want; a keep-alive reader is
+ * {@link OpenOptions#keepAlive()}.
+ */
+public final class FifoReadWrite extends FifoEnd implements ByteChannel {
+
+    FifoReadWrite(Path path, PipeFd fd, OpenOptions options) {
+        super(path, fd, options);
+    }
+
+    /** Opens {@code path} read-write. Never waits. */
+    public static FifoReadWrite open(Path path, OpenOptions options) throws FifoException {
+        Fifos.Handle h = Opening.pin(path, options.isFollowSymlinks());
+        try {
+            int fd = Fifos.reopen(Opening.state(), h.fd(), Flags.O_RDWR);
+            if (fd < 0) {
+                throw Errors.of(path, -fd, "open for reading and writing");
+            }
+            return new FifoReadWrite(path, new PipeFd(fd), options);
+        } finally {
+            Fifos.close(h.fd());
+        }
+    }
+
+    public static FifoReadWrite open(Path path) throws FifoException {
+        return open(path, OpenOptions.defaults());
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        long n = readSegment(writable(dst));
+        if (n > 0) {
+            dst.position(dst.position() + (int) n);
+        }
+        return (int) n;
+    }
+
+    public int read(byte[] b, int off, int len) throws IOException {
+        checkBounds(b, off, len);
+        return (int) readSegment(MemorySegment.ofArray(b).asSlice(off, len));
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        long n = writeSegment(MemorySegment.ofBuffer(src));
+        src.position(src.position() + (int) n);
+        return (int) n;
+    }
+
+    public int write(byte[] b, int off, int len) throws IOException {
+        checkBounds(b, off, len);
+        return (int) writeSegment(MemorySegment.ofArray(b).asSlice(off, len));
+    }
+}

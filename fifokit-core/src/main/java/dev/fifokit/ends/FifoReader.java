@@ -1,0 +1,261 @@
+package dev.fifokit.ends;
+
+import dev.fifokit.FifoException;
+import dev.fifokit.PeerTimeoutException;
+import dev.fifokit.internal.linux.Errors;
+import dev.fifokit.internal.linux.Fifos;
+import dev.fifokit.internal.linux.Flags;
+import dev.fifokit.internal.linux.PipeFd;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The reading end of a FIFO or pipe.
+ *
+ * <p><b>Opening</b> ({@link #open(Path, OpenOptions)}) never sits in open(2): the descriptor
+ * is opened non-blocking at once, so writers can open too, and then, unless
+ * {@link OpenOptions#awaitWriter(boolean) awaitWriter(false)}, the call waits until a writer
+ * has opened the FIFO, up to the {@linkplain OpenOptions#timeout(Duration) timeout}.
+ *
+ * <p><b>Reading</b> blocks until bytes are queued and returns what is there (a short count is
+ * normal). It returns -1 once every writer has closed. A reader opened before any writer
+ * waits for the first one instead of returning -1 at once. After -1,
+ * {@link #awaitNextWriter(Duration)} waits for the next writer on the same end, without a
+ * busy loop on POLLHUP.
+ *
+ * <pre>{@code
+ * try (FifoReader in = FifoReader.open(Path.of("/tmp/p"), OpenOptions.defaults().timeout(Duration.ofSeconds(5)))) {
+ *     byte[] buf = new byte[8192];
+ *     for (int n; (n = in.read(buf, 0, buf.length)) > 0; ) {
+ *         System.out.write(buf, 0, n);
+ *     }
+ * }
+ * }</pre>
+ *
+ * @see FifoEnd for what blocks and what a close or interrupt does to a waiting thread
+ */
+public final class FifoReader extends FifoEnd implements ReadableByteChannel {
+    private final boolean anonymous;
+    private final MemorySegment probe = Arena.ofAuto().allocate(1);
+
+    FifoReader(Path path, PipeFd fd, OpenOptions options, boolean anonymous) {
+        super(path, fd, options);
+        this.anonymous = anonymous;
+    }
+
+    /** Opens {@code path} for reading with the default options (wait for a writer without limit). */
+    public static FifoReader open(Path path) throws FifoException {
+        return open(path, OpenOptions.defaults());
+    }
+
+    /**
+     * Opens {@code path} for reading.
+     *
+     * @throws dev.fifokit.NoSuchFifoException       the path does not exist
+     * @throws dev.fifokit.NotAFifoException         it exists and is not a FIFO
+     * @throws dev.fifokit.SymlinkException          it is a symlink and links are not followed
+     * @throws dev.fifokit.FifoAccessDeniedException no read permission
+     * @throws PeerTimeoutException                  no writer came within the timeout
+     * @throws dev.fifokit.FifoInterruptedException  interrupted while waiting for a writer
+     * @throws dev.fifokit.DescriptorLimitException  out of descriptors
+     */
+    public static FifoReader open(Path path, OpenOptions options) throws FifoException {
+        long start = System.nanoTime();
+        Fifos.Handle h = Opening.pin(path, options.isFollowSymlinks());
+        FifoReader r = null;
+        try {
+            int fd = Fifos.reopen(Opening.state(), h.fd(), Flags.O_RDONLY);
+            if (fd < 0) {
+                throw Errors.of(path, -fd, "open for reading");
+            }
+            r = new FifoReader(path, new PipeFd(fd), options, false);
+            if (options.isKeepAlive()) {
+                int k = r.fd.holdWriteEnd();
+                if (k < 0) {
+                    throw Errors.of(path, -k, "open the keep-alive write end");
+                }
+            } else if (options.isAwaitWriter()) {
+                r.awaitWriter(h.fd(), options.deadline(start), options.timeout());
+            }
+            FifoReader done = r;
+            r = null;
+            return done;
+        } finally {
+            Fifos.close(h.fd());
+            if (r != null) {
+                r.closeQuietly();
+            }
+        }
+    }
+
+    /** Reads into {@code dst} from its position; see the class comment for -1 and 0. */
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        MemorySegment seg = writable(dst);
+        long n = readSegment(seg);
+        if (n > 0) {
+            dst.position(dst.position() + (int) n);
+        }
+        return (int) n;
+    }
+
+    /** Reads up to {@code len} bytes into {@code b}; -1 at end of stream. */
+    public int read(byte[] b, int off, int len) throws IOException {
+        checkBounds(b, off, len);
+        return (int) readSegment(MemorySegment.ofArray(b).asSlice(off, len));
+    }
+
+    /** Reads into a memory segment (heap or native) without any copy; -1 at end of stream. */
+    public long read(MemorySegment dst) throws IOException {
+        return readSegment(dst);
+    }
+
+    /**
+     * After end of stream, waits for the next writer on this same end. The descriptor is
+     * re-opened in place (same number, same FIFO even if it was renamed or unlinked), so the
+     * kernel stops reporting the old hang-up and the wait burns no CPU.
+     *
+     * @param timeout how long to wait, or null for no limit
+     * @throws PeerTimeoutException no writer came in time
+     */
+    public void awaitNextWriter(Duration timeout) throws FifoException {
+        if (anonymous) {
+            throw new FifoException(path, "an anonymous pipe has no next writer");
+        }
+        long deadline = timeout == null ? PipeFd.NO_DEADLINE : System.nanoTime() + timeout.toNanos();
+        readLock.lock();
+        enter();
+        try {
+            int r = fd.reopenForRead();
+            if (r < 0) {
+                throw Errors.of(path, -r, "re-open for the next writer");
+            }
+            awaitWriter(fd.fd(), deadline, timeout);
+        } finally {
+            exit();
+            readLock.unlock();
+        }
+    }
+
+    /**
+     * Moves up to {@code count} bytes into {@code target} with splice(2) when the target is a
+     * fifokit end (no copy through user space), else through a direct buffer. Blocks like
+     * {@code read}. Stops at end of stream.
+     *
+     * @return bytes moved
+     */
+    public long transferTo(WritableByteChannel target, long count) throws IOException {
+        if (target instanceof FifoWriter w) {
+            return Transfer.splice(this, w.fd, w.path, w, count);
+        }
+        if (target instanceof FifoReadWrite w) {
+            return Transfer.splice(this, w.fd, w.path, w, count);
+        }
+        return Transfer.copy(this, target, count);
+    }
+
+    /** Moves everything until end of stream into {@code file} (created or truncated), with splice(2). */
+    public long transferTo(Path file) throws IOException {
+        int out = Fifos.openFile(file, Flags.O_WRONLY | Flags.O_CREAT | Flags.O_TRUNC, 0644);
+        if (out < 0) {
+            throw Errors.of(file, -out, "open for writing");
+        }
+        try {
+            return Transfer.spliceToDescriptor(this, out, file, Long.MAX_VALUE);
+        } finally {
+            Fifos.close(out);
+        }
+    }
+
+    /**
+     * Moves up to {@code count} bytes into a raw descriptor with splice(2), falling back to a
+     * copy when the kernel cannot splice into it. The CLI uses this for its standard output.
+     */
+    public long transferToDescriptor(int out, long count) throws IOException {
+        return Transfer.spliceToDescriptor(this, out, null, count);
+    }
+
+    /**
+     * An {@link InputStream} over this end, without extra buffering; closing it closes the end.
+     */
+    public InputStream inputStream() {
+        return new EndStreams.In(this);
+    }
+
+    @Override
+    boolean isEndOfStreamWithoutHup() {
+        return anonymous;
+    }
+
+    /** Waits until a writer has the FIFO open, counting one that came and already left. */
+    private void awaitWriter(int pathFd, long deadline, Duration timeout) throws FifoException {
+        if (writerPresent()) {
+            return;
+        }
+        int watch = fd.watchOpens(pathFd);
+        try {
+            while (true) {
+                if (writerPresent()) {
+                    return;
+                }
+                int r = PipeFd.CLOSED;
+                beginWait();
+                try {
+                    // a writer's open completes at once (we are a reader), so inotify sees it;
+                    // without a watch, re-check every 50 ms
+                    r = fd.awaitPeer(Flags.POLLIN, deadline, watch >= 0 ? Long.MAX_VALUE : 50_000_000L);
+                } finally {
+                    endWait(r != PipeFd.CLOSED);
+                }
+                if (r == PipeFd.TIMEOUT && !writerPresent()) {
+                    throw new PeerTimeoutException(path, PeerTimeoutException.Side.WRITER, timeout);
+                }
+            }
+        } finally {
+            fd.unwatch(watch);
+        }
+    }
+
+    /** True when a writer is open, has written, or came and went. Never blocks. */
+    private boolean writerPresent() throws FifoException {
+        if (pushback >= 0) {
+            return true;
+        }
+        int avail = fd.available();
+        if (avail > 0) {
+            return true;
+        }
+        if ((fd.pollNow(Flags.POLLIN, false) & (Flags.POLLHUP | Flags.POLLIN)) != 0) {
+            return true;
+        }
+        long n = fd.read(probe, 1);
+        if (n == 1) {
+            pushback = Byte.toUnsignedInt(probe.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0));
+            return true;
+        }
+        if (n == -Errors.EAGAIN) {
+            return true; // a writer is open, the pipe is just empty
+        }
+        if (n == 0) {
+            return false;
+        }
+        throw Errors.of(path, (int) -n, "read");
+    }
+
+    void closeQuietly() {
+        try {
+            close();
+        } catch (IOException ignored) {
+            // closing a pipe end cannot fail in a way the caller could act on
+        }
+    }
+
+}

@@ -1,0 +1,187 @@
+package dev.fifokit.ends;
+
+import dev.fifokit.FifoException;
+import dev.fifokit.NoReaderException;
+import dev.fifokit.PeerTimeoutException;
+import dev.fifokit.internal.linux.Errors;
+import dev.fifokit.internal.linux.Fifos;
+import dev.fifokit.internal.linux.Flags;
+import dev.fifokit.internal.linux.PipeFd;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The writing end of a FIFO or pipe.
+ *
+ * <p><b>Opening</b> ({@link #open(Path, OpenOptions)}): when no process has the FIFO open for
+ * reading, the open waits for one (default) up to the {@linkplain OpenOptions#timeout(Duration)
+ * timeout}, or fails at once with {@link NoReaderException} with
+ * {@link OpenOptions#failIfNoReader()}. The wait never sits in open(2): it re-tries a
+ * non-blocking open each time inotify reports an open of the FIFO, and every 25 ms (a reader
+ * that is itself blocked in open(2) is not reported by inotify until its open completes).
+ *
+ * <p><b>Writing</b> blocks until every byte is queued (a non-blocking end writes what fits).
+ * A buffer of at most {@link #pipeBuf() PIPE_BUF} bytes is written with exactly one write(2),
+ * so writers sharing a FIFO never interleave such writes. When the last reader goes away, the
+ * write fails with {@link dev.fifokit.BrokenPipeException} (naming the path and the bytes
+ * already accepted); the JVM is never killed by SIGPIPE.
+ *
+ * <pre>{@code
+ * try (FifoWriter out = FifoWriter.open(Path.of("/tmp/p"), OpenOptions.defaults().failIfNoReader())) {
+ *     out.write("hello\n".getBytes(StandardCharsets.UTF_8));
+ * } catch (NoReaderException e) {
+ *     // nobody is reading: retry later, or wait with a timeout instead
+ * }
+ * }</pre>
+ */
+public final class FifoWriter extends FifoEnd implements WritableByteChannel {
+    /** Re-check period for a reader that inotify cannot report (blocked in its own open). */
+    private static final long RETRY_NANOS = 25_000_000L;
+
+    FifoWriter(Path path, PipeFd fd, OpenOptions options) {
+        super(path, fd, options);
+    }
+
+    /** Opens {@code path} for writing, waiting for a reader without limit. */
+    public static FifoWriter open(Path path) throws FifoException {
+        return open(path, OpenOptions.defaults());
+    }
+
+    /**
+     * Opens {@code path} for writing.
+     *
+     * @throws dev.fifokit.NoSuchFifoException       the path does not exist
+     * @throws dev.fifokit.NotAFifoException         it exists and is not a FIFO
+     * @throws dev.fifokit.SymlinkException          it is a symlink and links are not followed
+     * @throws dev.fifokit.FifoAccessDeniedException no write permission
+     * @throws NoReaderException                     no reader, with {@code failIfNoReader}
+     * @throws PeerTimeoutException                  no reader came within the timeout
+     * @throws dev.fifokit.FifoInterruptedException  interrupted while waiting for a reader
+     */
+    public static FifoWriter open(Path path, OpenOptions options) throws FifoException {
+        long start = System.nanoTime();
+        Fifos.Handle h = Opening.pin(path, options.isFollowSymlinks());
+        FifoWriter w = new FifoWriter(path, new PipeFd(-1), options);
+        boolean ok = false;
+        try {
+            w.connect(h.fd(), options, options.deadline(start));
+            ok = true;
+            return w;
+        } finally {
+            Fifos.close(h.fd());
+            if (!ok) {
+                w.closeQuietly();
+            }
+        }
+    }
+
+    private void connect(int pathFd, OpenOptions options, long deadline) throws FifoException {
+        int watch = -1;
+        boolean watching = false;
+        enter();
+        try {
+            while (true) {
+                int fd = Fifos.reopen(Opening.state(), pathFd, Flags.O_WRONLY);
+                if (fd >= 0) {
+                    this.fd.attach(fd);
+                    return;
+                }
+                if (fd != -Errors.ENXIO) {
+                    throw Errors.of(path, -fd, "open for writing");
+                }
+                if (options.isFailIfNoReader()) {
+                    throw new NoReaderException(path, "no reader has the FIFO open");
+                }
+                if (!watching) {
+                    watch = this.fd.watchOpens(pathFd);
+                    watching = true;
+                    continue; // a reader may have come before the watch: try once more
+                }
+                int r = PipeFd.CLOSED;
+                beginWait();
+                try {
+                    r = this.fd.awaitPeer((short) 0, deadline, RETRY_NANOS);
+                } finally {
+                    endWait(r != PipeFd.CLOSED);
+                }
+                if (r == PipeFd.TIMEOUT) {
+                    throw new PeerTimeoutException(path, PeerTimeoutException.Side.READER, options.timeout());
+                }
+            }
+        } finally {
+            this.fd.unwatch(watch);
+            exit();
+        }
+    }
+
+    /** Writes the remaining bytes of {@code src} (all of them unless non-blocking). */
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        long n = writeSegment(MemorySegment.ofBuffer(src));
+        src.position(src.position() + (int) n);
+        return (int) n;
+    }
+
+    /** Writes {@code len} bytes of {@code b}; at most PIPE_BUF bytes go out in one atomic write. */
+    public int write(byte[] b, int off, int len) throws IOException {
+        checkBounds(b, off, len);
+        return (int) writeSegment(MemorySegment.ofArray(b).asSlice(off, len));
+    }
+
+    /** Writes all of {@code b}. */
+    public int write(byte[] b) throws IOException {
+        return write(b, 0, b.length);
+    }
+
+    /** Writes a memory segment (heap or native) without any copy. */
+    public long write(MemorySegment src) throws IOException {
+        return writeSegment(src);
+    }
+
+    /** Moves bytes from {@code source} into this pipe; see {@link FifoReader#transferTo}. */
+    public long transferFrom(FifoReader source, long count) throws IOException {
+        return source.transferTo(this, count);
+    }
+
+    /** Moves a whole file into this pipe with splice(2). */
+    public long transferFrom(Path file) throws IOException {
+        int in = Fifos.openFile(file, Flags.O_RDONLY, 0);
+        if (in < 0) {
+            throw Errors.of(file, -in, "open for reading");
+        }
+        try {
+            return Transfer.spliceFromDescriptor(this, in, Long.MAX_VALUE);
+        } finally {
+            Fifos.close(in);
+        }
+    }
+
+    /**
+     * Moves up to {@code count} bytes from a raw descriptor (a file, socket or pipe) into this
+     * pipe with splice(2), or by copying when the kernel cannot splice from it (a terminal).
+     * Stops at the source's end of file.
+     */
+    public long transferFromDescriptor(int in, long count) throws IOException {
+        return Transfer.spliceFromDescriptor(this, in, count);
+    }
+
+    /** An {@link OutputStream} over this end, without buffering; closing it closes the end. */
+    public OutputStream outputStream() {
+        return new EndStreams.Out(this);
+    }
+
+    void closeQuietly() {
+        try {
+            close();
+        } catch (IOException ignored) {
+            // nothing to report
+        }
+    }
+
+}

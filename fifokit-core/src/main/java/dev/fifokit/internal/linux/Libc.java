@@ -1,0 +1,422 @@
+package dev.fifokit.internal.linux;
+
+import java.lang.foreign.AddressLayout;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The libc functions fifokit calls, through the FFM API.
+ *
+ * <p>Every wrapper returns the call's result, or {@code -errno} when the call failed, so a
+ * caller tests {@code r < 0} and maps {@code (int) -r} with {@link Errors}. The errno is
+ * captured into a caller-supplied {@linkplain #newCallState(Arena) call-state segment};
+ * hot paths keep one per end, cold paths allocate one in a confined arena.
+ *
+ * <p>Each downcall handle lives in its own holder class, so a handle is only created the
+ * first time it is used: {@code fifokit limits} links a handful, not forty.
+ */
+public final class Libc {
+    private Libc() {}
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LOOKUP = LINKER.defaultLookup();
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    static final AddressLayout C_POINTER = ADDRESS;
+
+    /** Allocates a segment that receives errno after each call made with it. */
+    public static MemorySegment newCallState(Arena arena) {
+        return arena.allocate(CALL_STATE);
+    }
+
+    static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    private static MethodHandle link(String name, FunctionDescriptor descriptor, Linker.Option... more) {
+        Linker.Option[] options = new Linker.Option[more.length + 1];
+        options[0] = CAPTURE_ERRNO;
+        System.arraycopy(more, 0, options, 1, more.length);
+        MemorySegment symbol = LOOKUP.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(symbol, descriptor, options);
+    }
+
+    static MethodHandle plain(String name, FunctionDescriptor descriptor) {
+        return linkPlain(name, descriptor);
+    }
+
+    private static MethodHandle linkPlain(String name, FunctionDescriptor descriptor) {
+        MemorySegment symbol = LOOKUP.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(symbol, descriptor);
+    }
+
+    private static int result(int r, MemorySegment state) {
+        return r == -1 ? -errno(state) : r;
+    }
+
+    private static long result(long r, MemorySegment state) {
+        return r == -1 ? -errno(state) : r;
+    }
+
+    private static RuntimeException unexpected(Throwable t) {
+        if (t instanceof RuntimeException re) {
+            return re;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+
+    // ---- holders: one per function, initialised on first use ----
+
+    private static final class Open {
+        static final MethodHandle H = link("open",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class Close {
+        static final MethodHandle H = link("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Read {
+        static final MethodHandle H = link("read",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG),
+                Linker.Option.critical(true));
+    }
+
+    private static final class Write {
+        static final MethodHandle H = link("write",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG),
+                Linker.Option.critical(true));
+    }
+
+    private static final class Mkfifo {
+        static final MethodHandle H = link("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Chmod {
+        static final MethodHandle H = link("chmod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Unlink {
+        static final MethodHandle H = link("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    }
+
+    private static final class StatxH {
+        static final MethodHandle H = link("statx",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    }
+
+    private static final class Fcntl {
+        static final MethodHandle H = link("fcntl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class Ioctl {
+        static final MethodHandle H = link("ioctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+                Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class Pipe2 {
+        static final MethodHandle H = link("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Dup3 {
+        static final MethodHandle H = link("dup3", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Splice {
+        static final MethodHandle H = link("splice",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class PollH {
+        static final MethodHandle H = link("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class EpollCreate {
+        static final MethodHandle H = link("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class EpollCtl {
+        static final MethodHandle H = link("epoll_ctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    }
+
+    private static final class EpollWait {
+        static final MethodHandle H = link("epoll_wait",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class EventFd {
+        static final MethodHandle H = link("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class InotifyInit {
+        static final MethodHandle H = link("inotify_init1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class InotifyAddWatch {
+        static final MethodHandle H = link("inotify_add_watch",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Fpathconf {
+        static final MethodHandle H = link("fpathconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Pathconf {
+        static final MethodHandle H = link("pathconf", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Sysconf {
+        static final MethodHandle H = link("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class Getrlimit {
+        static final MethodHandle H = link("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    }
+
+    private static final class Geteuid {
+        static final MethodHandle H = linkPlain("geteuid", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    private static final class Strerror {
+        static final MethodHandle H = linkPlain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
+
+    // ---- wrappers ----
+
+    public static int open(MemorySegment state, MemorySegment path, int flags, int mode) {
+        try {
+            return result((int) Open.H.invokeExact(state, path, flags, mode), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int close(MemorySegment state, int fd) {
+        try {
+            return result((int) Close.H.invokeExact(state, fd), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** read(2) into any segment, heap or native; the descriptor must be non-blocking. */
+    public static long read(MemorySegment state, int fd, MemorySegment buf, long count) {
+        try {
+            return result((long) Read.H.invokeExact(state, fd, buf, count), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** write(2) from any segment, heap or native; the descriptor must be non-blocking. */
+    public static long write(MemorySegment state, int fd, MemorySegment buf, long count) {
+        try {
+            return result((long) Write.H.invokeExact(state, fd, buf, count), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int mkfifo(MemorySegment state, MemorySegment path, int mode) {
+        try {
+            return result((int) Mkfifo.H.invokeExact(state, path, mode), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int chmod(MemorySegment state, MemorySegment path, int mode) {
+        try {
+            return result((int) Chmod.H.invokeExact(state, path, mode), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int unlink(MemorySegment state, MemorySegment path) {
+        try {
+            return result((int) Unlink.H.invokeExact(state, path), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int statx(MemorySegment state, int dirfd, MemorySegment path, int flags, int mask,
+                            MemorySegment buf) {
+        try {
+            return result((int) StatxH.H.invokeExact(state, dirfd, path, flags, mask, buf), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int fcntl(MemorySegment state, int fd, int cmd, int arg) {
+        try {
+            return result((int) Fcntl.H.invokeExact(state, fd, cmd, arg), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int ioctl(MemorySegment state, int fd, long request, MemorySegment arg) {
+        try {
+            return result((int) Ioctl.H.invokeExact(state, fd, request, arg), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int pipe2(MemorySegment state, MemorySegment fds, int flags) {
+        try {
+            return result((int) Pipe2.H.invokeExact(state, fds, flags), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int dup3(MemorySegment state, int oldFd, int newFd, int flags) {
+        try {
+            return result((int) Dup3.H.invokeExact(state, oldFd, newFd, flags), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long splice(MemorySegment state, int in, int out, long count, int flags) {
+        try {
+            return result((long) Splice.H.invokeExact(state, in, MemorySegment.NULL, out,
+                    MemorySegment.NULL, count, flags), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int poll(MemorySegment state, MemorySegment fds, long count, int timeoutMillis) {
+        try {
+            return result((int) PollH.H.invokeExact(state, fds, count, timeoutMillis), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int epollCreate(MemorySegment state) {
+        try {
+            return result((int) EpollCreate.H.invokeExact(state, Flags.EPOLL_CLOEXEC), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int epollCtl(MemorySegment state, int epfd, int op, int fd, MemorySegment event) {
+        try {
+            return result((int) EpollCtl.H.invokeExact(state, epfd, op, fd, event), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int epollWait(MemorySegment state, int epfd, MemorySegment events, int max, int timeout) {
+        try {
+            return result((int) EpollWait.H.invokeExact(state, epfd, events, max, timeout), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int eventfd(MemorySegment state, int initial, int flags) {
+        try {
+            return result((int) EventFd.H.invokeExact(state, initial, flags), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int inotifyInit(MemorySegment state, int flags) {
+        try {
+            return result((int) InotifyInit.H.invokeExact(state, flags), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int inotifyAddWatch(MemorySegment state, int ifd, MemorySegment path, int mask) {
+        try {
+            return result((int) InotifyAddWatch.H.invokeExact(state, ifd, path, mask), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long fpathconf(MemorySegment state, int fd, int name) {
+        try {
+            return (long) Fpathconf.H.invokeExact(state, fd, name);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long pathconf(MemorySegment state, MemorySegment path, int name) {
+        try {
+            return (long) Pathconf.H.invokeExact(state, path, name);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long sysconf(MemorySegment state, int name) {
+        try {
+            return (long) Sysconf.H.invokeExact(state, name);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int getrlimit(MemorySegment state, int resource, MemorySegment limits) {
+        try {
+            return result((int) Getrlimit.H.invokeExact(state, resource, limits), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int geteuid() {
+        try {
+            return (int) Geteuid.H.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The C library's text for an errno, e.g. "No such device or address". */
+    public static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) Strerror.H.invokeExact(errno);
+            return s.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package dev.fifokit.internal.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+/**
+ * Parks virtual threads that wait for a descriptor, the way the JDK's {@code sun.nio.ch.Poller}
+ * does for sockets: the waiting virtual thread arms a one-shot epoll registration and parks,
+ * which frees its carrier; one platform thread sits in epoll_wait(2) and unparks whoever's
+ * descriptor became ready. A FFM call that blocked would pin the carrier instead.
+ *
+ * <p>{@code struct epoll_event} is packed (12 bytes) on x86-64 and 16 bytes on aarch64.
+ */
+final class Poller {
+    private static final long EVENT_SIZE = Flags.AARCH64 ? 16 : 12;
+    private static final long DATA_OFFSET = Flags.AARCH64 ? 8 : 4;
+    private static final int BATCH = 256;
+
+    private static final class Holder {
+        static final Poller INSTANCE = new Poller();
+    }
+
+    private static volatile boolean started;
+
+    static Poller get() {
+        started = true;
+        return Holder.INSTANCE;
+    }
+
+    /** {@link #forget} on the poller if any virtual thread ever used it; never starts it. */
+    static void forgetIfStarted(MemorySegment callState, int fd) {
+        if (started) {
+            Holder.INSTANCE.forget(callState, fd);
+        }
+    }
+
+    private final int epfd;
+    private final ConcurrentHashMap<Integer, Waiters> waiting = new ConcurrentHashMap<>();
+
+    private final Object watchLock = new Object();
+    private volatile int inotifyFd = -1;
+    private final java.util.HashMap<Integer, java.util.Set<Waiters>> watchers = new java.util.HashMap<>();
+    private final MemorySegment watchState = Libc.newCallState(Arena.ofAuto());
+
+    private Poller() {
+        Arena arena = Arena.ofAuto();
+        MemorySegment st = Libc.newCallState(arena);
+        int fd = Libc.epollCreate(st);
+        if (fd < 0) {
+            throw new IllegalStateException("epoll_create1: " + Errors.describe(-fd));
+        }
+        this.epfd = fd;
+        Thread t = Thread.ofPlatform().daemon().name("fifokit-poller").unstarted(this::loop);
+        t.start();
+    }
+
+    /** The threads waiting on one descriptor: one slot per direction, plus a one-off. */
+    static final class Waiters {
+        volatile Thread in;
+        volatile Thread out;
+
+        void wakeAll() {
+            Thread a = in;
+            Thread b = out;
+            if (a != null) {
+                LockSupport.unpark(a);
+            }
+            if (b != null) {
+                LockSupport.unpark(b);
+            }
+        }
+    }
+
+    /**
+     * Arms a one-shot registration of {@code fd} for {@code events} (EPOLLIN/EPOLLOUT), with the
+     * current thread recorded as the waiter of that direction. The caller then parks.
+     *
+     * @return 0, or -errno when epoll refused the descriptor
+     */
+    int arm(MemorySegment callState, MemorySegment eventBuf, int fd, int events, Waiters w) {
+        Thread me = Thread.currentThread();
+        if ((events & Flags.EPOLLOUT) != 0) {
+            w.out = me;
+        } else {
+            w.in = me;
+        }
+        waiting.put(fd, w);
+        int all = (w.in != null ? Flags.EPOLLIN : 0) | (w.out != null ? Flags.EPOLLOUT : 0) | events;
+        eventBuf.set(JAVA_INT_UNALIGNED, 0, all | Flags.EPOLLONESHOT);
+        eventBuf.set(JAVA_LONG_UNALIGNED, DATA_OFFSET, fd);
+        int r = Libc.epollCtl(callState, epfd, Flags.EPOLL_CTL_MOD, fd, eventBuf);
+        if (r == -Errors.ENOENT) {
+            r = Libc.epollCtl(callState, epfd, Flags.EPOLL_CTL_ADD, fd, eventBuf);
+        }
+        return r;
+    }
+
+    /** Clears the current thread from its slot after it woke. */
+    void disarm(Waiters w, int events) {
+        if ((events & Flags.EPOLLOUT) != 0) {
+            w.out = null;
+        } else {
+            w.in = null;
+        }
+    }
+
+    /** Forgets a descriptor before it is closed, so a reused number does not wake a stranger. */
+    void forget(MemorySegment callState, int fd) {
+        if (waiting.remove(fd) != null) {
+            Libc.epollCtl(callState, epfd, Flags.EPOLL_CTL_DEL, fd, MemorySegment.NULL);
+        }
+    }
+
+    /**
+     * Wakes {@code w} whenever the file behind {@code pathFd} is opened by anyone (inotify
+     * IN_OPEN), and when it is deleted or its attributes change. One inotify instance serves
+     * every waiter, so thousands of waiting ends cost one descriptor, not one each.
+     *
+     * @return the watch descriptor to pass to {@link #unwatch}, or -errno
+     */
+    int watchOpens(int pathFd, Waiters w) {
+        synchronized (watchLock) {
+            if (inotifyFd < 0) {
+                int ifd = Libc.inotifyInit(watchState, Flags.IN_NONBLOCK | Flags.IN_CLOEXEC);
+                if (ifd < 0) {
+                    return ifd;
+                }
+                MemorySegment ev = Arena.ofAuto().allocate(16, 8);
+                ev.set(JAVA_INT_UNALIGNED, 0, Flags.EPOLLIN);
+                ev.set(JAVA_LONG_UNALIGNED, DATA_OFFSET, ifd);
+                int r = Libc.epollCtl(watchState, epfd, Flags.EPOLL_CTL_ADD, ifd, ev);
+                if (r < 0) {
+                    Libc.close(watchState, ifd);
+                    return r;
+                }
+                inotifyFd = ifd;
+            }
+            int wd;
+            try (Arena arena = Arena.ofConfined()) {
+                wd = Libc.inotifyAddWatch(watchState, inotifyFd, arena.allocateFrom("/proc/self/fd/" + pathFd),
+                        Flags.IN_OPEN | Flags.IN_ATTRIB | Flags.IN_DELETE_SELF);
+            }
+            if (wd >= 0) {
+                watchers.computeIfAbsent(wd, k -> new java.util.HashSet<>()).add(w);
+            }
+            return wd;
+        }
+    }
+
+    void unwatch(int wd, Waiters w) {
+        synchronized (watchLock) {
+            var set = watchers.get(wd);
+            if (set != null && set.remove(w) && set.isEmpty()) {
+                watchers.remove(wd);
+                rmWatch(wd);
+            }
+        }
+    }
+
+    private void rmWatch(int wd) {
+        try {
+            int ignored = (int) RmWatch.H.invokeExact(inotifyFd, wd);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static final class RmWatch {
+        static final java.lang.invoke.MethodHandle H = Libc.plain("inotify_rm_watch",
+                java.lang.foreign.FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private void drainInotify(MemorySegment st, MemorySegment buf) {
+        java.util.List<Waiters> wake = new java.util.ArrayList<>();
+        synchronized (watchLock) {
+            long n;
+            while ((n = Libc.read(st, inotifyFd, buf, buf.byteSize())) > 0) {
+                long off = 0;
+                while (off + 16 <= n) {
+                    int wd = buf.get(JAVA_INT_UNALIGNED, off);
+                    int len = buf.get(JAVA_INT_UNALIGNED, off + 12);
+                    var set = watchers.get(wd);
+                    if (set != null) {
+                        wake.addAll(set);
+                    }
+                    off += 16 + len;
+                }
+            }
+        }
+        for (Waiters w : wake) {
+            w.wakeAll();
+        }
+    }
+
+    static long eventSize() {
+        return EVENT_SIZE;
+    }
+
+    private void loop() {
+        Arena arena = Arena.ofAuto();
+        MemorySegment st = Libc.newCallState(arena);
+        MemorySegment events = arena.allocate(EVENT_SIZE * BATCH, 8);
+        MemorySegment inotifyBuf = arena.allocate(8192, 8);
+        while (true) {
+            int n = Libc.epollWait(st, epfd, events, BATCH, -1);
+            if (n < 0) {
+                if (n == -Errors.EINTR) {
+                    continue;
+                }
+                throw new IllegalStateException("epoll_wait: " + Errors.describe(-n));
+            }
+            for (int i = 0; i < n; i++) {
+                int fd = (int) events.get(JAVA_LONG_UNALIGNED, i * EVENT_SIZE + DATA_OFFSET);
+                if (fd == inotifyFd) {
+                    drainInotify(st, inotifyBuf);
+                    continue;
+                }
+                Waiters w = waiting.get(fd);
+                if (w != null) {
+                    w.wakeAll();
+                }
+            }
+        }
+    }
+
+    static int readInt(MemorySegment s, long offset) {
+        return s.get(JAVA_INT, offset);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.fifokit.internal.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * What fifokit needs of a file's metadata, read with statx(2), whose {@code struct statx}
+ * has the same layout on every architecture (unlike {@code struct stat}).
+ *
+ * @param mode the full st_mode (type and permission bits)
+ * @param uid  owner
+ * @param dev  st_dev encoded like glibc's makedev, so it equals the JDK's {@code unix:dev}
+ * @param ino  inode number
+ */
+public record Stat(int mode, int uid, long dev, long ino) {
+    private static final long SIZE = 256;
+    private static final long UID = 20;
+    private static final long MODE = 28;
+    private static final long INO = 32;
+    private static final long DEV_MAJOR = 136;
+    private static final long DEV_MINOR = 140;
+
+    public boolean isFifo() {
+        return (mode & Flags.S_IFMT) == Flags.S_IFIFO;
+    }
+
+    public boolean isSymlink() {
+        return (mode & Flags.S_IFMT) == Flags.S_IFLNK;
+    }
+
+    public boolean isDirectory() {
+        return (mode & Flags.S_IFMT) == Flags.S_IFDIR;
+    }
+
+    /** Permission bits only, e.g. 0600. */
+    public int permissions() {
+        return mode & 07777;
+    }
+
+    public boolean sameFile(Stat other) {
+        return dev == other.dev && ino == other.ino;
+    }
+
+    /** statx of an open descriptor; returns null and sets {@code errno[0]} on failure. */
+    public static Stat of(int fd, int[] errno) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = Libc.newCallState(arena);
+            MemorySegment buf = arena.allocate(SIZE, 8);
+            int r = Libc.statx(st, fd, arena.allocateFrom(""), Flags.AT_EMPTY_PATH,
+                    Flags.STATX_BASIC_STATS, buf);
+            return decode(r, buf, errno);
+        }
+    }
+
+    /** statx of a path, following a final symlink only when asked. */
+    public static Stat of(String path, boolean followLinks, int[] errno) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = Libc.newCallState(arena);
+            MemorySegment buf = arena.allocate(SIZE, 8);
+            int r = Libc.statx(st, Flags.AT_FDCWD, arena.allocateFrom(path),
+                    followLinks ? 0 : Flags.AT_SYMLINK_NOFOLLOW, Flags.STATX_BASIC_STATS, buf);
+            return decode(r, buf, errno);
+        }
+    }
+
+    private static Stat decode(int r, MemorySegment buf, int[] errno) {
+        if (r < 0) {
+            errno[0] = -r;
+            return null;
+        }
+        int mode = Short.toUnsignedInt(buf.get(JAVA_SHORT, MODE));
+        int uid = buf.get(JAVA_INT, UID);
+        long ino = buf.get(JAVA_LONG, INO);
+        long major = Integer.toUnsignedLong(buf.get(JAVA_INT, DEV_MAJOR));
+        long minor = Integer.toUnsignedLong(buf.get(JAVA_INT, DEV_MINOR));
+        return new Stat(mode, uid, makedev(major, minor), ino);
+    }
+
+    /** glibc's gnu_dev_makedev. */
+    public static long makedev(long major, long minor) {
+        return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8)
+                | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
+    }
+}

@@ -1,0 +1,17 @@
+/**
+ * fifokit: Linux named pipes (FIFOs) and pipes for Java, through the FFM API.
+ *
+ * <ul>
+ *   <li>{@code dev.fifokit.files}: create FIFOs with an exact mode, temporary FIFOs.</li>
+ *   <li>{@code dev.fifokit.ends}: reader, writer and read-write ends, anonymous pipes.</li>
+ *   <li>{@code dev.fifokit}: the typed errors, limits and durations every package shares.</li>
+ * </ul>
+ *
+ * <p>Native access must be enabled for this module ({@code --enable-native-access=dev.fifokit},
+ * or {@code ALL-UNNAMED} on the class path, or {@code Enable-Native-Access} in a jar manifest).
+ */
+module dev.fifokit {
+    exports dev.fifokit;
+    exports dev.fifokit.ends;
+    exports dev.fifokit.files;
+}
