@@ -54,11 +54,13 @@ public final class SystemLimits {
         }
     }
 
-    /** /proc/sys/fs/pipe-max-size, or -1 when it cannot be read. */
+    /**
+     * /proc/sys/fs/pipe-max-size, or -1 when it cannot be read. Read as a stream: the JDK's
+     * {@code Files.readString} returns only "1" for this sysctl file (it reports size 0).
+     */
     public static long maxCapacity() {
-        try {
-            return Long.parseLong(Files.readString(Path.of("/proc/sys/fs/pipe-max-size"),
-                    StandardCharsets.US_ASCII).trim());
+        try (var in = Files.newInputStream(Path.of("/proc/sys/fs/pipe-max-size"))) {
+            return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
         } catch (IOException | NumberFormatException e) {
             return -1;
         }
