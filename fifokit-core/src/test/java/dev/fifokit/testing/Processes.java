@@ -1,0 +1,89 @@
+package dev.fifokit.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Child processes for tests, all destroyed by {@link #close()} even when the test fails:
+ * use it in a try-with-resources or as a field closed in {@code @AfterEach}.
+ */
+public final class Processes implements AutoCloseable {
+    private final List<Process> started = new ArrayList<>();
+
+    public Process start(ProcessBuilder pb) throws IOException {
+        Process p = pb.start();
+        started.add(p);
+        return p;
+    }
+
+    public Process start(String... command) throws IOException {
+        return start(new ProcessBuilder(command));
+    }
+
+    /** Starts a shell command ({@code sh -c}). */
+    public Process sh(String script) throws IOException {
+        return start("sh", "-c", script);
+    }
+
+    /** Waits for exit, failing the test after {@code seconds}. */
+    public static int waitFor(Process p, long seconds) throws InterruptedException {
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("process " + p.pid() + " did not exit within " + seconds + "s");
+        }
+        return p.exitValue();
+    }
+
+    /** The wait channel of a process ("" when unreadable). */
+    public static String wchan(long pid) {
+        try {
+            return new String(Files.newInputStream(Path.of("/proc/" + pid + "/wchan")).readAllBytes()).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Polls until {@code pid}'s wchan is one of {@code names}, or fails after {@code millis}. */
+    public static void awaitWchan(long pid, long millis, String... names) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        String last = "";
+        while (System.nanoTime() < end) {
+            last = wchan(pid);
+            for (String n : names) {
+                if (n.equals(last)) {
+                    return;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("pid " + pid + " wchan stayed '" + last + "', wanted " + List.of(names));
+    }
+
+    /** Number of open descriptors of this JVM. */
+    public static int openDescriptors() {
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) s.count();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        for (Process p : started) {
+            try {
+                p.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
