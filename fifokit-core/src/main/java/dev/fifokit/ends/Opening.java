@@ -15,6 +15,10 @@ import java.nio.file.Path;
 final class Opening {
     private Opening() {}
 
+    static {
+        Errors.preload();
+    }
+
     /** A call state for one-off calls made by the opening thread. */
     static MemorySegment state() {
         return Libc.newCallState(Arena.ofAuto());

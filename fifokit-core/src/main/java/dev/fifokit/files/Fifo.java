@@ -278,7 +278,7 @@ public final class Fifo implements AutoCloseable {
 
     private void unlinkIfSame() throws FifoException {
         Stat now = Stat.of(path.toString(), false, new int[1]);
-        if (now == null || !now.sameFile(identity)) {
+        if (now == null || !now.isFifo() || !now.sameFile(identity)) {
             return; // gone already, or someone else's file now: leave it
         }
         int r = Fifos.unlink(path);

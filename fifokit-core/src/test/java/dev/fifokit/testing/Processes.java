@@ -72,6 +72,35 @@ public final class Processes implements AutoCloseable {
         }
     }
 
+    /**
+     * This JVM's descriptors that fifokit could have opened, counted by kind: FIFOs and pipes
+     * ("pipe:"), eventfds, epoll and inotify instances. Other descriptors (jars, sockets of the
+     * test runner) come and go on their own and are not counted.
+     */
+    public static java.util.Map<String, Long> descriptorKinds() {
+        java.util.Map<String, Long> kinds = new java.util.TreeMap<>();
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : s.toList()) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException e) {
+                    continue; // the listing's own descriptor, already closed
+                }
+                String kind = target.startsWith("pipe:") ? "pipe"
+                        : target.startsWith("anon_inode:") ? target
+                        : target.contains(".fifo") || target.endsWith("/p") ? "fifo"
+                        : null;
+                if (kind != null) {
+                    kinds.merge(kind, 1L, Long::sum);
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return kinds;
+    }
+
     @Override
     public void close() {
         for (Process p : started) {

@@ -20,6 +20,22 @@ import java.nio.file.Path;
 public final class Errors {
     private Errors() {}
 
+    /**
+     * Loads every class an error report needs. Called when the first end is opened: once
+     * the process is out of descriptors, loading a class from a directory would fail too, and
+     * the user would get a NoClassDefFoundError instead of the DescriptorLimitException.
+     */
+    public static void preload() {
+        Class<?>[] needed = {BrokenPipeException.class, DescriptorLimitException.class,
+                FifoAccessDeniedException.class, FifoException.class, FifoExistsException.class,
+                NoReaderException.class, NoSuchFifoException.class, NotAFifoException.class,
+                NotSeekableException.class, SymlinkException.class, Limits0.class};
+        if (needed.length == 0 || Limits0.descriptorLimit() == Long.MIN_VALUE) {
+            throw new AssertionError();
+        }
+        describe(EBADF);
+    }
+
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
     public static final int EINTR = 4;
