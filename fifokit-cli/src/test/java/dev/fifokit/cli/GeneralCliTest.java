@@ -1,0 +1,79 @@
+package dev.fifokit.cli;
+
+import dev.fifokit.files.Fifo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class GeneralCliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void bareCommandPrintsUsageAndExits2() throws Exception {
+        var r = CliProcess.run(30);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).contains("Usage: fifokit");
+    }
+
+    @Test
+    void unknownCommandAndBadDurationAreUsageErrors() throws Exception {
+        assertThat(CliProcess.run(30, "frobnicate").exit()).isEqualTo(2);
+        var r = CliProcess.run(30, "cat", "-t", "soon", dir.resolve("p").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).contains("not a duration: 'soon'");
+    }
+
+    @Test
+    void versionAndHelpOnEveryCommand() throws Exception {
+        var v = CliProcess.run(30, "--version");
+        assertThat(v.exit()).isZero();
+        assertThat(v.out()).startsWith("fifokit ");
+        for (String cmd : Main.commandLine().getSubcommands().keySet()) {
+            var h = cmd.equals("help") ? CliProcess.run(30, "help") : CliProcess.run(30, cmd, "--help");
+            assertThat(h.exit()).as(cmd).isZero();
+            assertThat(h.out()).as(cmd).contains("Usage: fifokit");
+        }
+    }
+
+    @Test
+    void limitsInTextAndJson() throws Exception {
+        var t = CliProcess.run(30, "limits");
+        assertThat(t.exit()).isZero();
+        assertThat(t.out()).containsPattern("pipe_buf +4096")
+                .contains("max_capacity").contains("default_capacity").contains("page_size").contains("open_max");
+        var j = CliProcess.run(30, "limits", "--json");
+        assertThat(j.out()).matches(
+                "\\{\"pipe_buf\":\\d+,\"open_max\":\\d+,\"default_capacity\":\\d+,\"max_capacity\":\\d+,\"page_size\":\\d+}\\n");
+        try (Fifo fifo = Fifo.create(dir.resolve("p"))) {
+            var p = CliProcess.run(30, "limits", "--json", fifo.path().toString());
+            assertThat(p.exit()).as(p.stderr()).isZero();
+            assertThat(p.out()).contains("\"capacity\":65536");
+        }
+    }
+
+    @Test
+    void completionScripts() throws Exception {
+        var b = CliProcess.run(30, "completion", "bash");
+        assertThat(b.exit()).isZero();
+        assertThat(b.out()).contains("complete").contains("mkfifo");
+        assertThat(CliProcess.run(30, "completion", "zsh").out()).contains("bashcompinit");
+        assertThat(CliProcess.run(30, "completion", "fish").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void demoRunsAndCleansUp() throws Exception {
+        var r = CliProcess.run(120, "demo");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.out()).contains("the writer is still waiting: true").contains("Hello from the writer!");
+        String created = r.out().lines().filter(l -> l.contains("created ")).findFirst().orElseThrow();
+        Path fifo = Path.of(created.replaceAll(".*created (\\S+) .*", "$1"));
+        assertThat(fifo).doesNotExist();
+    }
+}
