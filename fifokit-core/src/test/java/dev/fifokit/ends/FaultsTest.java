@@ -88,12 +88,16 @@ class FaultsTest {
     }
 
     private String runAsNobody(String mode, Path path) throws Exception {
-        String cp = System.getProperty("java.class.path");
-        List<String> readable = java.util.Arrays.stream(cp.split(File.pathSeparator))
-                .filter(p -> p.contains("fifokit-core/target")).toList();
+        // the build directory may sit in a private (0700) checkout: give the other user a copy
+        Path copy = dir.resolve("classpath-" + mode);
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (entry.contains("fifokit-core") && Files.isDirectory(Path.of(entry))) {
+                copyTree(Path.of(entry), copy);
+            }
+        }
         ProcessBuilder pb = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", String.join(File.pathSeparator, readable),
+                "--enable-native-access=ALL-UNNAMED", "-cp", copy.toString(),
                 OpenProbe.class.getName(), mode, path.toString());
         pb.redirectErrorStream(true);
         try (Processes ps = new Processes()) {
@@ -101,6 +105,21 @@ class FaultsTest {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             Processes.waitFor(p, 30);
             return out;
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (var walk = Files.walk(from)) {
+            for (Path src : walk.toList()) {
+                Path dst = to.resolve(from.relativize(src).toString());
+                if (Files.isDirectory(src)) {
+                    Files.createDirectories(dst);
+                    Files.setPosixFilePermissions(dst, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                } else {
+                    Files.copy(src, dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.setPosixFilePermissions(dst, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                }
+            }
         }
     }
 
