@@ -209,39 +209,64 @@ public final class Fifo implements AutoCloseable {
         if (closed) {
             throw new dev.fifokit.FifoClosedException(path, "the FIFO handle is closed");
         }
-        Thread opener = Thread.currentThread();
-        // A close() while the open waits interrupts nothing: it is seen through this registration.
-        PendingOpen pending = new PendingOpen(opener);
+        // close() cancels a waiting open by interrupting its thread (the open then closes the
+        // half-made end). The PendingOpen lock makes sure no interrupt arrives after we are done.
+        PendingOpen pending = new PendingOpen(Thread.currentThread());
         pendings.add(pending);
+        Channel end = null;
+        FifoException failure = null;
         try {
-            Channel end = which == Opener.READER ? FifoReader.open(path, options) : FifoWriter.open(path, options);
-            if (closed) {
+            end = which == Opener.READER ? FifoReader.open(path, options) : FifoWriter.open(path, options);
+        } catch (FifoException e) {
+            failure = e;
+        } finally {
+            pendings.remove(pending);
+            pending.finish();
+        }
+        if (pending.cancelled) {
+            Thread.interrupted(); // the interrupt was ours, not the caller's
+            if (end != null) {
                 try {
                     end.close();
                 } catch (IOException ignored) {
-                    // closing our own fresh end
+                    // our own fresh end
                 }
-                throw new dev.fifokit.FifoClosedException(path, "the FIFO handle was closed while opening");
             }
-            ends.add(end);
-            return (T) end;
-        } catch (dev.fifokit.FifoInterruptedException e) {
-            if (pending.cancelled) {
-                Thread.interrupted(); // the interrupt was ours, not the caller's
-                throw new dev.fifokit.FifoClosedException(path, "the FIFO handle was closed while opening", e);
-            }
-            throw e;
-        } finally {
-            pendings.remove(pending);
+            throw new dev.fifokit.FifoClosedException(path, "the FIFO handle was closed while opening", failure);
         }
+        if (failure != null) {
+            throw failure;
+        }
+        ends.add(end);
+        if (closed) { // closed between the open and the registration above
+            try {
+                end.close();
+            } catch (IOException ignored) {
+                // our own fresh end
+            }
+            throw new dev.fifokit.FifoClosedException(path, "the FIFO handle was closed while opening");
+        }
+        return (T) end;
     }
 
     private static final class PendingOpen {
-        final Thread thread;
+        private final Thread thread;
+        private boolean done;
         volatile boolean cancelled;
 
         PendingOpen(Thread thread) {
             this.thread = thread;
+        }
+
+        synchronized void cancel() {
+            if (!done) {
+                cancelled = true;
+                thread.interrupt();
+            }
+        }
+
+        synchronized void finish() {
+            done = true;
         }
     }
 
@@ -259,8 +284,7 @@ public final class Fifo implements AutoCloseable {
         }
         closed = true;
         for (PendingOpen p : pendings) {
-            p.cancelled = true;
-            p.thread.interrupt();
+            p.cancel();
         }
         for (Channel c : ends) {
             try {
