@@ -318,7 +318,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         int r = PipeFd.CLOSED;
         begin();
         try {
-            r = fd.await(events, -1, deadline, Long.MAX_VALUE, writeSide);
+            r = fd.await(events, deadline, Long.MAX_VALUE, writeSide);
         } finally {
             endWait(r != PipeFd.CLOSED);
         }

@@ -105,38 +105,6 @@ public final class Fifos {
         }
     }
 
-    /**
-     * An inotify instance watching {@code pathFd}'s file for opens, or {@code -errno}. The caller
-     * closes it. Used to wake a waiting end when the other side opens, instead of polling.
-     */
-    public static int watchOpens(int pathFd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment st = Libc.newCallState(arena);
-            int ifd = Libc.inotifyInit(st, Flags.IN_NONBLOCK | Flags.IN_CLOEXEC);
-            if (ifd < 0) {
-                return ifd;
-            }
-            int wd = Libc.inotifyAddWatch(st, ifd, arena.allocateFrom("/proc/self/fd/" + pathFd),
-                    Flags.IN_OPEN | Flags.IN_ATTRIB | Flags.IN_DELETE_SELF);
-            if (wd < 0) {
-                Libc.close(st, ifd);
-                return wd;
-            }
-            return ifd;
-        }
-    }
-
-    /** Empties a non-blocking inotify descriptor after it woke us. */
-    public static void drain(int ifd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment st = Libc.newCallState(arena);
-            MemorySegment buf = arena.allocate(4096, 8);
-            while (Libc.read(st, ifd, buf, buf.byteSize()) > 0) {
-                // discard: any open of the FIFO is only a hint to try again
-            }
-        }
-    }
-
     /** Opens an ordinary file for splice targets and sources (not through O_PATH: any type). */
     public static int openFile(Path path, int flags, int mode) {
         try (Arena arena = Arena.ofConfined()) {

@@ -1,6 +1,5 @@
 package dev.fifokit.internal.linux;
 
-import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -35,7 +34,6 @@ public final class Libc {
     private static final VarHandle ERRNO =
             CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
-    static final AddressLayout C_POINTER = ADDRESS;
 
     /** Allocates a segment that receives errno after each call made with it. */
     public static MemorySegment newCallState(Arena arena) {

@@ -48,8 +48,8 @@ public final class PipeFd {
         Arena arena = Arena.ofAuto();
         readState = Libc.newCallState(arena);
         writeState = Libc.newCallState(arena);
-        readPoll = arena.allocate(POLLFD * 3, 8);
-        writePoll = arena.allocate(POLLFD * 3, 8);
+        readPoll = arena.allocate(POLLFD * 2, 8);
+        writePoll = arena.allocate(POLLFD * 2, 8);
         readEvent = arena.allocate(16, 8);
         writeEvent = arena.allocate(16, 8);
         scratch = arena.allocate(16, 8);
@@ -122,14 +122,13 @@ public final class PipeFd {
 
     /**
      * Waits until the descriptor reports {@code events} (POLLIN or POLLOUT, plus hang-up or
-     * error), or {@code extraFd} (when {@code >= 0}) becomes readable, or the deadline passes,
-     * or {@link #signalClose()} is called. Returns no later than {@code sliceNanos} from now,
+     * error), or the deadline passes, or {@link #signalClose()} is called. Returns no later than {@code sliceNanos} from now,
      * so a caller can re-check a condition that no descriptor reports.
      *
      * @return {@link #READY} (possibly spurious: re-try the operation), {@link #TIMEOUT}
      *         when {@code deadline} passed, or {@link #CLOSED}
      */
-    public int await(short events, int extraFd, long deadline, long sliceNanos, boolean writeSide) {
+    public int await(short events, long deadline, long sliceNanos, boolean writeSide) {
         if (closed) {
             return CLOSED;
         }
@@ -140,9 +139,9 @@ public final class PipeFd {
         long wait = deadline == NO_DEADLINE ? Long.MAX_VALUE : deadline - now;
         wait = Math.min(wait, sliceNanos);
         if (Thread.currentThread().isVirtual()) {
-            awaitVirtual(events, extraFd, wait, writeSide);
+            awaitVirtual(wait, writeSide);
         } else {
-            awaitPlatform(events, extraFd, wait, writeSide);
+            awaitPlatform(events, wait, writeSide);
         }
         if (closed) {
             return CLOSED;
@@ -153,7 +152,7 @@ public final class PipeFd {
         return READY;
     }
 
-    private void awaitPlatform(short events, int extraFd, long waitNanos, boolean writeSide) {
+    private void awaitPlatform(short events, long waitNanos, boolean writeSide) {
         int wake = wakeFd();
         if (wake < 0) {
             if (!closed) {
@@ -170,29 +169,15 @@ public final class PipeFd {
         p.set(JAVA_SHORT, POLLFD + 4, Flags.POLLIN);
         p.set(JAVA_SHORT, POLLFD + 6, (short) 0);
         int n = 2;
-        if (extraFd >= 0) {
-            p.set(JAVA_INT, 2 * POLLFD, extraFd);
-            p.set(JAVA_SHORT, 2 * POLLFD + 4, Flags.POLLIN);
-            p.set(JAVA_SHORT, 2 * POLLFD + 6, (short) 0);
-            n = 3;
-        }
         int timeout = waitNanos == Long.MAX_VALUE ? -1
                 : (int) Math.min(Integer.MAX_VALUE, (waitNanos + 999_999) / 1_000_000);
         Libc.poll(writeSide ? writeState : readState, p, n, timeout);
     }
 
-    private void awaitVirtual(short events, int extraFd, long waitNanos, boolean writeSide) {
+    private void awaitVirtual(long waitNanos, boolean writeSide) {
         Poller poller = Poller.get();
-        MemorySegment state = writeSide ? writeState : readState;
         int ev = writeSide ? Flags.EPOLLOUT : Flags.EPOLLIN;
-        if ((events & Flags.POLLOUT) == 0 && (events & Flags.POLLIN) == 0) {
-            ev = Flags.EPOLLIN;
-        }
-        MemorySegment event = writeSide ? writeEvent : readEvent;
-        poller.arm(state, event, fd, ev, waiters);
-        if (extraFd >= 0) {
-            poller.arm(state, event, extraFd, Flags.EPOLLIN, waiters);
-        }
+        poller.arm(writeSide ? writeState : readState, writeSide ? writeEvent : readEvent, fd, ev, waiters);
         try {
             if (!closed) {
                 if (waitNanos == Long.MAX_VALUE) {
@@ -203,9 +188,6 @@ public final class PipeFd {
             }
         } finally {
             poller.disarm(waiters, ev);
-            if (extraFd >= 0) {
-                poller.forget(state, extraFd);
-            }
         }
     }
 

@@ -198,10 +198,6 @@ final class Poller {
         }
     }
 
-    static long eventSize() {
-        return EVENT_SIZE;
-    }
-
     private void loop() {
         Arena arena = Arena.ofAuto();
         MemorySegment st = Libc.newCallState(arena);
@@ -227,9 +223,5 @@ final class Poller {
                 }
             }
         }
-    }
-
-    static int readInt(MemorySegment s, long offset) {
-        return s.get(JAVA_INT, offset);
     }
 }
