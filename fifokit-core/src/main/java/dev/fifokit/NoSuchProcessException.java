@@ -1,0 +1,28 @@
+package dev.fifokit;
+
+import java.nio.file.Path;
+
+/**
+ * The process does not exist (any more): {@code /proc/<pid>} is gone, or the pid is not a
+ * valid process id. The path is {@code /proc/<pid>}, so the message reads
+ * {@code "/proc/4242: no such process"}.
+ */
+public final class NoSuchProcessException extends FifoException {
+    private static final long serialVersionUID = 1L;
+
+    private final long pid;
+
+    public NoSuchProcessException(long pid) {
+        this(pid, null);
+    }
+
+    public NoSuchProcessException(long pid, Throwable cause) {
+        super(Path.of("/proc", Long.toString(pid)), "no such process", cause);
+        this.pid = pid;
+    }
+
+    /** The process id that was asked for. */
+    public long pid() {
+        return pid;
+    }
+}

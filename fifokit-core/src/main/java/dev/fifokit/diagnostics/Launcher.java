@@ -1,0 +1,246 @@
+package dev.fifokit.diagnostics;
+
+import dev.fifokit.FifoException;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs a command in the background and shows its output as it comes: the seed's
+ * {@code TInteractiveLauncher}. Each line the command writes to its standard output or
+ * error reaches the {@link OutputListener} as soon as the line is complete (a last line
+ * without a newline arrives at end of stream). Meanwhile {@link #pid()} and {@link #status()}
+ * show what it is doing, e.g. "sleeping in wait_for_partner" while it waits to open a FIFO.
+ *
+ * <p><b>Threads.</b> Two daemon threads read the command's output; they call the listener
+ * one line at a time (never concurrently), so it needs no locking of its own but should be
+ * quick: while it runs, the command may block on a full output pipe.
+ *
+ * <p><b>Stopping.</b> {@link #close()} sends SIGTERM to the command and to the descendants
+ * it has at that moment, waits up to the grace period, then sends SIGKILL to whatever is
+ * left. It blocks for at most the grace period plus a few seconds.
+ *
+ * <pre>{@code
+ * try (Launcher cat = Launcher.start(List.of("cat", "my_fifo"),
+ *         (source, line) -> System.out.println(source + "| " + line))) {
+ *     System.out.println(cat.status().activity());   // sleeping in wait_for_partner
+ * }
+ * }</pre>
+ */
+public final class Launcher implements AutoCloseable {
+    /** Grace period between SIGTERM and SIGKILL when none is given. */
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(2);
+
+    /** How long {@link #waitFor()} lets the output threads finish after the command exits. */
+    private static final long DRAIN_MILLIS = 1000;
+
+    /** Which stream a line came from. */
+    public enum Source {
+        STDOUT, STDERR
+    }
+
+    /** Receives the command's output, one line at a time (without its line terminator). */
+    @FunctionalInterface
+    public interface OutputListener {
+        void line(Source source, String line);
+    }
+
+    private final Process process;
+    private final Duration grace;
+    private final Thread out;
+    private final Thread err;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object listenerLock = new Object();
+
+    private Launcher(Process process, Duration grace, OutputListener listener) {
+        this.process = process;
+        this.grace = grace;
+        String name = "fifokit-launch-" + process.pid();
+        this.out = Thread.ofPlatform().daemon().name(name + "-out").unstarted(
+                () -> pump(process.getInputStream(), Source.STDOUT, listener));
+        this.err = Thread.ofPlatform().daemon().name(name + "-err").unstarted(
+                () -> pump(process.getErrorStream(), Source.STDERR, listener));
+        out.start();
+        err.start();
+    }
+
+    /**
+     * Starts {@code command} (program and arguments, no shell) with standard input from
+     * {@code /dev/null}.
+     *
+     * @throws NoSuchFileException   the program does not exist ("command not found")
+     * @throws AccessDeniedException the program may not be executed
+     * @throws IOException           any other reason the process could not start
+     */
+    public static Launcher start(List<String> command, OutputListener listener) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(new File("/dev/null"));
+        return start(pb, DEFAULT_GRACE, listener);
+    }
+
+    /** Starts {@code sh -c script}, as the seed's launcher does; standard input from {@code /dev/null}. */
+    public static Launcher shell(String script, OutputListener listener) throws IOException {
+        return start(List.of("sh", "-c", script), listener);
+    }
+
+    /**
+     * Starts the process {@code builder} describes (its directory, environment and standard
+     * input are kept; a piped standard input is closed at once, so the command sees end of
+     * file). Its standard output and error are always captured for the listener.
+     *
+     * @param grace how long {@link #close()} waits after SIGTERM before SIGKILL
+     * @throws NoSuchFileException   the program does not exist ("command not found")
+     * @throws AccessDeniedException the program may not be executed
+     * @throws IOException           any other reason the process could not start
+     */
+    public static Launcher start(ProcessBuilder builder, Duration grace, OutputListener listener) throws IOException {
+        Objects.requireNonNull(listener, "listener");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("negative grace period: " + grace);
+        }
+        builder.redirectOutput(ProcessBuilder.Redirect.PIPE).redirectError(ProcessBuilder.Redirect.PIPE)
+                .redirectErrorStream(false);
+        Process p;
+        try {
+            p = builder.start();
+        } catch (IOException e) {
+            throw startFailure(builder.command().isEmpty() ? "" : builder.command().getFirst(), e);
+        }
+        if (builder.redirectInput() == ProcessBuilder.Redirect.PIPE) {
+            p.getOutputStream().close();
+        }
+        return new Launcher(p, grace, listener);
+    }
+
+    /** The JDK reports exec failures only as text ("error=2, No such file or directory"). */
+    private static IOException startFailure(String program, IOException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("error=2,")) {
+            return (IOException) new NoSuchFileException(program, null, "command not found").initCause(e);
+        }
+        if (m.contains("error=13,")) {
+            return (IOException) new AccessDeniedException(program, null, "permission denied").initCause(e);
+        }
+        return e;
+    }
+
+    private void pump(InputStream in, Source source, OutputListener listener) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                synchronized (listenerLock) {
+                    try {
+                        listener.line(source, line);
+                    } catch (RuntimeException ignored) {
+                        // a failing listener must not stop the draining, or the command would block
+                    }
+                }
+            }
+        } catch (IOException ignored) {
+            // the stream was closed by close(): nothing more to deliver
+        }
+    }
+
+    /** The command's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /**
+     * What the command is doing now, from {@code /proc}.
+     *
+     * @throws dev.fifokit.NoSuchProcessException once it has exited
+     */
+    public ProcessStatus status() throws FifoException {
+        return ProcessStatus.of(process.pid());
+    }
+
+    /** True until the command exits. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * The exit status once the command has exited, empty before. As a shell reports it:
+     * 128 + N when it was killed by signal N.
+     */
+    public OptionalInt exitStatus() {
+        return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+    }
+
+    /**
+     * Waits at most {@code timeout} for the command to exit.
+     *
+     * @return true when it has exited
+     */
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Waits (without limit) for the command to exit, then up to a second for its last output
+     * lines to reach the listener (a background grandchild may keep the pipes open longer), and
+     * returns its exit status.
+     */
+    public int waitFor() throws InterruptedException {
+        int status = process.waitFor();
+        out.join(DRAIN_MILLIS);
+        err.join(DRAIN_MILLIS);
+        return status;
+    }
+
+    /**
+     * Stops the command if it still runs: SIGTERM to it and its current descendants, SIGKILL
+     * after the grace period to those still alive. Idempotent; safe from any thread and from a
+     * shutdown hook. Lines already written are still delivered (for up to a second).
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            stop();
+            out.join(DRAIN_MILLIS);
+            err.join(DRAIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    private void stop() throws InterruptedException {
+        List<ProcessHandle> tree = process.descendants().toList();
+        if (!process.isAlive() && tree.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        process.destroy();
+        tree.forEach(ProcessHandle::destroy);
+        if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            process.destroyForcibly();
+        }
+        for (ProcessHandle h : tree) {
+            try {
+                h.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                h.destroyForcibly();
+            }
+        }
+        process.waitFor(5, TimeUnit.SECONDS);
+    }
+}
