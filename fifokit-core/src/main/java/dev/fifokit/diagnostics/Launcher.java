@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs a command in the background and shows its output as it comes: the seed's
@@ -58,6 +60,8 @@ public final class Launcher implements AutoCloseable {
     public interface OutputListener {
         void line(Source source, String line);
     }
+
+    private static final Pattern EXEC_ERRNO = Pattern.compile("error(?:=|: )(\\d+)");
 
     private final Process process;
     private final Duration grace;
@@ -125,13 +129,17 @@ public final class Launcher implements AutoCloseable {
         return new Launcher(p, grace, listener);
     }
 
-    /** The JDK reports exec failures only as text ("error=2, No such file or directory"). */
+    /**
+     * The JDK reports exec failures only as text: "error=2, No such file or directory" or
+     * "Exec failed, error: 2 (No such file or directory)", depending on the launch mechanism.
+     */
     private static IOException startFailure(String program, IOException e) {
-        String m = String.valueOf(e.getMessage());
-        if (m.contains("error=2,")) {
+        Matcher m = EXEC_ERRNO.matcher(String.valueOf(e.getMessage()));
+        int errno = m.find() ? Integer.parseInt(m.group(1)) : -1;
+        if (errno == 2) {
             return (IOException) new NoSuchFileException(program, null, "command not found").initCause(e);
         }
-        if (m.contains("error=13,")) {
+        if (errno == 13) {
             return (IOException) new AccessDeniedException(program, null, "permission denied").initCause(e);
         }
         return e;

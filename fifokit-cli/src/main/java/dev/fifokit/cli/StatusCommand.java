@@ -1,0 +1,54 @@
+package dev.fifokit.cli;
+
+import dev.fifokit.diagnostics.ProcessStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+
+/** {@code fifokit status}: one process's /proc status and wait channel (SPEC §8, §9, §12). */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show a process's /proc/PID/status fields and its wait channel (wchan):",
+                "wait_for_partner = blocked opening a FIFO; anon_pipe_read or pipe_read =",
+                "blocked reading a pipe; anon_pipe_write or pipe_write = blocked writing one.",
+                "",
+                "--json keys: pid, name, state (as the kernel writes it: \"S (sleeping)\"),",
+                "ppid, uid (real), threads, vm_rss (KiB; null when the process has none),",
+                "voluntary_ctxt_switches, nonvoluntary_ctxt_switches, wchan (\"\" when it is",
+                "running or the kernel hides it)."},
+        footer = {"", "Exit codes: 0 ok, 1 no such process, 2 PID is not a number."})
+final class StatusCommand implements Callable<Integer> {
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Parameters(index = "0", paramLabel = "PID", description = "The process id.")
+    long pid;
+
+    @Override
+    public Integer call() throws IOException {
+        ProcessStatus s = ProcessStatus.of(pid);
+        System.out.print(json ? DiagnosticsJson.status(s) + "\n" : text(s));
+        return ExitCodes.OK;
+    }
+
+    static String text(ProcessStatus s) {
+        StringBuilder b = new StringBuilder();
+        line(b, "pid", Long.toString(s.pid()));
+        line(b, "name", s.name());
+        line(b, "state", s.state());
+        line(b, "ppid", Long.toString(s.ppid()));
+        line(b, "uid", Long.toString(s.uid()));
+        line(b, "threads", Long.toString(s.threads()));
+        line(b, "vm_rss", s.vmRssKib() < 0 ? "-" : s.vmRssKib() + " kB");
+        line(b, "voluntary_ctxt_switches", Long.toString(s.voluntaryContextSwitches()));
+        line(b, "nonvoluntary_ctxt_switches", Long.toString(s.involuntaryContextSwitches()));
+        line(b, "wchan", s.wchan().isEmpty() ? "-" : s.wchan());
+        return b.toString();
+    }
+
+    private static void line(StringBuilder b, String key, String value) {
+        b.append(String.format("%-27s %s%n", key, value));
+    }
+}
