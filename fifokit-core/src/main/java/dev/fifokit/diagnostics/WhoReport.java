@@ -31,12 +31,12 @@ public record WhoReport(Path path, long device, long inode, boolean unlinked, Li
 
     /** The major device number of the file system holding the FIFO. */
     public long deviceMajor() {
-        return ((device >>> 8) & 0xfffL) | ((device >>> 32) & ~0xfffL);
+        return ((device >>> 8) & 0xfffL) | ((device >>> 32) & 0xfffff000L);
     }
 
     /** The minor device number. */
     public long deviceMinor() {
-        return (device & 0xffL) | ((device >>> 12) & ~0xffL);
+        return (device & 0xffL) | ((device >>> 12) & 0xffffff00L);
     }
 
     /** The device as {@code "major:minor"}, e.g. {@code "254:0"} (as {@code stat -c %Hd:%Ld} prints it). */
