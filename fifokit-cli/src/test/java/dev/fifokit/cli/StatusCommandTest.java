@@ -1,0 +1,73 @@
+package dev.fifokit.cli;
+
+import dev.fifokit.files.Fifo;
+import dev.fifokit.testing.Processes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code fifokit status PID} (SPEC §8, §12). */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class StatusCommandTest {
+    @TempDir
+    Path dir;
+
+    private final Processes processes = new Processes();
+
+    @AfterEach
+    void stopProcesses() {
+        processes.close();
+    }
+
+    @Test
+    void showsAReaderWaitingToOpenAFifo() throws Exception {
+        try (Fifo fifo = Fifo.create(dir.resolve("p"))) {
+            Process cat = processes.start("cat", fifo.path().toString());
+            Processes.awaitWchan(cat.pid(), 10_000, "wait_for_partner");
+
+            CliProcess.Result text = CliProcess.run(60, "status", Long.toString(cat.pid()));
+            assertThat(text.exit()).as(text.stderr()).isZero();
+            assertThat(text.out()).containsPattern("(?m)^pid\\s+" + cat.pid() + "$")
+                    .containsPattern("(?m)^name\\s+cat$")
+                    .containsPattern("(?m)^state\\s+S \\(sleeping\\)$")
+                    .containsPattern("(?m)^ppid\\s+" + ProcessHandle.current().pid() + "$")
+                    .containsPattern("(?m)^vm_rss\\s+\\d+ kB$")
+                    .containsPattern("(?m)^wchan\\s+wait_for_partner$");
+
+            CliProcess.Result json = CliProcess.run(60, "status", "--json", Long.toString(cat.pid()));
+            assertThat(json.exit()).as(json.stderr()).isZero();
+            Map<String, Object> s = MiniJson.object(json.out());
+            assertThat(s.keySet()).containsExactly("pid", "name", "state", "ppid", "uid", "threads", "vm_rss",
+                    "voluntary_ctxt_switches", "nonvoluntary_ctxt_switches", "wchan");
+            assertThat(s).containsEntry("pid", cat.pid()).containsEntry("name", "cat")
+                    .containsEntry("state", "S (sleeping)").containsEntry("ppid", ProcessHandle.current().pid())
+                    .containsEntry("threads", 1L).containsEntry("wchan", "wait_for_partner");
+            assertThat((Long) s.get("vm_rss")).isPositive();
+        }
+    }
+
+    @Test
+    void aMissingPidIsExitOne() throws Exception {
+        Process done = processes.start("true");
+        Processes.waitFor(done, 10);
+        CliProcess.Result r = CliProcess.run(60, "status", Long.toString(done.pid()));
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stderr()).isEqualTo("fifokit: /proc/" + done.pid() + ": no such process\n");
+        CliProcess.Result json = CliProcess.run(60, "status", "--json", "0");
+        assertThat(json.exit()).isEqualTo(1);
+        assertThat(json.stdout()).isEmpty();
+    }
+
+    @Test
+    void aPidThatIsNotANumberIsAUsageError() throws Exception {
+        assertThat(CliProcess.run(60, "status", "abc").exit()).isEqualTo(2);
+        assertThat(CliProcess.run(60, "status").exit()).isEqualTo(2);
+    }
+}
