@@ -18,7 +18,7 @@ final class Diagnosis {
         List<Opener> openingReaders = r.opening().stream().filter(o -> o.mode() == AccessMode.READ).toList();
 
         if (holders.isEmpty() && r.opening().isEmpty()) {
-            out.add("nobody has it open");
+            out.add(r.partial() ? "no process this user may inspect has it open" : "nobody has it open");
         }
         Map<Long, Holder> readWrite = new LinkedHashMap<>();
         for (Holder h : holders) {

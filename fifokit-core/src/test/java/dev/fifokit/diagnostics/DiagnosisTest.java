@@ -83,6 +83,12 @@ class DiagnosisTest {
     }
 
     @Test
+    void nobodyVisibleIsNotNobody() {
+        WhoReport r = new WhoReport(Path.of("p"), 0, 1, false, List.of(), List.of(), List.of(), 3);
+        assertThat(r.diagnosis()).first().isEqualTo("no process this user may inspect has it open");
+    }
+
+    @Test
     void deviceNumbersDecodeLikeGlibc() {
         long dev = Stat.makedev(254, 0);
         WhoReport r = new WhoReport(Path.of("p"), dev, 1, false, List.of(), List.of(), List.of(), 0);
