@@ -112,7 +112,7 @@ class WhoCommandTest {
     void catBlockedInRead() throws Exception {
         Path p = fifo();
         Process cat = processes.start("cat", p.toString());
-        try (FifoWriter w = FifoWriter.open(p, OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
+        try (FifoWriter _ = FifoWriter.open(p, OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
             Processes.awaitWchan(cat.pid(), 10_000, READ_WAIT);
 
             Seen seen = who(p.toString());
@@ -154,7 +154,7 @@ class WhoCommandTest {
     @Test
     void writerBlockedOnAFullPipe() throws Exception {
         Path p = fifo();
-        try (FifoReader idle = FifoReader.open(p, OpenOptions.defaults().awaitWriter(false))) {
+        try (FifoReader _ = FifoReader.open(p, OpenOptions.defaults().awaitWriter(false))) {
             Process writer = processes.start(new ProcessBuilder("cat", "/dev/zero").redirectOutput(p.toFile()));
             Processes.awaitWchan(writer.pid(), 10_000, WRITE_WAIT);
 
@@ -202,7 +202,7 @@ class WhoCommandTest {
     void fifoUnlinkedWhileHeld() throws Exception {
         Path p = fifo();
         Process cat = processes.start("cat", p.toString());
-        try (FifoWriter w = FifoWriter.open(p, OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
+        try (FifoWriter _ = FifoWriter.open(p, OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
             Processes.awaitWchan(cat.pid(), 10_000, READ_WAIT);
             Files.delete(p);
             String viaProc = "/proc/" + cat.pid() + "/fd/3";

@@ -184,7 +184,7 @@ class FifoHoldersTest {
     void unlinkedFifoIsStillFoundThroughItsHolders() throws Exception {
         Path p = fifo();
         Process cat = processes.start("cat", p.toString());
-        try (FifoWriter w = FifoWriter.open(p, OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
+        try (FifoWriter _ = FifoWriter.open(p, OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
             Processes.awaitWchan(cat.pid(), 10_000, READ_WAIT);
             Files.delete(p);
             Path viaProc = Path.of("/proc", Long.toString(cat.pid()), "fd", "3");
@@ -207,7 +207,7 @@ class FifoHoldersTest {
     void renamedFifoIsMatchedByInodeNotByPath() throws Exception {
         Path p = fifo();
         Process cat = processes.start("cat", p.toString());
-        try (FifoWriter w = FifoWriter.open(p, OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
+        try (FifoWriter _ = FifoWriter.open(p, OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
             Path moved = Files.move(p, dir.resolve("moved"));
 
             WhoReport r = awaitReport(moved, x -> holder(x, cat.pid()).isPresent());
