@@ -1,0 +1,53 @@
+package dev.fifokit.messages;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * One message: a 64-bit type ({@code mesg_type}) and a payload. The payload array is not
+ * copied: the caller that builds a message hands the array over, and a reader hands over a
+ * fresh array per message. Two messages are equal when their types and payload bytes are.
+ *
+ * @param type    {@code mesg_type} in {@link Framing#MESG}; {@link Framing#LINE_TYPE} for a line
+ * @param payload the bytes, never null
+ */
+public record Message(long type, byte[] payload) {
+
+    public Message {
+        Objects.requireNonNull(payload, "payload");
+    }
+
+    /** A message whose payload is {@code text} in UTF-8. */
+    public static Message of(long type, String text) {
+        return new Message(type, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The payload decoded as UTF-8 (malformed bytes become U+FFFD). */
+    public String text() {
+        return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    /** The payload length in bytes ({@code mesg_len}). */
+    public int length() {
+        return payload.length;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Message m && m.type == type && Arrays.equals(m.payload, payload);
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(type) * 31 + Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+        int shown = Math.min(payload.length, 32);
+        return "Message[type=" + type + ", length=" + payload.length + ", payload="
+                + HexFormat.of().formatHex(payload, 0, shown) + (shown < payload.length ? "…" : "") + "]";
+    }
+}

@@ -1,0 +1,511 @@
+package dev.fifokit.messages;
+
+import dev.fifokit.FifoException;
+import dev.fifokit.ends.FifoEnd;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Reads messages from a FIFO end or any byte channel in one {@link Framing}.
+ *
+ * <p><b>Reading</b> blocks until a whole message has arrived, however the bytes were cut into
+ * reads (short reads are normal on a pipe). One read(2) takes up to
+ * {@link MessageOptions#bufferBytes(int)} bytes, so many small messages cost one system call.
+ * {@link #receive()} returns {@code null} at a clean end of stream (every writer closed between
+ * two messages); calling it again reads the channel again, so after
+ * {@link dev.fifokit.ends.FifoReader#awaitNextWriter} the same reader goes on. The channel must
+ * be in blocking mode.
+ *
+ * <p><b>Bad input</b> never costs memory: a message is at most
+ * {@linkplain MessageOptions#maxPayload(int) the maximum payload} (default PIPE_BUF - 16), and
+ * the reader allocates a payload only after checking its length against it.
+ * <ul>
+ *   <li>{@link CorruptFrameException}: a {@link Framing#MESG} header with a negative length or
+ *       one over the maximum, with the byte offset where that frame starts. The header stays
+ *       unread; see {@link #discardBuffered()}.</li>
+ *   <li>{@link TruncatedMessageException}: the stream ended inside a frame (or, with
+ *       {@link MessageOptions#atomicFrames()}, nothing more was queued). The partial frame is
+ *       dropped; every message before it was delivered.</li>
+ *   <li>{@link MessageTooLargeException}: a {@link Framing#LINE} line longer than the maximum.
+ *       The rest of that line is skipped, and the next {@code receive} returns the next line.</li>
+ * </ul>
+ *
+ * <p><b>Lines.</b> {@code \\} decodes to a backslash and {@code \n} to a newline; a backslash
+ * before anything else is kept as it is, so plain text from {@code echo} or {@code cat} reads
+ * unchanged. A line's type is {@link Framing#LINE_TYPE}.
+ *
+ * <p><b>Hot path.</b> {@link #receive(ByteBuffer)} copies the payload into the caller's buffer
+ * and allocates nothing per message; {@link #lastType()} gives the type.
+ *
+ * <p><b>Threads.</b> Calls are serialised; one reader is meant for one consuming thread.
+ *
+ * <pre>{@code
+ * try (FifoReader end = FifoReader.open(Path.of("/tmp/echo"));
+ *      MessageReader in = MessageReader.of(end, Framing.MESG)) {
+ *     for (Message m; (m = in.receive()) != null; ) {
+ *         System.out.println(m.text());
+ *     }
+ * }
+ * }</pre>
+ */
+public final class MessageReader implements Closeable {
+    private static final int OK = 0;
+    private static final int EOF = 1;
+    private static final int EMPTY = 2;
+
+    private final ReadableByteChannel channel;
+    private final FifoEnd fifoEnd;
+    private final Framing framing;
+    private final Path name;
+    private final int maxPayload;
+    private final boolean atomicFrames;
+    private final boolean acceptUnterminated;
+    private final byte[] buf;
+    private final ByteBuffer bb;
+    private int start;
+    private int end;
+    /** Stream offset of {@code buf[0]}. */
+    private long base;
+    private long lastType;
+    private int pendingLength;
+
+    private byte[] line = new byte[0];
+    private int lineLength;
+    private boolean lineReady;
+    private boolean skipping;
+
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private MessageReader(ReadableByteChannel channel, Framing framing, MessageOptions options) throws FifoException {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.framing = Objects.requireNonNull(framing, "framing");
+        this.fifoEnd = channel instanceof FifoEnd e ? e : null;
+        this.name = Frames.name(channel, options);
+        this.maxPayload = options.resolveMaxPayload(Frames.pipeBuf(channel), false);
+        this.atomicFrames = options.isAtomicFrames();
+        this.acceptUnterminated = options.isAcceptUnterminatedLine();
+        this.buf = new byte[Math.max(Frames.HEADER, options.bufferBytes())];
+        this.bb = ByteBuffer.wrap(buf);
+    }
+
+    /** A reader with the default maximum payload (PIPE_BUF - 16). */
+    public static MessageReader of(ReadableByteChannel channel, Framing framing) throws FifoException {
+        return of(channel, framing, MessageOptions.defaults());
+    }
+
+    /** A reader configured by {@code options}; PIPE_BUF is read from the channel's FIFO. */
+    public static MessageReader of(ReadableByteChannel channel, Framing framing, MessageOptions options)
+            throws FifoException {
+        return new MessageReader(channel, framing, Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * The next message, or {@code null} at a clean end of stream. Blocks until a whole message
+     * has arrived.
+     *
+     * @throws CorruptFrameException      negative or over-maximum {@code mesg_len}
+     * @throws TruncatedMessageException  end of stream inside a frame
+     * @throws MessageTooLargeException   a line longer than the maximum
+     */
+    public Message receive() throws IOException {
+        lock.lock();
+        try {
+            if (framing == Framing.LINE) {
+                if (!nextLine()) {
+                    return null;
+                }
+                lineReady = false;
+                lastType = Framing.LINE_TYPE;
+                return new Message(Framing.LINE_TYPE, Arrays.copyOf(line, lineLength));
+            }
+            if (!header()) {
+                return null;
+            }
+            byte[] payload = new byte[pendingLength];
+            payload(ByteBuffer.wrap(payload));
+            return new Message(lastType, payload);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The hot path: copies the next message's payload into {@code into} (from its position,
+     * which advances) and returns its length, or -1 at a clean end of stream. The type is then
+     * {@link #lastType()}. Allocates nothing.
+     *
+     * @throws BufferOverflowException {@code into} has less room than the payload; nothing is
+     *         consumed, so the call can be repeated with a bigger buffer
+     * @throws CorruptFrameException, TruncatedMessageException, MessageTooLargeException as
+     *         {@link #receive()}
+     */
+    public int receive(ByteBuffer into) throws IOException {
+        lock.lock();
+        try {
+            if (framing == Framing.LINE) {
+                if (!nextLine()) {
+                    return -1;
+                }
+                if (into.remaining() < lineLength) {
+                    lineReady = true;
+                    throw new BufferOverflowException();
+                }
+                into.put(line, 0, lineLength);
+                lineReady = false;
+                lastType = Framing.LINE_TYPE;
+                return lineLength;
+            }
+            if (!header()) {
+                return -1;
+            }
+            if (into.remaining() < pendingLength) {
+                throw new BufferOverflowException();
+            }
+            return payload(into);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The type of the message the last {@link #receive(ByteBuffer)} returned. */
+    public long lastType() {
+        return lastType;
+    }
+
+    /**
+     * True when a whole message (or a bad header that will throw) is buffered, so the next
+     * {@code receive} will not touch the channel. A tool flushes its output when this is false,
+     * before it may block.
+     */
+    public boolean ready() {
+        lock.lock();
+        try {
+            if (framing == Framing.LINE) {
+                return lineReady || indexOf(Frames.NEWLINE, start, end) >= 0;
+            }
+            if (end - start < Frames.HEADER) {
+                return false;
+            }
+            long len = Frames.getLong(buf, start);
+            return len < 0 || len > maxPayload || end - start >= Frames.HEADER + len;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes read from the channel and not yet handed out as messages. */
+    public int buffered() {
+        lock.lock();
+        try {
+            return end - start + (lineReady ? lineLength : 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Drops every buffered byte (a bad header, a partial line, messages already read from the
+     * channel but not yet received) and returns how many; the next {@code receive} starts with
+     * fresh bytes from the channel. The way to give up on a corrupt stream without closing it.
+     */
+    public int discardBuffered() {
+        lock.lock();
+        try {
+            int n = end - start;
+            base += end;
+            start = 0;
+            end = 0;
+            lineReady = false;
+            skipping = false;
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes consumed so far: the stream offset at which the next frame starts. */
+    public long offset() {
+        lock.lock();
+        try {
+            return base + start;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The framing this reader expects. */
+    public Framing framing() {
+        return framing;
+    }
+
+    /** The largest payload this reader accepts. */
+    public int maxPayload() {
+        return maxPayload;
+    }
+
+    /** Closes the channel. */
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    // ---- mesg ----
+
+    /** Buffers and checks the next header, leaving it unconsumed; false at a clean end. */
+    private boolean header() throws IOException {
+        int st = fill(Frames.HEADER);
+        if (st != OK) {
+            int have = end - start;
+            if (have == 0 && st == EOF) {
+                return false;
+            }
+            throw truncated(offset0(), have, st, "after " + have + " of the " + Frames.HEADER + " header bytes");
+        }
+        long len = Frames.getLong(buf, start);
+        if (len < 0) {
+            throw new CorruptFrameException(name, offset0(), "negative length " + len);
+        }
+        if (len > maxPayload) {
+            throw new CorruptFrameException(name, offset0(), "length " + len
+                    + " is over the maximum payload of " + maxPayload + " bytes");
+        }
+        pendingLength = (int) len;
+        lastType = Frames.getLong(buf, start + 8);
+        return true;
+    }
+
+    /** Consumes the checked header and moves its payload into {@code dst}. */
+    private int payload(ByteBuffer dst) throws IOException {
+        int len = pendingLength;
+        long frameStart = offset0();
+        if (Frames.HEADER + len <= buf.length) {
+            int st = fill(Frames.HEADER + len);
+            if (st != OK) {
+                int have = end - start;
+                throw truncated(frameStart, have, st, "after " + (have - Frames.HEADER) + " of " + len + " payload bytes");
+            }
+            dst.put(buf, start + Frames.HEADER, len);
+            start += Frames.HEADER + len;
+            return len;
+        }
+        // bigger than the buffer (a large maximum): read the rest straight into the destination
+        int position = dst.position();
+        start += Frames.HEADER;
+        int have = Math.min(end - start, len);
+        dst.put(buf, start, have);
+        start += have;
+        int limit = dst.limit();
+        dst.limit(position + len);
+        try {
+            while (dst.hasRemaining()) {
+                int st = OK;
+                if (atomicFrames && fifoEnd != null && fifoEnd.available() == 0) {
+                    st = EMPTY;
+                } else {
+                    int n = channel.read(dst);
+                    if (n < 0) {
+                        st = EOF;
+                    } else if (n == 0) {
+                        throw nonBlocking();
+                    } else {
+                        base += n; // these bytes never pass through the buffer
+                    }
+                }
+                if (st != OK) {
+                    int got = dst.position() - position;
+                    dst.position(position);
+                    throw new TruncatedMessageException(name, frameStart, Frames.HEADER + got,
+                            cause(st) + " after " + got + " of " + len + " payload bytes");
+                }
+            }
+        } finally {
+            dst.limit(limit);
+        }
+        return len;
+    }
+
+    /** Makes at least {@code need} bytes (at most the buffer's size) available from {@code start}. */
+    private int fill(int need) throws IOException {
+        return fill(need, false);
+    }
+
+    /**
+     * As {@link #fill(int)}; {@code midFrame} says a frame already started before the buffered
+     * bytes (a line partly decoded), which matters for {@link MessageOptions#atomicFrames()}.
+     */
+    private int fill(int need, boolean midFrame) throws IOException {
+        while (end - start < need) {
+            if (start == end) {
+                base += end;
+                start = 0;
+                end = 0;
+            } else if (buf.length - start < need) {
+                System.arraycopy(buf, start, buf, 0, end - start);
+                base += start;
+                end -= start;
+                start = 0;
+            }
+            int st = read(midFrame || end > start);
+            if (st != OK) {
+                return st;
+            }
+        }
+        return OK;
+    }
+
+    /** One read into the free tail of the buffer. */
+    private int read(boolean midFrame) throws IOException {
+        if (midFrame && atomicFrames && fifoEnd != null && fifoEnd.available() == 0) {
+            return EMPTY;
+        }
+        bb.limit(buf.length).position(end);
+        int n = channel.read(bb);
+        if (n < 0) {
+            return EOF;
+        }
+        if (n == 0) {
+            throw nonBlocking();
+        }
+        end += n;
+        return OK;
+    }
+
+    // ---- line ----
+
+    /** Decodes the next line into {@code line[0, lineLength)}; false at a clean end. */
+    private boolean nextLine() throws IOException {
+        if (lineReady) {
+            return true;
+        }
+        if (skipping && !skipRestOfLine()) {
+            return false;
+        }
+        lineLength = 0;
+        long lineStart = offset0();
+        long raw = 0;
+        boolean escape = false;
+        while (true) {
+            int i = start;
+            while (i < end) {
+                byte b = buf[i];
+                if (escape) {
+                    escape = false;
+                    if (b == 'n' || b == Frames.BACKSLASH) {
+                        if (!append(b == 'n' ? Frames.NEWLINE : Frames.BACKSLASH)) {
+                            throw tooLong(i, lineStart);
+                        }
+                        i++;
+                        continue;
+                    }
+                    if (!append(Frames.BACKSLASH)) { // a lone backslash stands for itself
+                        throw tooLong(i, lineStart);
+                    }
+                }
+                if (b == Frames.NEWLINE) {
+                    start = i + 1;
+                    return true;
+                }
+                if (b == Frames.BACKSLASH) {
+                    escape = true;
+                } else if (!append(b)) {
+                    throw tooLong(i, lineStart);
+                }
+                i++;
+            }
+            raw += end - start;
+            start = end;
+            int st = fill(1, raw > 0 || escape);
+            if (st == OK) {
+                continue;
+            }
+            if (raw == 0 && st == EOF) {
+                return false;
+            }
+            if (st == EOF && acceptUnterminated) {
+                if (escape && !append(Frames.BACKSLASH)) {
+                    throw tooLong(start, lineStart);
+                }
+                return true;
+            }
+            throw new TruncatedMessageException(name, lineStart, raw,
+                    cause(st) + " inside a line of " + raw + " bytes (no newline)");
+        }
+    }
+
+    private boolean append(byte b) {
+        if (lineLength == line.length) {
+            if (lineLength >= maxPayload) {
+                return false;
+            }
+            int grown = (int) Math.min(maxPayload, Math.max(64L, 2L * line.length));
+            line = Arrays.copyOf(line, grown);
+        }
+        line[lineLength++] = b;
+        return true;
+    }
+
+    private MessageTooLargeException tooLong(int at, long lineStart) {
+        start = at;
+        skipping = true;
+        return new MessageTooLargeException(name, (long) lineLength + 1, maxPayload, lineStart,
+                "a line at byte offset " + lineStart + " is longer than the maximum payload of "
+                        + maxPayload + " bytes (the rest of the line is skipped)");
+    }
+
+    /** After an over-long line: drops bytes up to and including its newline; false at end of stream. */
+    private boolean skipRestOfLine() throws IOException {
+        while (true) {
+            int nl = indexOf(Frames.NEWLINE, start, end);
+            if (nl >= 0) {
+                start = nl + 1;
+                skipping = false;
+                return true;
+            }
+            start = end;
+            int st = fill(1);
+            if (st != OK) {
+                skipping = false;
+                return st != EOF;
+            }
+        }
+    }
+
+    // ---- shared ----
+
+    private long offset0() {
+        return base + start;
+    }
+
+    private int indexOf(byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Drops the partial frame (everything buffered from its start) and describes it. */
+    private TruncatedMessageException truncated(long frameStart, long received, int status, String detail) {
+        base += end;
+        start = 0;
+        end = 0;
+        return new TruncatedMessageException(name, frameStart, received, cause(status) + " " + detail);
+    }
+
+    private static String cause(int status) {
+        return status == EOF ? "end of stream" : "nothing more queued in the pipe (frames must be atomic)";
+    }
+
+    private FifoException nonBlocking() {
+        return new FifoException(name, "no data and the channel is non-blocking; a message reader needs a blocking channel");
+    }
+}

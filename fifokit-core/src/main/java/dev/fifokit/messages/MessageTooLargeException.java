@@ -1,0 +1,42 @@
+package dev.fifokit.messages;
+
+import dev.fifokit.FifoException;
+
+import java.nio.file.Path;
+
+/**
+ * A message bigger than allowed. A writer throws it before writing anything when the payload
+ * is over the maximum payload, or when its frame would be over PIPE_BUF on a FIFO the writer
+ * shares (such a write would not be atomic and could interleave with other writers); declare
+ * {@link MessageOptions#exclusiveWriter()} to send it anyway. A {@link Framing#LINE} reader
+ * throws it for a line over its maximum (then skips the rest of that line and goes on).
+ */
+public final class MessageTooLargeException extends FifoException {
+    private static final long serialVersionUID = 1L;
+
+    private final long size;
+    private final long limit;
+    private final long offset;
+
+    public MessageTooLargeException(Path path, long size, long limit, long offset, String reason) {
+        super(path, reason);
+        this.size = size;
+        this.limit = limit;
+        this.offset = offset;
+    }
+
+    /** The size that was refused (payload or frame bytes; for a line, at least this many). */
+    public long size() {
+        return size;
+    }
+
+    /** The limit it went past. */
+    public long limit() {
+        return limit;
+    }
+
+    /** For a reader, the byte offset where the message starts; -1 for a writer. */
+    public long offset() {
+        return offset;
+    }
+}

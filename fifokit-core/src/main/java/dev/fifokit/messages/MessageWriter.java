@@ -1,0 +1,307 @@
+package dev.fifokit.messages;
+
+import dev.fifokit.FifoClosedException;
+import dev.fifokit.FifoException;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Writes messages to a FIFO end or any byte channel in one {@link Framing}.
+ *
+ * <p><b>Atomicity.</b> Each frame (for {@link Framing#MESG} the 16-byte header and the payload,
+ * for {@link Framing#LINE} the escaped line and its {@code '\n'}) is built in one buffer and
+ * handed to the channel in one call; a fifokit {@link dev.fifokit.ends.FifoWriter} turns a
+ * buffer of at most PIPE_BUF bytes into exactly one write(2), which the kernel never
+ * interleaves with another writer's. A writer that shares the FIFO (the default) therefore
+ * refuses, with {@link MessageTooLargeException} and before writing anything, a payload over
+ * the maximum and any frame over PIPE_BUF. An {@linkplain MessageOptions#exclusiveWriter()
+ * exclusive} writer may send larger frames, in several writes.
+ *
+ * <p><b>Batching</b> ({@link MessageOptions#batching(boolean)}): messages are collected and
+ * written together when the next one would not fit, on {@link #flush()} and on {@link #close()}.
+ * A shared writer's batch never exceeds PIPE_BUF, so a batch is one atomic write of whole
+ * messages. Without batching every {@code send} writes at once.
+ *
+ * <p><b>Blocking.</b> {@code send} and {@code flush} block while the pipe is full, as the
+ * channel's write does; the channel must be in blocking mode (a non-blocking channel that
+ * accepts nothing gives a {@link FifoException}). Errors of the channel pass through: a
+ * {@link dev.fifokit.BrokenPipeException} when the reader has gone (messages still batched
+ * are then lost, every earlier one was delivered).
+ *
+ * <p><b>Threads.</b> {@code send}, {@code flush} and {@code close} may be called from several
+ * threads; each frame stays whole.
+ *
+ * <pre>{@code
+ * try (FifoWriter end = FifoWriter.open(Path.of("/tmp/echo"));
+ *      MessageWriter out = MessageWriter.of(end, Framing.MESG)) {
+ *     out.send(Message.of(1, "hello"));        // one write(2) of 16 + 5 bytes
+ * }
+ * }</pre>
+ */
+public final class MessageWriter implements Closeable {
+    private final WritableByteChannel channel;
+    private final Framing framing;
+    private final Path name;
+    private final long pipeBuf;
+    private final int maxPayload;
+    private final boolean exclusive;
+    private final boolean batching;
+    private final byte[] buf;
+    private final ByteBuffer bb;
+    private int used;
+    private boolean closed;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private MessageWriter(WritableByteChannel channel, Framing framing, MessageOptions options) throws FifoException {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.framing = Objects.requireNonNull(framing, "framing");
+        this.name = Frames.name(channel, options);
+        this.pipeBuf = Frames.pipeBuf(channel);
+        this.maxPayload = options.resolveMaxPayload(pipeBuf, true);
+        this.exclusive = options.isExclusiveWriter();
+        this.batching = options.isBatching();
+        int size = (int) Math.max(pipeBuf, Frames.HEADER + 1);
+        if (exclusive) {
+            size = Math.max(size, options.bufferBytes());
+        }
+        this.buf = new byte[size];
+        this.bb = ByteBuffer.wrap(buf);
+    }
+
+    /** A shared, unbatched writer with the default maximum payload (PIPE_BUF - 16). */
+    public static MessageWriter of(WritableByteChannel channel, Framing framing) throws FifoException {
+        return of(channel, framing, MessageOptions.defaults());
+    }
+
+    /** A writer configured by {@code options}; PIPE_BUF is read from the channel's FIFO. */
+    public static MessageWriter of(WritableByteChannel channel, Framing framing, MessageOptions options)
+            throws FifoException {
+        return new MessageWriter(channel, framing, Objects.requireNonNull(options, "options"));
+    }
+
+    /** Sends {@code m} (see {@link #send(long, byte[], int, int)}). */
+    public void send(Message m) throws IOException {
+        send(m.type(), m.payload(), 0, m.payload().length);
+    }
+
+    /** Sends one message with this type and payload. */
+    public void send(long type, byte[] payload) throws IOException {
+        send(type, payload, 0, payload.length);
+    }
+
+    /**
+     * Sends one message: {@code payload[off, off+len)} with {@code type} ({@link Framing#LINE}
+     * has no type on the wire and ignores it). Allocates nothing.
+     *
+     * @throws MessageTooLargeException the payload is over the maximum, or a shared writer's
+     *         frame would be over PIPE_BUF; nothing was written
+     * @throws dev.fifokit.BrokenPipeException the reader went away
+     * @throws FifoClosedException this writer is closed
+     */
+    public void send(long type, byte[] payload, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, payload.length);
+        lock.lock();
+        try {
+            checkOpen();
+            long frame = frameLength(payload, off, len);
+            if (frame > buf.length - used) {
+                flushLocked();
+            }
+            if (frame <= buf.length) {
+                if (framing == Framing.MESG) {
+                    Frames.putLong(buf, used, len);
+                    Frames.putLong(buf, used + 8, type);
+                    System.arraycopy(payload, off, buf, used + Frames.HEADER, len);
+                } else {
+                    int w = (int) Frames.escape(payload, off, off + len, buf, used, buf.length);
+                    buf[used + w] = Frames.NEWLINE;
+                }
+                used += (int) frame;
+                if (!batching) {
+                    flushLocked();
+                }
+            } else {
+                sendLarge(type, payload, off, len);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends the remaining bytes of {@code payload} as one message and advances its position.
+     * A heap buffer or, in {@link Framing#MESG}, a direct one is sent without allocating.
+     */
+    public void send(long type, ByteBuffer payload) throws IOException {
+        int len = payload.remaining();
+        if (payload.hasArray()) {
+            send(type, payload.array(), payload.arrayOffset() + payload.position(), len);
+            payload.position(payload.limit());
+            return;
+        }
+        if (framing == Framing.LINE) {
+            byte[] copy = new byte[len];
+            payload.get(copy);
+            send(type, copy, 0, len);
+            return;
+        }
+        lock.lock();
+        try {
+            checkOpen();
+            checkSize(len, Frames.HEADER + (long) len);
+            long frame = Frames.HEADER + (long) len;
+            if (frame > buf.length - used) {
+                flushLocked();
+            }
+            Frames.putLong(buf, used, len);
+            Frames.putLong(buf, used + 8, type);
+            if (frame <= buf.length) {
+                payload.get(buf, used + Frames.HEADER, len);
+                used += (int) frame;
+                if (!batching) {
+                    flushLocked();
+                }
+            } else {
+                used += Frames.HEADER;
+                flushLocked();
+                writeFully(payload);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes every batched message now (one write of at most PIPE_BUF for a shared writer). */
+    public void flush() throws IOException {
+        lock.lock();
+        try {
+            checkOpen();
+            flushLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Flushes the batch, then closes the channel (even when the flush fails). */
+    @Override
+    public void close() throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                flushLocked();
+            } finally {
+                channel.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The framing this writer speaks. */
+    public Framing framing() {
+        return framing;
+    }
+
+    /** The largest payload this writer sends, in bytes. */
+    public int maxPayload() {
+        return maxPayload;
+    }
+
+    /** PIPE_BUF of the channel (of the system when the channel is not a fifokit end). */
+    public long pipeBuf() {
+        return pipeBuf;
+    }
+
+    /** Bytes batched and not yet written. */
+    public int pending() {
+        lock.lock();
+        try {
+            return used;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- internals ----
+
+    private long frameLength(byte[] payload, int off, int len) throws MessageTooLargeException {
+        long frame = framing == Framing.MESG
+                ? Frames.HEADER + (long) len
+                : Frames.escapedLength(payload, off, len) + 1;
+        checkSize(len, frame);
+        return frame;
+    }
+
+    private void checkSize(int len, long frame) throws MessageTooLargeException {
+        if (len > maxPayload) {
+            throw new MessageTooLargeException(name, len, maxPayload, -1, "a message of " + len
+                    + " bytes is over the maximum payload of " + maxPayload + " bytes"
+                    + (exclusive ? "" : " (PIPE_BUF " + pipeBuf + " - " + Frames.HEADER
+                    + "; declare an exclusive writer to send more)"));
+        }
+        if (!exclusive && frame > pipeBuf) {
+            throw new MessageTooLargeException(name, frame, pipeBuf, -1, "a " + framing + " frame of " + frame
+                    + " bytes is over PIPE_BUF (" + pipeBuf + "): on a shared FIFO it would not be one atomic"
+                    + " write; declare an exclusive writer to send it");
+        }
+    }
+
+    /** An exclusive writer's frame bigger than the buffer: several writes, safe with no other writer. */
+    private void sendLarge(long type, byte[] payload, int off, int len) throws IOException {
+        if (framing == Framing.MESG) {
+            Frames.putLong(buf, 0, len);
+            Frames.putLong(buf, 8, type);
+            int first = Math.min(len, buf.length - Frames.HEADER);
+            System.arraycopy(payload, off, buf, Frames.HEADER, first);
+            used = Frames.HEADER + first;
+            flushLocked();
+            writeFully(ByteBuffer.wrap(payload, off + first, len - first));
+            return;
+        }
+        int i = off;
+        int end = off + len;
+        while (i < end) {
+            long r = Frames.escape(payload, i, end, buf, 0, buf.length);
+            i += (int) (r >>> 32);
+            used = (int) r;
+            flushLocked();
+        }
+        buf[0] = Frames.NEWLINE;
+        used = 1;
+        flushLocked();
+    }
+
+    private void flushLocked() throws IOException {
+        if (used == 0) {
+            return;
+        }
+        bb.limit(used).position(0);
+        used = 0; // on failure the batch is lost either way: never write its start twice
+        writeFully(bb);
+    }
+
+    private void writeFully(ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            if (channel.write(src) == 0 && src.hasRemaining()) {
+                throw new FifoException(name, "the channel accepted nothing (non-blocking mode);"
+                        + " a message writer needs a blocking channel");
+            }
+        }
+    }
+
+    private void checkOpen() throws FifoClosedException {
+        if (closed) {
+            throw new FifoClosedException(name, "the message writer is closed");
+        }
+    }
+}
