@@ -2,6 +2,10 @@ package dev.fifokit.cli;
 
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.messages.Framing;
+import dev.fifokit.messages.MessageOptions;
+import dev.fifokit.messages.MessageReader;
+import dev.fifokit.messages.MessageWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,7 +18,9 @@ import java.util.concurrent.Callable;
 /** {@code fifokit cat}: FIFO to standard output (SPEC §9, §12). */
 @Command(name = "cat", mixinStandardHelpOptions = true,
         description = {"Copy a FIFO to standard output (with splice(2) where the kernel allows).",
-                "Waits for a writer (at most -t), then copies until every writer has closed."})
+                "Waits for a writer (at most -t), then copies until every writer has closed.",
+                "With --format line or mesg, each message is printed as one line, a backslash as \\\\"
+                        + " and a newline as \\n (so 'cat --format mesg a | write --format mesg b' is lossless)."})
 final class CatCommand implements Callable<Integer> {
     private static final long CHUNK = 1L << 22;
 
@@ -24,6 +30,15 @@ final class CatCommand implements Callable<Integer> {
 
     @Option(names = "--follow", description = "Keep reading as writers come and go (never ends by itself).")
     boolean follow;
+
+    @Option(names = "--format", paramLabel = "FORMAT", converter = StreamFormat.Converter.class,
+            completionCandidates = StreamFormat.Names.class, defaultValue = "raw",
+            description = "The FIFO's framing: raw (bytes unchanged, default), line or mesg.")
+    StreamFormat format;
+
+    @Option(names = "--max-payload", paramLabel = "BYTES",
+            description = "Largest message accepted with --format line|mesg (default PIPE_BUF - 16).")
+    Integer maxPayload;
 
     @Option(names = "--progress", description = "Show bytes and rate on stderr.")
     boolean progress;
@@ -45,6 +60,9 @@ final class CatCommand implements Callable<Integer> {
         }
         try (FifoReader in = FifoReader.open(path, options);
              Progress meter = new Progress(progress, System.err)) {
+            if (format.framing() != null) {
+                return messages(in, format.framing(), meter);
+            }
             while (true) {
                 long n;
                 do {
@@ -55,6 +73,22 @@ final class CatCommand implements Callable<Integer> {
                     return ExitCodes.OK;
                 }
                 in.awaitNextWriter(null);
+            }
+        }
+    }
+
+    private int messages(FifoReader end, Framing framing, Progress meter) throws IOException {
+        MessageOptions readOptions = maxPayload != null
+                ? MessageOptions.defaults().maxPayload(maxPayload) : MessageOptions.defaults();
+        MessageReader in = MessageReader.of(end, framing, readOptions);
+        try (MessageWriter out = MessageWriter.of(StdChannels.stdout(), Framing.LINE,
+                MessageOptions.defaults().exclusiveWriter().batching(true))) {
+            while (true) {
+                MessagePump.copy(in, out, null, meter);
+                if (!follow) {
+                    return ExitCodes.OK;
+                }
+                end.awaitNextWriter(null);
             }
         }
     }

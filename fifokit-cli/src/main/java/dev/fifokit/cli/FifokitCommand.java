@@ -13,6 +13,8 @@ import picocli.CommandLine.Option;
                 MkfifoCommand.class,
                 CatCommand.class,
                 WriteCommand.class,
+                EchoServerCommand.class,
+                EchoClientCommand.class,
                 LimitsCommand.class,
                 WhoCommand.class,
                 StatusCommand.class,

@@ -2,6 +2,11 @@ package dev.fifokit.cli;
 
 import dev.fifokit.ends.FifoWriter;
 import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.messages.Framing;
+import dev.fifokit.messages.MessageOptions;
+import dev.fifokit.messages.MessageReader;
+import dev.fifokit.messages.MessageWriter;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,9 +19,14 @@ import java.util.concurrent.Callable;
 /** {@code fifokit write}: standard input to a FIFO (SPEC §9, §12). */
 @Command(name = "write", mixinStandardHelpOptions = true,
         description = {"Copy standard input into a FIFO (with splice(2) where the kernel allows).",
-                "Waits for a reader (at most -t) unless --no-wait."})
+                "Waits for a reader (at most -t) unless --no-wait.",
+                "With --format line or mesg, each line of standard input (\\\\ and \\n unescaped) becomes one"
+                        + " message, written with one atomic write(2); several writers may share the FIFO."})
 final class WriteCommand implements Callable<Integer> {
     private static final long CHUNK = 1L << 22;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = {"-t", "--timeout"}, paramLabel = "DUR", converter = DurationConverter.class,
             description = "Give up (exit 124) if no reader opens within DUR.")
@@ -24,6 +34,23 @@ final class WriteCommand implements Callable<Integer> {
 
     @Option(names = "--no-wait", description = "Fail at once (exit 3) when no reader has the FIFO open.")
     boolean noWait;
+
+    @Option(names = "--format", paramLabel = "FORMAT", converter = StreamFormat.Converter.class,
+            completionCandidates = StreamFormat.Names.class, defaultValue = "raw",
+            description = "The FIFO's framing: raw (bytes unchanged, default), line or mesg.")
+    StreamFormat format;
+
+    @Option(names = "--type", paramLabel = "N",
+            description = "mesg_type of every message with --format mesg (default 1).")
+    Long type;
+
+    @Option(names = "--exclusive",
+            description = "Declare this the FIFO's only writer: messages over PIPE_BUF are allowed (not atomic).")
+    boolean exclusive;
+
+    @Option(names = "--max-payload", paramLabel = "BYTES",
+            description = "Largest message with --format line|mesg (default PIPE_BUF - 16; no limit with --exclusive).")
+    Integer maxPayload;
 
     @Option(names = "--progress", description = "Show bytes and rate on stderr.")
     boolean progress;
@@ -36,6 +63,13 @@ final class WriteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (type != null && format != StreamFormat.MESG) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--type needs --format mesg");
+        }
+        if ((exclusive || maxPayload != null) && format == StreamFormat.RAW) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--exclusive and --max-payload need --format line or mesg");
+        }
         OpenOptions options = OpenOptions.defaults();
         if (timeout != null) {
             options = options.timeout(timeout);
@@ -48,6 +82,10 @@ final class WriteCommand implements Callable<Integer> {
         }
         try (FifoWriter out = FifoWriter.open(path, options);
              Progress meter = new Progress(progress, System.err)) {
+            if (format.framing() != null) {
+                messages(out, format.framing(), meter);
+                return ExitCodes.OK;
+            }
             long n;
             do {
                 n = out.transferFromDescriptor(0, CHUNK);
@@ -55,5 +93,23 @@ final class WriteCommand implements Callable<Integer> {
             } while (n == CHUNK);
         }
         return ExitCodes.OK;
+    }
+
+    private void messages(FifoWriter end, Framing framing, Progress meter) throws IOException {
+        MessageOptions writeOptions = MessageOptions.defaults().batching(true);
+        if (exclusive) {
+            writeOptions = writeOptions.exclusiveWriter();
+        }
+        if (maxPayload != null) {
+            writeOptions = writeOptions.maxPayload(maxPayload);
+        }
+        MessageWriter out = MessageWriter.of(end, framing, writeOptions);
+        MessageReader in = MessageReader.of(StdChannels.stdin(), Framing.LINE, MessageOptions.defaults()
+                .maxPayload(out.maxPayload()).acceptUnterminatedLine().name(StdChannels.STDIN));
+        try {
+            MessagePump.copy(in, out, type != null ? type : Framing.LINE_TYPE, meter);
+        } catch (IOException e) {
+            throw MessagePump.explain(e, path, exclusive);
+        }
     }
 }

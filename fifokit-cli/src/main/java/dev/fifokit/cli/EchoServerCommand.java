@@ -1,0 +1,100 @@
+package dev.fifokit.cli;
+
+import dev.fifokit.FifoClosedException;
+import dev.fifokit.ends.FifoReader;
+import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.files.Fifo;
+import dev.fifokit.messages.Framing;
+import dev.fifokit.messages.MessageOptions;
+import dev.fifokit.messages.MessageReader;
+import dev.fifokit.messages.MessageWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code fifokit echo-server}: the seeds' echo server over one FIFO (SPEC §6). As in the seeds,
+ * a FIFO carries data one way only, so the server answers by printing: each message it
+ * receives is printed on standard output as one line (escaped as in {@code line}: plain
+ * text prints exactly as the seed's C server prints it).
+ */
+@Command(name = "echo-server", mixinStandardHelpOptions = true,
+        description = {"The seeds' echo server: print each message received on the FIFO as one line.",
+                "Creates PATH (mode 0600) if it does not exist, and removes it on exit if it created it.",
+                "A FIFO is one-way, so the echo goes to standard output, as in the seeds' C programs.",
+                "Without --once it serves client after client until stopped (Ctrl-C)."})
+final class EchoServerCommand implements Callable<Integer> {
+    @Option(names = "--format", paramLabel = "FORMAT", converter = StreamFormat.FramingConverter.class,
+            completionCandidates = StreamFormat.FramingNames.class, defaultValue = "line",
+            description = "line (default: one message per line, as echo and cat write) or mesg (struct mymesg).")
+    Framing format;
+
+    @Option(names = "--once", description = "Exit when the first client has closed the FIFO.")
+    boolean once;
+
+    @Option(names = {"-t", "--timeout"}, paramLabel = "DUR", converter = DurationConverter.class,
+            description = "Give up (exit 124) if no client opens the FIFO within DUR.")
+    Duration timeout;
+
+    @Option(names = "--max-payload", paramLabel = "BYTES",
+            description = "Largest message accepted (default PIPE_BUF - 16).")
+    Integer maxPayload;
+
+    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH.")
+    boolean dereference;
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "The FIFO to serve.")
+    Path path;
+
+    private volatile boolean stopping;
+
+    @Override
+    public Integer call() throws IOException {
+        Fifo fifo = dereference && Files.isSymbolicLink(path) ? Fifo.existing(path, true) : Fifo.createOrReuse(path, 0600);
+        Thread cleanup = new Thread(() -> {
+            stopping = true;
+            closeQuietly(fifo);
+        }, "fifokit-echo-server-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C / SIGTERM: remove the FIFO we created
+        try (fifo;
+             FifoReader end = fifo.openReader(timeout != null ? OpenOptions.defaults().timeout(timeout) : OpenOptions.defaults());
+             MessageWriter out = MessageWriter.of(StdChannels.stdout(), Framing.LINE,
+                     MessageOptions.defaults().exclusiveWriter().batching(true))) {
+            MessageReader in = MessageReader.of(end, format,
+                    maxPayload != null ? MessageOptions.defaults().maxPayload(maxPayload) : MessageOptions.defaults());
+            Progress none = new Progress(false, System.err);
+            while (true) {
+                MessagePump.copy(in, out, null, none);
+                if (once) {
+                    return ExitCodes.OK;
+                }
+                end.awaitNextWriter(null);
+            }
+        } catch (FifoClosedException e) {
+            if (stopping) {
+                return ExitCodes.OK; // stopped by a signal: the hook closed the FIFO under us
+            }
+            throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or ran: nothing left to do
+            }
+        }
+    }
+
+    private static void closeQuietly(Fifo fifo) {
+        try {
+            fifo.close();
+        } catch (IOException ignored) {
+            // exiting anyway
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.fifokit.cli;
+
+import dev.fifokit.files.Fifo;
+import dev.fifokit.testing.CPeer;
+import dev.fifokit.testing.Processes;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code fifokit echo-server} and {@code echo-client} against the seeds' C programs (compiled
+ * here with gcc), in both framings, byte for byte; and the commands' own behaviour.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EchoCommandsTest {
+    private static final String TEXT = "Hello from the seeds!\tПривет, こんにちは";
+
+    @TempDir
+    static Path bin;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void compile() throws Exception {
+        for (String name : List.of("fifo_echo_server", "fifo_echo_client", "mesg_echo_server", "mesg_echo_client")) {
+            CPeer.compile(bin, name, CPeer.resource("/c/" + name + ".c"));
+        }
+    }
+
+    private static String c(String format, String side) {
+        return bin.resolve((format.equals("mesg") ? "mesg_echo_" : "fifo_echo_") + side).toString();
+    }
+
+    /** What the seed's C server prints for the seed's C client given {@code line} on stdin. */
+    private byte[] cReference(String format, String line) throws Exception {
+        try (Processes procs = new Processes(); Fifo fifo = Fifo.create(dir.resolve("ref-" + format + ".fifo"))) {
+            Process server = procs.start(c(format, "server"), fifo.path().toString());
+            Process client = procs.start(c(format, "client"), fifo.path().toString());
+            client.getOutputStream().write(line.getBytes(StandardCharsets.UTF_8));
+            client.getOutputStream().close();
+            byte[] out = server.getInputStream().readAllBytes();
+            assertThat(Processes.waitFor(server, 20)).isZero();
+            assertThat(Processes.waitFor(client, 20)).isZero();
+            return out;
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"line", "mesg"})
+    void cClientToFifokitServerPrintsExactlyWhatTheCServerPrints(String format) throws Exception {
+        Path fifo = dir.resolve("echo.fifo");
+        try (Processes procs = new Processes()) {
+            Process server = procs.start(new ProcessBuilder(CliProcess.command(
+                    "echo-server", "--format", format, "--once", fifo.toString())));
+            awaitFile(fifo);
+            Process client = procs.start(c(format, "client"), fifo.toString());
+            client.getOutputStream().write((TEXT + "\n").getBytes(StandardCharsets.UTF_8));
+            client.getOutputStream().close();
+            CliProcess.Result r = CliProcess.finish(server, new byte[0], 30);
+            assertThat(Processes.waitFor(client, 20)).isZero();
+            assertThat(r.exit()).as(r.stderr()).isZero();
+            assertThat(r.stdout()).isEqualTo(cReference(format, TEXT + "\n"));
+            assertThat(r.out()).isEqualTo(TEXT + "\n");
+            assertThat(fifo).as("the server removes the FIFO it created").doesNotExist();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"line", "mesg"})
+    void fifokitClientToCServer(String format) throws Exception {
+        try (Processes procs = new Processes(); Fifo fifo = Fifo.create(dir.resolve("c.fifo"))) {
+            Process server = procs.start(c(format, "server"), fifo.path().toString());
+            CliProcess.Result r = CliProcess.run(30, "echo-client", "--format", format, fifo.path().toString(), TEXT);
+            assertThat(r.exit()).as(r.stderr()).isZero();
+            byte[] out = server.getInputStream().readAllBytes();
+            assertThat(Processes.waitFor(server, 20)).isZero();
+            assertThat(out).isEqualTo(cReference(format, TEXT + "\n"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"line", "mesg"})
+    void stdinLinesRoundTripThroughClientAndServerWithEscapes(String format) throws Exception {
+        Path fifo = dir.resolve("lines.fifo");
+        String lines = "first\nC:\\\\dir\\\\file\ntwo\\nlines\n\nlast line without newline";
+        try (Processes procs = new Processes()) {
+            Process server = procs.start(new ProcessBuilder(CliProcess.command(
+                    "echo-server", "--format", format, "--once", fifo.toString())));
+            CliProcess.Result client = CliProcess.run(lines.getBytes(StandardCharsets.UTF_8), 30,
+                    "echo-client", "--format", format, fifo.toString());
+            assertThat(client.exit()).as(client.stderr()).isZero();
+            CliProcess.Result r = CliProcess.finish(server, new byte[0], 30);
+            assertThat(r.exit()).as(r.stderr()).isZero();
+            assertThat(r.out()).isEqualTo(lines + "\n");
+        }
+    }
+
+    @Test
+    void serverServesClientAfterClientAndRemovesItsFifoWhenStopped() throws Exception {
+        Path fifo = dir.resolve("server.fifo");
+        try (Processes procs = new Processes()) {
+            Process server = procs.start(new ProcessBuilder(CliProcess.command(
+                    "echo-server", "--format", "mesg", fifo.toString())));
+            for (String m : List.of("one", "two", "three")) {
+                CliProcess.Result r = CliProcess.run(30, "echo-client", "--format", "mesg", fifo.toString(), m);
+                assertThat(r.exit()).as(r.stderr()).isZero();
+            }
+            byte[] expected = "one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8);
+            byte[] got = server.getInputStream().readNBytes(expected.length);
+            assertThat(got).isEqualTo(expected);
+            server.destroy(); // SIGTERM
+            assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(fifo).doesNotExist();
+        }
+    }
+
+    @Test
+    void clientWaitsForTheServerToCreateTheFifo() throws Exception {
+        Path fifo = dir.resolve("later.fifo");
+        try (Processes procs = new Processes()) {
+            Process client = procs.start(new ProcessBuilder(CliProcess.command(
+                    "echo-client", "--format", "mesg", fifo.toString(), "early bird")));
+            Thread.sleep(700);
+            assertThat(client.isAlive()).isTrue();
+            Process server = procs.start(new ProcessBuilder(CliProcess.command(
+                    "echo-server", "--format", "mesg", "--once", fifo.toString())));
+            CliProcess.Result c = CliProcess.finish(client, new byte[0], 30);
+            assertThat(c.exit()).as(c.stderr()).isZero();
+            CliProcess.Result s = CliProcess.finish(server, new byte[0], 30);
+            assertThat(s.out()).isEqualTo("early bird\n");
+        }
+    }
+
+    @Test
+    void clientGivesUpWithExit124WhenNoServerComes() throws Exception {
+        CliProcess.Result r = CliProcess.run(30, "echo-client", "-t", "300ms", dir.resolve("none.fifo").toString(), "x");
+        assertThat(r.exit()).isEqualTo(124);
+        assertThat(r.stderr()).isEqualTo("fifokit: " + dir.resolve("none.fifo") + ": no reader opened it within 300ms\n");
+    }
+
+    @Test
+    void serverRefusesAPathThatIsNotAFifo() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain.txt"), "x");
+        CliProcess.Result r = CliProcess.run(30, "echo-server", "--once", file.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stderr()).contains("exists and is not a FIFO").doesNotContain("Exception");
+        assertThat(CliProcess.run(30, "echo-server", "--format", "raw", file.toString()).exit()).isEqualTo(2);
+    }
+
+    static void awaitFile(Path p) throws InterruptedException {
+        for (int i = 0; i < 1500 && !Files.exists(p); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(p).exists();
+    }
+}
