@@ -179,7 +179,8 @@ final class DemoCommand implements Callable<Integer> {
     private void overPipeBuf(Fifo fifo, int writers) throws Exception {
         int size = 16_000;
         MessageOptions big = MessageOptions.defaults().maxPayload(size);
-        try (FifoReader end = fifo.openReader(OpenOptions.defaults().awaitWriter(false))) {
+        FifoReader end = fifo.openReader(OpenOptions.defaults().awaitWriter(false));
+        try {
             int capacity = end.setCapacity(1); // one page, so that every big write is split
             out.println("   the same with " + size + "-byte messages from " + writers + " writers that each claim to be"
                     + " the only one (exclusiveWriter, a lie), through a pipe of " + capacity + " bytes:");
@@ -201,6 +202,8 @@ final class DemoCommand implements Callable<Integer> {
                     .handle((ok, e) -> null).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             out.println("   " + (v.problem == null ? "no tearing this time, by luck: only writes of at most PIPE_BUF are"
                     + " guaranteed atomic" : "after " + v.received + " good messages: " + v.problem));
+        } finally {
+            end.close();
         }
         try (Pipe pipe = Pipe.open()) {
             MessageWriter.of(pipe.writer(), Framing.MESG).send(1, new byte[size]);
@@ -268,7 +271,8 @@ final class DemoCommand implements Callable<Integer> {
                 "an \"unneeded\" O_RDWR open, like the seed's os.open(\"my_fifo\", os.O_RDWR), counts as a writer:");
         try (FifoReader reader = fifo.openReader(OpenOptions.defaults().awaitWriter(false))) {
             CompletableFuture<Integer> eof;
-            try (FifoReadWrite extra = fifo.openReadWrite(OpenOptions.defaults())) {
+            FifoReadWrite extra = fifo.openReadWrite(OpenOptions.defaults());
+            try {
                 for (String hello : List.of("Hello 1", "Hello 2")) {
                     try (FifoWriter w = fifo.openWriter(DEADLINE)) {
                         w.write((hello + "\n").getBytes(StandardCharsets.UTF_8));
@@ -291,13 +295,16 @@ final class DemoCommand implements Callable<Integer> {
                 Thread.sleep(300);
                 out.println("   every writer has closed, yet after 300 ms the reader is still waiting: " + !eof.isDone()
                         + " (cat would never end)");
+            } finally {
+                extra.close();
             }
             out.println("   the O_RDWR descriptor is closed: the reader's read returns "
                     + eof.get(WAIT.toSeconds(), TimeUnit.SECONDS) + " (end of stream) at once");
         }
         out.println("   and without any reader, the seed's next 'echo \"Hello 2\" > my_fifo' hangs in open;"
                 + " fifokit bounds the wait:");
-        try (FifoWriter w = fifo.openWriter(OpenOptions.defaults().timeout(Duration.ofMillis(300)))) {
+        try {
+            fifo.openWriter(OpenOptions.defaults().timeout(Duration.ofMillis(300))).close();
             out.println("   (unexpected: a reader appeared)");
         } catch (FifoException e) {
             out.println("   fifokit write -t 300ms: " + e.getMessage());
