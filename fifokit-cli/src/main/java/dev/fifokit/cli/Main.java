@@ -47,6 +47,11 @@ public final class Main {
             return ExitCodes.USAGE;
         });
         cl.setExitCodeExceptionMapper(Failures::exitCode);
+        // `launch sh -c 'cmd'` works without `--`: after the command's name, nothing is ours
+        CommandLine launch = cl.getSubcommands().get("launch");
+        if (launch != null) {
+            launch.setStopAtPositional(true);
+        }
         return cl;
     }
 }
