@@ -23,6 +23,16 @@ public final class PeerTimeoutException extends FifoException {
         this.waited = waited;
     }
 
+    /**
+     * A deadline passed with the reason in the caller's words, e.g. a request whose reply did
+     * not come in time ({@code "no reply within 5s"}).
+     */
+    public PeerTimeoutException(Path path, Side missing, Duration waited, String reason) {
+        super(path, reason);
+        this.missing = missing;
+        this.waited = waited;
+    }
+
     /** The side that never opened the FIFO. */
     public Side missing() {
         return missing;

@@ -1,0 +1,285 @@
+package dev.fifokit.server;
+
+import dev.fifokit.BrokenPipeException;
+import dev.fifokit.Durations;
+import dev.fifokit.FifoException;
+import dev.fifokit.FifoExistsException;
+import dev.fifokit.NoReaderException;
+import dev.fifokit.NoSuchFifoException;
+import dev.fifokit.NotAFifoException;
+import dev.fifokit.PeerTimeoutException;
+import dev.fifokit.SymlinkException;
+import dev.fifokit.ends.FifoReader;
+import dev.fifokit.ends.FifoWriter;
+import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.files.Fifo;
+import dev.fifokit.internal.linux.Fifos;
+import dev.fifokit.internal.linux.Stat;
+import dev.fifokit.messages.Framing;
+import dev.fifokit.messages.Message;
+import dev.fifokit.messages.MessageReader;
+import dev.fifokit.messages.MessageTooLargeException;
+import dev.fifokit.messages.MessageWriter;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The client side of SPEC §7: one request, one reply, under one deadline. Immutable and
+ * thread-safe; each request creates and removes its own reply FIFO.
+ *
+ * <pre>{@code
+ * byte[] reply = FifoClient.of(Path.of("/run/me/upper")).timeout(Duration.ofSeconds(5))
+ *         .request("hello".getBytes(UTF_8));
+ * }</pre>
+ *
+ * <p>A request: open {@code server.fifo} for writing without waiting (no server: fail at
+ * once), create {@code client.<id>.fifo} (0600), open it for reading, write the request as one
+ * {@code mesg} frame of type {@code id} (one atomic write), read reply frames until the end
+ * marker, remove the FIFO. Every step is bounded by the {@linkplain #timeout(Duration)
+ * timeout} (default 30 s).
+ *
+ * <p><b>Client id.</b> By default the id is this process's pid, as the protocol wants for
+ * separate processes. Requests that run at the same time need distinct ids, because the id
+ * names the reply FIFO: in-process concurrent clients use {@link #id(long)} with
+ * {@link #uniqueId()}, which gives ids above any pid this machine can have.
+ *
+ * <p><b>Errors.</b> {@link NoServerException} (no server: the CLI exits 3),
+ * {@link PeerTimeoutException} (no complete reply in time: 124), {@link ErrorReplyException}
+ * (the server answered with an error: 1), {@link IncompleteReplyException} (the reply ended
+ * without its end marker), {@link MessageTooLargeException} (request over PIPE_BUF - 16 bytes),
+ * and the FIFO errors of creating the reply FIFO.
+ */
+public final class FifoClient {
+    /** Default deadline of a request, as {@code fifokit request} without {@code -t}. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final AtomicLong NEXT = new AtomicLong();
+
+    private final Path directory;
+    private final long id;
+    private final Duration timeout;
+
+    private FifoClient(Path directory, long id, Duration timeout) {
+        this.directory = directory;
+        this.id = id;
+        this.timeout = timeout;
+    }
+
+    /** A client of the server in {@code directory}, with this process's pid as its id. */
+    public static FifoClient of(Path directory) {
+        return new FifoClient(Objects.requireNonNull(directory, "directory"), ProcessHandle.current().pid(),
+                DEFAULT_TIMEOUT);
+    }
+
+    /** Sends one request with this process's pid as the id and returns the reply data. */
+    public static byte[] request(Path directory, byte[] request, Duration timeout) throws IOException {
+        return of(directory).timeout(timeout).request(request);
+    }
+
+    /**
+     * A fresh client id for an in-process client: {@code pid << 24 | counter}, unique in this
+     * JVM (until 16 million ids later) and never equal to a real pid (pids are below 2^22).
+     */
+    public static long uniqueId() {
+        return (ProcessHandle.current().pid() << 24) | (NEXT.incrementAndGet() & 0xFF_FFFFL);
+    }
+
+    /** The same client with another id (positive); it is the mesg_type and names the reply FIFO. */
+    public FifoClient id(long clientId) {
+        if (clientId <= 0) {
+            throw new IllegalArgumentException("client id must be positive: " + clientId);
+        }
+        return new FifoClient(directory, clientId, timeout);
+    }
+
+    /** The same client with another deadline for each whole request. */
+    public FifoClient timeout(Duration limit) {
+        Objects.requireNonNull(limit, "limit");
+        if (limit.isNegative() || limit.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + limit);
+        }
+        return new FifoClient(directory, id, limit);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** Sends {@code request} and returns the reply's data, all parts joined. Blocks up to the timeout. */
+    public byte[] request(byte[] request) throws IOException {
+        ByteArrayOutputStream reply = new ByteArrayOutputStream();
+        request(request, reply::writeBytes);
+        return reply.toByteArray();
+    }
+
+    /**
+     * Sends {@code request} and hands each data part to {@code parts} as it arrives. Returns
+     * when the reply is complete; an error reply throws {@link ErrorReplyException} after any
+     * data parts that came before the error were handed over.
+     */
+    public void request(byte[] request, ReplyListener parts) throws IOException {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(parts, "parts");
+        Attempt attempt = new Attempt();
+        ScheduledFuture<?> timer = Deadlines.after(timeout.toNanos(), attempt::expire);
+        try {
+            exchange(request, parts, attempt);
+        } catch (IOException e) {
+            if (attempt.expired) {
+                throw timeoutError(attempt, e);
+            }
+            throw e;
+        } finally {
+            timer.cancel(false);
+            attempt.closeAll();
+        }
+    }
+
+    private void exchange(byte[] request, ReplyListener parts, Attempt attempt) throws IOException {
+        Path serverFifo = ServerProtocol.serverFifo(directory);
+        FifoWriter toServer = attempt.add(openServer(serverFifo));
+        int max = toServer.pipeBuf() - ServerProtocol.HEADER_BYTES;
+        if (request.length > max) {
+            throw new MessageTooLargeException(serverFifo, request.length, max, -1, "a request of "
+                    + request.length + " bytes is over the limit of " + max + " bytes (PIPE_BUF - 16)");
+        }
+        Path replyPath = ServerProtocol.clientFifo(directory, id);
+        Fifo replyFifo = attempt.add(createReplyFifo(replyPath));
+        FifoReader in = attempt.add(replyFifo.openReader(OpenOptions.defaults().awaitWriter(false)));
+        try {
+            MessageWriter out = MessageWriter.of(toServer, Framing.MESG);
+            out.send(id, request);
+            out.flush();
+        } catch (BrokenPipeException e) {
+            throw new NoServerException(serverFifo, "the server stopped before the request was sent", e);
+        }
+        toServer.close();
+        readReply(in, replyPath, parts, attempt);
+    }
+
+    private void readReply(FifoReader in, Path replyPath, ReplyListener parts, Attempt attempt) throws IOException {
+        MessageReader reader = MessageReader.of(in, Framing.MESG);
+        ByteArrayOutputStream error = null;
+        while (true) {
+            Message m = reader.receive();
+            if (m == null) {
+                throw new IncompleteReplyException(replyPath, attempt.replyStarted
+                        ? "the reply ended without its end marker (the server stopped or dropped the request)"
+                        : "the server closed the reply without answering");
+            }
+            attempt.replyStarted = true;
+            if (m.type() == ServerProtocol.TYPE_OK) {
+                parts.part(m.payload());
+            } else if (m.type() == ServerProtocol.TYPE_ERROR) {
+                if (error == null) {
+                    error = new ByteArrayOutputStream();
+                }
+                error.writeBytes(m.payload());
+            } else if (m.type() == ServerProtocol.TYPE_END) {
+                break;
+            } else {
+                throw new IncompleteReplyException(replyPath, "unexpected frame type " + m.type()
+                        + " in the reply (expected 0 data, 1 error or 2 end)");
+            }
+        }
+        if (error != null) {
+            throw new ErrorReplyException(directory, error.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static FifoWriter openServer(Path serverFifo) throws FifoException {
+        try {
+            return FifoWriter.open(serverFifo, OpenOptions.defaults().failIfNoReader());
+        } catch (NoSuchFifoException e) {
+            throw new NoServerException(serverFifo, "no server here (no such FIFO)", e);
+        } catch (NoReaderException e) {
+            throw new NoServerException(serverFifo, "no server is reading it (its server stopped without removing it)", e);
+        } catch (NotAFifoException | SymlinkException e) {
+            throw new NoServerException(serverFifo, "not a server FIFO: " + e.reason(), e);
+        }
+    }
+
+    /** Creates the reply FIFO; a FIFO of ours left at that name (a dead process with our pid) is replaced. */
+    private static Fifo createReplyFifo(Path path) throws FifoException {
+        try {
+            return Fifo.create(path, ServerProtocol.CLIENT_FIFO_MODE);
+        } catch (FifoExistsException e) {
+            Stat s = Stat.of(path.toString(), false, new int[1]);
+            if (s == null || !s.isFifo() || s.uid() != Fifos.geteuid()) {
+                throw e;
+            }
+            Fifos.unlink(path);
+            return Fifo.create(path, ServerProtocol.CLIENT_FIFO_MODE);
+        }
+    }
+
+    private PeerTimeoutException timeoutError(Attempt attempt, IOException cause) {
+        String what = attempt.replyStarted ? "the reply did not end within " : "no reply within ";
+        PeerTimeoutException t = new PeerTimeoutException(directory, PeerTimeoutException.Side.WRITER, timeout,
+                what + Durations.format(timeout));
+        t.addSuppressed(cause);
+        return t;
+    }
+
+    /** The ends and files of one request; the deadline closes them all, which wakes any wait. */
+    private static final class Attempt {
+        private final List<AutoCloseable> open = new ArrayList<>();
+        volatile boolean expired;
+        volatile boolean replyStarted;
+
+        synchronized <T extends AutoCloseable> T add(T c) throws FifoException {
+            if (expired) {
+                closeQuietly(c);
+                throw new dev.fifokit.FifoClosedException(null, "request deadline passed");
+            }
+            open.add(c);
+            return c;
+        }
+
+        void expire() {
+            expired = true;
+            closeAll();
+        }
+
+        void closeAll() {
+            List<AutoCloseable> all;
+            synchronized (this) {
+                all = new ArrayList<>(open);
+            }
+            // the reply FIFO (a Fifo) closes its reader and removes the file
+            for (int i = all.size() - 1; i >= 0; i--) {
+                closeQuietly(all.get(i));
+            }
+        }
+
+        private static void closeQuietly(AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing our own ends and FIFO
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FifoClient[" + directory + ", id " + id + ", timeout " + Durations.format(timeout) + "]";
+    }
+}

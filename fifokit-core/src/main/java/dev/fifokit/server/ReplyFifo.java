@@ -1,0 +1,63 @@
+package dev.fifokit.server;
+
+import dev.fifokit.FifoException;
+import dev.fifokit.NotAFifoException;
+import dev.fifokit.ends.FifoWriter;
+import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.internal.linux.Errors;
+import dev.fifokit.internal.linux.Stat;
+
+import java.nio.file.Path;
+
+/**
+ * A client's reply FIFO, opened safely: {@code client.<id>.fifo} in the server's directory,
+ * refused when it is a symlink or anything but a FIFO (checked on an {@code O_PATH} handle, so
+ * a regular file is never opened, let alone written), opened for writing without waiting
+ * (no reader: the client is gone or never opened it, and the request is dropped at once).
+ * The client's uid is the owner of the FIFO that was actually opened (fstat of the descriptor).
+ */
+record ReplyFifo(FifoWriter writer, ClientIdentity client) {
+
+    /**
+     * Opens the reply FIFO of {@code clientId}.
+     *
+     * @throws dev.fifokit.NoSuchFifoException the client never created it (or removed it)
+     * @throws dev.fifokit.SymlinkException    it is a symbolic link
+     * @throws NotAFifoException               it is a regular file or anything else
+     * @throws dev.fifokit.NoReaderException   nobody has it open for reading
+     */
+    static ReplyFifo open(Path dir, long clientId) throws FifoException {
+        Path path = ServerProtocol.clientFifo(dir, clientId);
+        FifoWriter w = FifoWriter.open(path, OpenOptions.defaults().failIfNoReader());
+        boolean ok = false;
+        try {
+            int[] errno = new int[1];
+            Stat s = Stat.of(w.descriptor(), errno);
+            if (s == null) {
+                throw Errors.of(path, errno[0], "fstat");
+            }
+            if (!s.isFifo()) {
+                throw Errors.notAFifo(path, s.mode());
+            }
+            ok = true;
+            return new ReplyFifo(w, new ClientIdentity(clientId, s.uid()));
+        } finally {
+            if (!ok) {
+                closeQuietly(w);
+            }
+        }
+    }
+
+    /** Closes the writer, also from another thread (wakes a blocked write). */
+    void close() {
+        closeQuietly(writer);
+    }
+
+    private static void closeQuietly(FifoWriter w) {
+        try {
+            w.close();
+        } catch (java.io.IOException ignored) {
+            // a reply end that fails to close is unusable anyway
+        }
+    }
+}
