@@ -93,10 +93,13 @@ public final class FifoClient {
         return (ProcessHandle.current().pid() << 24) | (NEXT.incrementAndGet() & 0xFF_FFFFL);
     }
 
-    /** The same client with another id (positive); it is the mesg_type and names the reply FIFO. */
+    /**
+     * The same client with another id (1 to {@link ServerProtocol#MAX_CLIENT_ID}); it is the
+     * request's mesg_type and names the reply FIFO.
+     */
     public FifoClient id(long clientId) {
-        if (clientId <= 0) {
-            throw new IllegalArgumentException("client id must be positive: " + clientId);
+        if (!ServerProtocol.isClientId(clientId)) {
+            throw new IllegalArgumentException("client id out of range (1 to 2^48 - 1): " + clientId);
         }
         return new FifoClient(directory, clientId, timeout);
     }

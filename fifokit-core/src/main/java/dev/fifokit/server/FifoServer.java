@@ -239,11 +239,22 @@ public final class FifoServer implements AutoCloseable {
     private void accept() {
         try {
             RequestReader requests = new RequestReader(new Inbox(reader), ctx.maxPayload(), ctx.serverFifo(), ctx.log());
+            RequestReader.FrameSink sink = new RequestReader.FrameSink() {
+                @Override
+                public boolean plausible(Message m) {
+                    return FifoServer.this.plausible(m);
+                }
+
+                @Override
+                public void frame(Message m) throws InterruptedException {
+                    FifoServer.this.frame(m);
+                }
+            };
             while (!stopSeen) {
-                requests.readBurst(this::frame);
+                requests.readBurst(sink);
             }
             while (requests.pending()) {
-                requests.readBurst(this::frame);
+                requests.readBurst(sink);
             }
         } catch (FifoClosedException e) {
             if (!stopping.get()) {
@@ -260,18 +271,20 @@ public final class FifoServer implements AutoCloseable {
         }
     }
 
+    private boolean isStopMarker(Message m) {
+        return m.type() == 0 && stopping.get() && Arrays.equals(m.payload(), token);
+    }
+
+    private boolean plausible(Message m) {
+        return ServerProtocol.isClientId(m.type()) || isStopMarker(m);
+    }
+
     private void frame(Message m) throws InterruptedException {
-        long id = m.type();
-        if (id <= 0) {
-            if (id == 0 && stopping.get() && Arrays.equals(m.payload(), token)) {
-                stopSeen = true;
-                return;
-            }
-            ctx.log().invalidFrames.incrementAndGet();
-            ctx.log().line(ctx.serverFifo() + ": discarded a " + m.payload().length
-                    + "-byte frame of type " + id + ": a request's type must be the client's pid (> 0)");
+        if (isStopMarker(m)) {
+            stopSeen = true;
             return;
         }
+        long id = m.type();
         ctx.inFlight().acquire();
         ctx.log().received.incrementAndGet();
         try {

@@ -114,6 +114,11 @@ final class Handoff implements ReplySink {
         queue.clear();
     }
 
+    /** True once the supervisor stopped taking parts. */
+    boolean isClosed() {
+        return closedBecause != null;
+    }
+
     private void checkOpen() throws IOException {
         String r = closedBecause;
         if (r != null) {

@@ -37,6 +37,11 @@ final class Inbox implements ReadableByteChannel {
         return base + pos;
     }
 
+    /** Stream offset just past the last byte read from the pipe so far. */
+    long end() {
+        return base + limit;
+    }
+
     /** True when bytes that were read from the pipe are waiting to be handed out. */
     boolean hasBuffered() {
         return pos < limit;
@@ -59,7 +64,13 @@ final class Inbox implements ReadableByteChannel {
         }
     }
 
-    /** Drops everything read so far (after a discarded partial frame); returns how much was unhanded. */
+    /** Drops everything read so far, handed out or not (after discarding garbage). */
+    void discardAll() {
+        pos = limit;
+        keep = limit;
+    }
+
+    /** Bytes handed out so far are done with. */
     void commitAll() {
         keep = pos;
     }

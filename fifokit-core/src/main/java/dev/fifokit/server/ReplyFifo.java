@@ -5,6 +5,7 @@ import dev.fifokit.NotAFifoException;
 import dev.fifokit.ends.FifoWriter;
 import dev.fifokit.ends.OpenOptions;
 import dev.fifokit.internal.linux.Errors;
+import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Stat;
 
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import java.nio.file.Path;
  * (no reader: the client is gone or never opened it, and the request is dropped at once).
  * The client's uid is the owner of the FIFO that was actually opened (fstat of the descriptor).
  */
-record ReplyFifo(FifoWriter writer, ClientIdentity client) {
+record ReplyFifo(FifoWriter writer, ClientIdentity client, Path path, Stat identity) {
 
     /**
      * Opens the reply FIFO of {@code clientId}.
@@ -40,11 +41,31 @@ record ReplyFifo(FifoWriter writer, ClientIdentity client) {
                 throw Errors.notAFifo(path, s.mode());
             }
             ok = true;
-            return new ReplyFifo(w, new ClientIdentity(clientId, s.uid()));
+            return new ReplyFifo(w, new ClientIdentity(clientId, s.uid()), path, s);
         } finally {
             if (!ok) {
                 closeQuietly(w);
             }
+        }
+    }
+
+    /** Removes the FIFO this reply was written to, if the name still is that FIFO (its reader died). */
+    void removeIfSame() {
+        Stat now = Stat.of(path.toString(), false, new int[1]);
+        if (now != null && now.sameFile(identity)) {
+            Fifos.unlink(path);
+        }
+    }
+
+    /**
+     * Removes {@code client.<id>.fifo} when it is a FIFO nobody reads: its client died or never
+     * opened it, and no one else will remove it. Anything that is not a FIFO is left alone.
+     */
+    static void removeAbandoned(Path dir, long clientId) {
+        Path path = ServerProtocol.clientFifo(dir, clientId);
+        Stat s = Stat.of(path.toString(), false, new int[1]);
+        if (s != null && s.isFifo()) {
+            Fifos.unlink(path);
         }
     }
 

@@ -16,16 +16,30 @@ import java.nio.file.Path;
  * <ul>
  *   <li>A frame still incomplete when nothing more is queued in the pipe is dropped at once
  *       (every real request is one atomic write, so it cannot be a request still arriving).</li>
- *   <li>A header that cannot be right (negative length, or over PIPE_BUF - 16) is skipped one
- *       byte at a time until a plausible header starts, so garbage in front of a request does
- *       not swallow it.</li>
+ *   <li>A frame at a frame boundary whose type is not a client id is skipped whole.</li>
+ *   <li>A header that cannot be right (negative length, or over PIPE_BUF - 16), or a frame
+ *       cut short, is skipped one byte at a time until a whole frame whose type is a client id
+ *       starts, so garbage in
+ *       front of a request does not swallow it. A run of garbage over {@value #MAX_SCAN} bytes
+ *       is dropped whole with everything queued with it (bounded work).</li>
  * </ul>
+ * A request can still be lost when garbage that looks like the start of a frame arrives just
+ * before it and the two together make a whole frame; garbage can never stall the server.
  * Each run of discarded bytes is reported once through the log. Decoding itself is the
  * {@link MessageReader}'s; this class only decides where to start it again.
  */
 final class RequestReader {
     /** Receives each well-formed frame, in order. */
+    /** Garbage runs longer than this are dropped whole instead of searched byte by byte. */
+    static final int MAX_SCAN = 16 * 1024;
+    private static final String PARTIAL =
+            "garbage or a partial frame with nothing more in the pipe (a request must be one write of a whole frame)";
+
     interface FrameSink {
+        /** True when {@code m} can be a request (its type a client id); decides nothing else. */
+        boolean plausible(Message m);
+
+        /** Handles a plausible frame. */
         void frame(Message m) throws IOException, InterruptedException;
     }
 
@@ -61,32 +75,55 @@ final class RequestReader {
             try {
                 Message m;
                 while ((m = reader.receive()) != null) {
+                    boolean plausible = sink.plausible(m);
+                    if (!plausible && garbageStart >= 0) {
+                        throw new NotARequest();
+                    }
                     if (garbageStart >= 0) {
                         discarded(garbageStart, frameStart - garbageStart, "not a mesg frame");
                         garbageStart = -1;
                     }
                     frameStart += ServerProtocol.HEADER_BYTES + m.payload().length;
                     inbox.commit(frameStart);
-                    sink.frame(m);
+                    if (plausible) {
+                        sink.frame(m);
+                    } else {
+                        log.invalidFrames.incrementAndGet();
+                        log.line(path + ": discarded a " + m.payload().length + "-byte frame of type " + m.type()
+                                + ": a request's type must be a client id (the client's pid)");
+                    }
                 }
                 inbox.commitAll();
                 if (garbageStart >= 0) {
-                    discarded(garbageStart, inbox.position() - garbageStart, "not a mesg frame");
+                    discarded(garbageStart, frameStart - garbageStart, PARTIAL);
                 }
                 return;
-            } catch (TruncatedMessageException e) {
-                long from = garbageStart >= 0 ? garbageStart : frameStart;
-                discarded(from, inbox.position() - from,
-                        "a partial frame with nothing more in the pipe (a request must be one write)");
-                inbox.commitAll();
-                return;
-            } catch (CorruptFrameException | MessageTooLargeException e) {
+            } catch (TruncatedMessageException | CorruptFrameException | MessageTooLargeException | NotARequest e) {
+                // Not a frame here (or one cut short: garbage, since requests are atomic writes).
+                // A real request may still start at a later byte: look there, one byte on.
                 if (garbageStart < 0) {
                     garbageStart = frameStart;
                 }
-                inbox.rewind(frameStart + 1);
-                inbox.commit(frameStart + 1);
+                long next = frameStart + 1;
+                boolean exhausted = e instanceof TruncatedMessageException
+                        && inbox.end() - next < ServerProtocol.HEADER_BYTES;
+                if (exhausted || next - garbageStart > MAX_SCAN) {
+                    inbox.discardAll();
+                    discarded(garbageStart, inbox.end() - garbageStart, PARTIAL);
+                    return;
+                }
+                inbox.rewind(next);
+                inbox.commit(next);
             }
+        }
+    }
+
+    /** While looking for the next frame: a well-formed frame that is no request is more garbage. */
+    private static final class NotARequest extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotARequest() {
+            super(null, null, false, false);
         }
     }
 

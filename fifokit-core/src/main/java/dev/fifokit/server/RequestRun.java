@@ -1,7 +1,9 @@
 package dev.fifokit.server;
 
+import dev.fifokit.BrokenPipeException;
 import dev.fifokit.Durations;
 import dev.fifokit.FifoException;
+import dev.fifokit.NoReaderException;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageOptions;
 import dev.fifokit.messages.MessageWriter;
@@ -47,6 +49,10 @@ final class RequestRun implements Runnable {
             ReplyFifo target;
             try {
                 target = ReplyFifo.open(ctx.directory(), clientId);
+            } catch (NoReaderException e) {
+                ReplyFifo.removeAbandoned(ctx.directory(), clientId);
+                drop("nobody reads the reply FIFO (the client died or never opened it; FIFO removed)");
+                return;
             } catch (FifoException e) {
                 drop("no usable reply FIFO: " + e.getMessage());
                 return;
@@ -84,8 +90,13 @@ final class RequestRun implements Runnable {
         } catch (IOException e) {
             sink.close("the reply could not be written");
             handler.interrupt();
-            drop(System.nanoTime() - deadline >= 0
-                    ? "the client did not read its reply before the deadline" : "reply not delivered: " + e.getMessage());
+            if (e instanceof BrokenPipeException) {
+                target.removeIfSame();
+                drop("the client went away before its reply was written (FIFO removed)");
+            } else {
+                drop(System.nanoTime() - deadline >= 0
+                        ? "the client did not read its reply before the deadline" : "reply not delivered: " + e.getMessage());
+            }
             return;
         } catch (InterruptedException e) {
             sink.close("the server is stopping");
@@ -144,6 +155,9 @@ final class RequestRun implements Runnable {
         } catch (InterruptedException e) {
             return "interrupted";
         } catch (Throwable t) {
+            if (sink.isClosed()) {
+                return "abandoned"; // the supervisor already gave up on this request and said why
+            }
             ctx.log().line(ctx.serverFifo() + ": client " + clientId + ": handler failed: " + t);
             String m = t.getMessage();
             return "handler failed: " + t.getClass().getSimpleName() + (m != null ? ": " + m : "");

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  *   <li>The server's directory holds {@value #SERVER_FIFO} (requests) and {@value #LOCK_FILE}
  *       (one server per directory).</li>
  *   <li>A request is one frame, written with one write(2), whose {@code mesg_type} is the
- *       client id (the client's pid, a positive number) and whose payload is the request.</li>
+ *       client id (the client's pid; 1 to {@link #MAX_CLIENT_ID}) and whose payload is the
+ *       request.</li>
  *   <li>The reply goes into {@code client.<id>.fifo} in the same directory: frames of type
  *       {@link #TYPE_OK} (data) or {@link #TYPE_ERROR} (error text), then one zero-length frame
  *       of type {@link #TYPE_END}.</li>
@@ -36,10 +37,21 @@ public final class ServerProtocol {
     /** Mode of the reply FIFO a client creates. */
     public static final int CLIENT_FIFO_MODE = 0600;
 
+    /**
+     * The largest client id, 2^48 - 1. Pids are far below it (Linux caps them at 2^22); the cap
+     * lets the server tell a request header from garbage when it looks for the next frame.
+     */
+    public static final long MAX_CLIENT_ID = (1L << 48) - 1;
+
+    /** True for a valid client id: 1 to {@link #MAX_CLIENT_ID}. */
+    public static boolean isClientId(long id) {
+        return id > 0 && id <= MAX_CLIENT_ID;
+    }
+
     /** {@code client.<id>.fifo}. */
     public static String clientFifoName(long clientId) {
-        if (clientId <= 0) {
-            throw new IllegalArgumentException("client id must be positive: " + clientId);
+        if (!isClientId(clientId)) {
+            throw new IllegalArgumentException("client id out of range (1 to 2^48 - 1): " + clientId);
         }
         return "client." + clientId + ".fifo";
     }

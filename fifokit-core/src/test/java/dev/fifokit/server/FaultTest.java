@@ -1,0 +1,264 @@
+package dev.fifokit.server;
+
+import dev.fifokit.ends.FifoReader;
+import dev.fifokit.files.Fifo;
+import dev.fifokit.messages.Framing;
+import dev.fifokit.messages.Message;
+import dev.fifokit.messages.MessageReader;
+import dev.fifokit.testing.Processes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Everything that breaks the textbook server (SPEC §7): after each fault the server keeps
+ * answering, promptly, and nothing it should not touch is touched.
+ */
+@Timeout(120)
+class FaultTest {
+    static final Duration PROMPT = Duration.ofSeconds(5);
+
+    @TempDir
+    Path tmp;
+    Path dir;
+    FifoServer server;
+    final List<String> log = Logs.list();
+    final CountDownLatch release = new CountDownLatch(1);
+    volatile boolean stopIgnoring;
+
+    /** "echo" replies with the request; "wait" waits for the test; "hang" ignores interrupts; "boom" throws; "flood" sends 1 MiB. */
+    final RequestHandler handler = (req, reply) -> {
+        switch (req.text()) {
+            case "wait" -> {
+                release.await();
+                reply.send("released");
+            }
+            case "hang" -> {
+                while (!stopIgnoring) {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException ignored) {
+                        // a handler that ignores its deadline
+                    }
+                }
+            }
+            case "block" -> new CountDownLatch(1).await();
+            case "boom" -> throw new IllegalStateException("boom");
+            case "flood" -> {
+                byte[] chunk = new byte[4000];
+                for (int i = 0; i < 256; i++) {
+                    reply.send(chunk);
+                }
+            }
+            default -> reply.send("echo:" + req.text());
+        }
+    };
+
+    @BeforeEach
+    void start() throws Exception {
+        dir = tmp.resolve("srv");
+        server = FifoServer.bind(dir, handler, Logs.into(log).requestDeadline(Duration.ofMillis(800)));
+    }
+
+    @AfterEach
+    void stop() {
+        stopIgnoring = true;
+        release.countDown();
+        server.close();
+    }
+
+    void assertServing() throws Exception {
+        long id = FifoClient.uniqueId();
+        byte[] r = FifoClient.of(dir).id(id).timeout(PROMPT).request(("ping" + id).getBytes(UTF_8));
+        assertThat(new String(r, UTF_8)).isEqualTo("echo:ping" + id);
+    }
+
+    @Test
+    void clientKilledAfterSending() throws Exception {
+        Path exe = Examples.cClient(tmp);
+        try (Processes ps = new Processes()) {
+            Process client = ps.start(exe.toString(), dir.toString(), "wait");
+            RawClient.await(PROMPT, "request received", () -> server.stats().received() == 1);
+            client.destroyForcibly();
+            assertThat(client.waitFor(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.exists(dir.resolve("client." + client.pid() + ".fifo"))).isTrue();
+            release.countDown();
+            RawClient.await(PROMPT, "request dropped", () -> server.stats().dropped() == 1);
+            assertThat(Files.exists(dir.resolve("client." + client.pid() + ".fifo"))).as("stale FIFO removed").isFalse();
+        }
+        assertServing();
+        assertThat(log).anyMatch(l -> l.contains("went away"));
+    }
+
+    @Test
+    void clientThatCreatesButNeverOpensItsFifo() throws Exception {
+        long id = FifoClient.uniqueId();
+        Path fifo = ServerProtocol.clientFifo(dir, id);
+        try (Fifo f = Fifo.create(fifo, 0600)) {
+            RawClient.writeRaw(dir, RawClient.frame(id, "never opened".getBytes(UTF_8)));
+            RawClient.await(PROMPT, "request dropped", () -> server.stats().dropped() == 1);
+            assertServing();
+            assertThat(Files.exists(fifo)).as("abandoned FIFO removed").isFalse();
+        }
+        assertThat(log).anyMatch(l -> l.contains("client " + id) && l.contains("nobody reads"));
+    }
+
+    @Test
+    void requestForAClientWithoutAnyFifo() throws Exception {
+        RawClient.writeRaw(dir, RawClient.frame(FifoClient.uniqueId(), "x".getBytes(UTF_8)));
+        RawClient.await(PROMPT, "request dropped", () -> server.stats().dropped() == 1);
+        assertServing();
+    }
+
+    @Test
+    void plainTextIsDiscardedAsAPartialFrame() throws Exception {
+        RawClient.writeRaw(dir, "hello\n".getBytes(UTF_8));
+        assertServing();
+        RawClient.await(PROMPT, "garbage logged", () -> server.stats().garbageBytes() == 6);
+        assertThat(log).anyMatch(l -> l.contains("discarded 6 bytes at offset 0") && l.contains("partial frame"));
+    }
+
+    @Test
+    void aHeaderWithAnImpossibleLengthIsSkipped() throws Exception {
+        RawClient.writeRaw(dir, RawClient.frame(1L << 40, 7, new byte[0]));
+        RawClient.writeRaw(dir, RawClient.frame(-5, 7, new byte[8]));
+        RawClient.await(PROMPT, "garbage discarded", () -> server.stats().garbageBytes() == 40);
+        assertServing();
+        assertThat(server.stats().received()).isEqualTo(1);
+    }
+
+    @Test
+    void randomBytesNeverStallTheServer() throws Exception {
+        Random r = new Random(42);
+        long total = 0;
+        for (int i = 0; i < 20; i++) {
+            byte[] junk = new byte[1 + r.nextInt(4000)];
+            r.nextBytes(junk);
+            RawClient.writeRaw(dir, junk);
+            total += junk.length;
+        }
+        long all = total;
+        RawClient.await(PROMPT, "garbage discarded", () -> server.stats().garbageBytes() == all);
+        assertServing();
+        assertServing();
+    }
+
+    @Test
+    void garbageInFrontOfARequestDoesNotSwallowIt() throws Exception {
+        long id = FifoClient.uniqueId();
+        Path fifo = ServerProtocol.clientFifo(dir, id);
+        try (Fifo f = Fifo.create(fifo, 0600);
+             FifoReader in = RawClient.openReply(fifo)) {
+            byte[] junk = "\u0001\u0002 not a frame \u00ff".getBytes(UTF_8);
+            RawClient.writeRaw(dir, RawClient.concat(junk, RawClient.frame(id, "after junk".getBytes(UTF_8))));
+            MessageReader reader = MessageReader.of(in, Framing.MESG);
+            assertThat(reader.receive()).isEqualTo(Message.of(0, "echo:after junk"));
+            assertThat(reader.receive()).isEqualTo(new Message(2, new byte[0]));
+        }
+        RawClient.await(PROMPT, "garbage counted", () -> server.stats().garbageBytes() == 17);
+    }
+
+    @Test
+    void aPartialFrameDoesNotSwallowTheNextRequest() throws Exception {
+        byte[] whole = RawClient.frame(100, 9, new byte[100]);
+        RawClient.writeRaw(dir, java.util.Arrays.copyOf(whole, 60)); // header says 100, 44 arrive
+        RawClient.await(PROMPT, "partial discarded", () -> server.stats().garbageBytes() == 60);
+        assertServing();
+        assertThat(server.stats().received()).isEqualTo(1);
+    }
+
+    @Test
+    void framesWhoseTypeIsNotAClientIdAreDiscarded() throws Exception {
+        RawClient.writeRaw(dir, RawClient.concat(RawClient.frame(0, "zero".getBytes(UTF_8)),
+                RawClient.frame(-3, "negative".getBytes(UTF_8))));
+        assertServing();
+        RawClient.await(PROMPT, "invalid frames counted", () -> server.stats().invalidFrames() == 2);
+    }
+
+    @Test
+    void aSymlinkToARegularFileIsNeverWritten() throws Exception {
+        Path victim = Files.writeString(tmp.resolve("victim.txt"), "precious");
+        long id = FifoClient.uniqueId();
+        Path link = ServerProtocol.clientFifo(dir, id);
+        Files.createSymbolicLink(link, victim);
+        RawClient.writeRaw(dir, RawClient.frame(id, "x".getBytes(UTF_8)));
+        RawClient.await(PROMPT, "request dropped", () -> server.stats().dropped() == 1);
+        assertServing();
+        assertThat(Files.readString(victim)).isEqualTo("precious");
+        assertThat(Files.isSymbolicLink(link)).as("the server leaves what is not a FIFO alone").isTrue();
+        assertThat(log).anyMatch(l -> l.contains("symbolic link"));
+    }
+
+    @Test
+    void aRegularFileAtTheReplyPathIsNeverWritten() throws Exception {
+        long id = FifoClient.uniqueId();
+        Path file = Files.writeString(ServerProtocol.clientFifo(dir, id), "precious");
+        RawClient.writeRaw(dir, RawClient.frame(id, "x".getBytes(UTF_8)));
+        RawClient.await(PROMPT, "request dropped", () -> server.stats().dropped() == 1);
+        assertServing();
+        assertThat(Files.readString(file)).isEqualTo("precious");
+        assertThat(log).anyMatch(l -> l.contains("not a FIFO"));
+    }
+
+    @Test
+    void aHandlerThatThrowsGivesAnErrorReply() throws Exception {
+        assertThatThrownBy(() -> FifoClient.of(dir).timeout(PROMPT).request("boom".getBytes(UTF_8)))
+                .isInstanceOf(ErrorReplyException.class)
+                .hasMessageContaining("IllegalStateException: boom");
+        assertServing();
+    }
+
+    @Test
+    void aHandlerPastItsDeadlineIsInterruptedAndTheClientToldSo() throws Exception {
+        assertThatThrownBy(() -> FifoClient.of(dir).timeout(PROMPT).request("block".getBytes(UTF_8)))
+                .isInstanceOf(ErrorReplyException.class)
+                .hasMessageContaining("deadline of 800ms exceeded");
+        assertServing();
+        assertThat(server.stats().abandoned()).isZero();
+    }
+
+    @Test
+    void aHandlerThatIgnoresItsDeadlineIsAbandoned() throws Exception {
+        assertThatThrownBy(() -> FifoClient.of(dir).timeout(PROMPT).request("hang".getBytes(UTF_8)))
+                .isInstanceOf(ErrorReplyException.class)
+                .hasMessageContaining("deadline");
+        assertServing();
+        assertThat(server.stats().abandoned()).isEqualTo(1);
+        RawClient.await(PROMPT, "nothing in flight", () -> server.inFlight() == 0);
+    }
+
+    @Test
+    void aClientThatStopsReadingStallsNobodyElse() throws Exception {
+        long id = FifoClient.uniqueId();
+        Path fifo = ServerProtocol.clientFifo(dir, id);
+        try (Fifo f = Fifo.create(fifo, 0600);
+             FifoReader never = RawClient.openReply(fifo)) {
+            RawClient.writeRaw(dir, RawClient.frame(id, "flood".getBytes(UTF_8)));
+            RawClient.await(PROMPT, "reply pipe full", () -> {
+                try {
+                    return never.available() >= 60_000;
+                } catch (java.io.IOException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            assertServing(); // while the flood is stuck
+            RawClient.await(PROMPT, "stuck request dropped", () -> server.stats().dropped() == 1);
+            assertThat(log).anyMatch(l -> l.contains("did not read its reply"));
+        }
+        assertServing();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.fifokit.server;
+
+import dev.fifokit.ends.FifoReader;
+import dev.fifokit.ends.FifoWriter;
+import dev.fifokit.ends.OpenOptions;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Hand-made frames and misbehaving clients for fault tests. */
+final class RawClient {
+    private RawClient() {}
+
+    /** A mesg frame with any header, even a lying one. */
+    static byte[] frame(long len, long type, byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(16 + payload.length).order(ByteOrder.nativeOrder());
+        b.putLong(len).putLong(type).put(payload);
+        return b.array();
+    }
+
+    static byte[] frame(long type, byte[] payload) {
+        return frame(payload.length, type, payload);
+    }
+
+    static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(n);
+        for (byte[] p : parts) {
+            b.put(p);
+        }
+        return b.array();
+    }
+
+    /** Writes {@code bytes} into server.fifo with one write(2) (when at most PIPE_BUF). */
+    static void writeRaw(Path dir, byte[] bytes) throws IOException {
+        try (FifoWriter w = FifoWriter.open(ServerProtocol.serverFifo(dir), OpenOptions.defaults().failIfNoReader())) {
+            w.write(bytes);
+        }
+    }
+
+    /** Opens an existing reply FIFO for reading without waiting for the server. */
+    static FifoReader openReply(Path fifo) throws IOException {
+        return FifoReader.open(fifo, OpenOptions.defaults().awaitWriter(false));
+    }
+
+    /** Polls {@code condition} every 10 ms; fails the test after {@code limit}. */
+    static void await(Duration limit, String what, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - end > 0) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+}
