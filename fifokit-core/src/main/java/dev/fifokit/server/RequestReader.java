@@ -50,7 +50,9 @@ final class RequestReader {
 
     RequestReader(Inbox inbox, int maxPayload, Path path, ServerLog log) {
         this.inbox = inbox;
-        this.options = MessageOptions.defaults().maxPayload(maxPayload).name(path);
+        // one read takes at most one largest frame: a reader per burst stays cheap
+        this.options = MessageOptions.defaults().maxPayload(maxPayload).bufferBytes(maxPayload + ServerProtocol.HEADER_BYTES)
+                .name(path);
         this.path = path;
         this.log = log;
     }
@@ -88,9 +90,9 @@ final class RequestReader {
                     if (plausible) {
                         sink.frame(m);
                     } else {
-                        log.invalidFrames.incrementAndGet();
                         log.line(path + ": discarded a " + m.payload().length + "-byte frame of type " + m.type()
                                 + ": a request's type must be a client id (the client's pid)");
+                        log.invalidFrames.incrementAndGet();
                     }
                 }
                 inbox.commitAll();
@@ -131,7 +133,7 @@ final class RequestReader {
         if (bytes <= 0) {
             return;
         }
-        log.garbage(bytes);
         log.line(path + ": discarded " + bytes + " byte" + (bytes == 1 ? "" : "s") + " at offset " + offset + ": " + why);
+        log.garbage(bytes);
     }
 }

@@ -79,8 +79,9 @@ final class RequestRun implements Runnable {
                 .start(() -> sink.done(runHandler(request, sink)));
         String error;
         try {
+            // batched: small parts and the end marker share one write (never over PIPE_BUF)
             MessageWriter out = MessageWriter.of(target.writer(), Framing.MESG,
-                    MessageOptions.defaults().maxPayload(ctx.maxPayload()));
+                    MessageOptions.defaults().maxPayload(ctx.maxPayload()).batching(true));
             error = relay(sink, handler, out);
             if (error != null) {
                 sendSplit(out, ServerProtocol.TYPE_ERROR, error.getBytes(StandardCharsets.UTF_8));
@@ -114,7 +115,11 @@ final class RequestRun implements Runnable {
     /** Writes the handler's parts until it finishes or the deadline passes; returns the error text or null. */
     private String relay(Handoff sink, Thread handler, MessageWriter out) throws IOException, InterruptedException {
         while (true) {
-            Handoff.Item item = sink.take(deadline - System.nanoTime());
+            Handoff.Item item = sink.take(0);
+            if (item == null) {
+                out.flush(); // the handler is still working: let the client have what it sent
+                item = sink.take(deadline - System.nanoTime());
+            }
             switch (item) {
                 case Handoff.Part p -> sendSplit(out, ServerProtocol.TYPE_OK, p.data());
                 case Handoff.Done d -> {
