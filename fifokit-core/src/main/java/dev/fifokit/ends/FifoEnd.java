@@ -252,7 +252,13 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
 
     /** After read(2) or splice(2) returned 0: true when every writer has gone (POLLHUP). */
     final boolean atEndOfStream() {
-        return (fd.pollNow(Flags.POLLIN, false) & Flags.POLLHUP) != 0 || isEndOfStreamWithoutHup();
+        int revents = fd.pollNow(Flags.POLLIN, false);
+        if ((revents & Flags.POLLIN) != 0) {
+            // a writer came, wrote and left between read(2) returning 0 and this poll: POLLHUP
+            // is set, but its bytes are queued and must be read first
+            return false;
+        }
+        return (revents & Flags.POLLHUP) != 0 || isEndOfStreamWithoutHup();
     }
 
     /** An anonymous pipe whose writer is gone reports EOF even before any POLLHUP rule applies. */
