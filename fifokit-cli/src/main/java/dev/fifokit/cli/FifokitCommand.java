@@ -19,6 +19,8 @@ import picocli.CommandLine.Option;
                 WhoCommand.class,
                 StatusCommand.class,
                 LaunchCommand.class,
+                ServeCommand.class,
+                RequestCommand.class,
                 DemoCommand.class,
                 CompletionCommand.class,
                 CommandLine.HelpCommand.class,

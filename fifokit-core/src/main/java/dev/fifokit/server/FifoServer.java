@@ -15,7 +15,9 @@ import dev.fifokit.messages.MessageOptions;
 import dev.fifokit.messages.MessageWriter;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -59,7 +61,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class FifoServer implements AutoCloseable {
     private final ServerDirectory directory;
-    private final Fifo fifo;
+    private final Stat identity;
     private final FifoReader reader;
     private final FifoWriter wake;
     private final byte[] token;
@@ -72,10 +74,10 @@ public final class FifoServer implements AutoCloseable {
     private volatile boolean stopSeen;
     private volatile IOException failure;
 
-    private FifoServer(ServerDirectory directory, Fifo fifo, FifoReader reader, FifoWriter wake,
+    private FifoServer(ServerDirectory directory, Path serverFifo, Stat identity, FifoReader reader, FifoWriter wake,
                        RequestHandler handler, ServerOptions options, ServerLog log) throws FifoException {
         this.directory = directory;
-        this.fifo = fifo;
+        this.identity = identity;
         this.reader = reader;
         this.wake = wake;
         this.token = new byte[16];
@@ -88,7 +90,7 @@ public final class FifoServer implements AutoCloseable {
         });
         timer.setRemoveOnCancelPolicy(true);
         int maxPayload = reader.pipeBuf() - ServerProtocol.HEADER_BYTES;
-        this.ctx = new ServerContext(directory.path(), fifo.path(), maxPayload, options.requestDeadline(),
+        this.ctx = new ServerContext(directory.path(), serverFifo, maxPayload, options.requestDeadline(),
                 handler, timer, log, new Semaphore(maxInFlight));
         this.acceptor = Thread.ofPlatform().name("fifokit-server " + directory.path()).unstarted(this::accept);
     }
@@ -110,16 +112,29 @@ public final class FifoServer implements AutoCloseable {
         java.util.Objects.requireNonNull(handler, "handler");
         ServerLog log = new ServerLog(options.log());
         ServerDirectory d = ServerDirectory.claim(dir, log::line);
-        Fifo fifo = null;
+        Path path = ServerProtocol.serverFifo(dir);
+        // made under a private name and renamed into place once it is being read, so a client
+        // never finds a server.fifo that nobody reads yet
+        Path fresh = dir.resolve("." + ServerProtocol.SERVER_FIFO + "." + ProcessHandle.current().pid() + ".new");
         FifoReader reader = null;
         FifoWriter wake = null;
         try {
-            Path path = ServerProtocol.serverFifo(dir);
             removeStale(path, log);
-            fifo = Fifo.create(path, options.fifoMode());
-            reader = FifoReader.open(path, OpenOptions.defaults().keepAlive());
-            wake = FifoWriter.open(path, OpenOptions.defaults().failIfNoReader());
-            FifoServer server = new FifoServer(d, fifo, reader, wake, handler, options, log);
+            Fifos.unlink(fresh);
+            Fifo.create(fresh, options.fifoMode()).keep().close();
+            reader = FifoReader.open(fresh, OpenOptions.defaults().keepAlive());
+            wake = FifoWriter.open(fresh, OpenOptions.defaults().failIfNoReader());
+            int[] errno = new int[1];
+            Stat identity = Stat.of(reader.descriptor(), errno);
+            if (identity == null) {
+                throw Errors.of(fresh, errno[0], "fstat");
+            }
+            try {
+                Files.move(fresh, path, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new FifoException(path, "cannot move the new server FIFO into place: " + e.getMessage(), e);
+            }
+            FifoServer server = new FifoServer(d, path, identity, reader, wake, handler, options, log);
             server.acceptor.start();
             d = null;
             return server;
@@ -127,9 +142,7 @@ public final class FifoServer implements AutoCloseable {
             if (d != null) {
                 closeQuietly(wake);
                 closeQuietly(reader);
-                if (fifo != null) {
-                    fifo.close();
-                }
+                Fifos.unlink(fresh);
                 d.close();
             }
         }
@@ -316,11 +329,15 @@ public final class FifoServer implements AutoCloseable {
         terminated.countDown();
     }
 
+    /** Removes server.fifo if the name still is our FIFO. */
     private void unlinkServerFifo() {
-        try {
-            fifo.close();
-        } catch (FifoException e) {
-            ctx.log().line(e.getMessage());
+        Path path = ctx.serverFifo();
+        Stat now = Stat.of(path.toString(), false, new int[1]);
+        if (now != null && now.sameFile(identity)) {
+            int r = Fifos.unlink(path);
+            if (r < 0 && r != -Errors.ENOENT) {
+                ctx.log().line(Errors.of(path, -r, "remove").getMessage());
+            }
         }
     }
 

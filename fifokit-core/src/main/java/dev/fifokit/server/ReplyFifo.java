@@ -49,24 +49,21 @@ record ReplyFifo(FifoWriter writer, ClientIdentity client, Path path, Stat ident
         }
     }
 
-    /** Removes the FIFO this reply was written to, if the name still is that FIFO (its reader died). */
-    void removeIfSame() {
+    /** Removes the FIFO this reply was written to, if the name still is that FIFO (its reader died); true if removed. */
+    boolean removeIfSame() {
         Stat now = Stat.of(path.toString(), false, new int[1]);
-        if (now != null && now.sameFile(identity)) {
-            Fifos.unlink(path);
-        }
+        return now != null && now.sameFile(identity) && Fifos.unlink(path) == 0;
     }
 
     /**
      * Removes {@code client.<id>.fifo} when it is a FIFO nobody reads: its client died or never
      * opened it, and no one else will remove it. Anything that is not a FIFO is left alone.
+     * True if a FIFO was removed.
      */
-    static void removeAbandoned(Path dir, long clientId) {
+    static boolean removeAbandoned(Path dir, long clientId) {
         Path path = ServerProtocol.clientFifo(dir, clientId);
         Stat s = Stat.of(path.toString(), false, new int[1]);
-        if (s != null && s.isFifo()) {
-            Fifos.unlink(path);
-        }
+        return s != null && s.isFifo() && Fifos.unlink(path) == 0;
     }
 
     /** Closes the writer, also from another thread (wakes a blocked write). */

@@ -50,8 +50,8 @@ final class RequestRun implements Runnable {
             try {
                 target = ReplyFifo.open(ctx.directory(), clientId);
             } catch (NoReaderException e) {
-                ReplyFifo.removeAbandoned(ctx.directory(), clientId);
-                drop("nobody reads the reply FIFO (the client died or never opened it; FIFO removed)");
+                boolean removed = ReplyFifo.removeAbandoned(ctx.directory(), clientId);
+                drop("nobody reads the reply FIFO (the client died or never opened it)" + (removed ? "; FIFO removed" : ""));
                 return;
             } catch (FifoException e) {
                 drop("no usable reply FIFO: " + e.getMessage());
@@ -92,8 +92,8 @@ final class RequestRun implements Runnable {
             sink.close("the reply could not be written");
             handler.interrupt();
             if (e instanceof BrokenPipeException) {
-                target.removeIfSame();
-                drop("the client went away before its reply was written (FIFO removed)");
+                boolean removed = target.removeIfSame();
+                drop("the client went away before its reply was written" + (removed ? "; FIFO removed" : ""));
             } else {
                 drop(System.nanoTime() - deadline >= 0
                         ? "the client did not read its reply before the deadline" : "reply not delivered: " + e.getMessage());

@@ -1,0 +1,269 @@
+package dev.fifokit.cli;
+
+import dev.fifokit.testing.Processes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code fifokit serve} and {@code fifokit request} as real processes (SPEC §9, §12). */
+@Timeout(240)
+class ServeRequestCommandTest {
+    @TempDir
+    Path tmp;
+
+    private final List<Process> servers = new ArrayList<>();
+    /** Each server's stderr, read from the start: reading only after the exit can lose the tail. */
+    private final Map<Process, ByteArrayOutputStream> stderrs = new ConcurrentHashMap<>();
+    private final Map<Process, Thread> readers = new ConcurrentHashMap<>();
+
+    @AfterEach
+    void stopServers() {
+        for (Process p : servers) {
+            p.destroyForcibly();
+        }
+    }
+
+    /** Starts {@code fifokit serve ARGS} and waits until its server.fifo is in place. */
+    Process serve(Path dir, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("serve"));
+        all.addAll(List.of(args));
+        Process p = CliProcess.start(all.toArray(String[]::new));
+        servers.add(p);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        stderrs.put(p, err);
+        readers.put(p, Thread.ofPlatform().start(() -> {
+            try (InputStream in = p.getErrorStream()) {
+                byte[] b = new byte[4096];
+                for (int n; (n = in.read(b)) > 0; ) {
+                    synchronized (err) {
+                        err.write(b, 0, n);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the server ended
+            }
+        }));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(dir.resolve("server.fifo"))) {
+            if (!p.isAlive()) {
+                readers.get(p).join(5000);
+                throw new AssertionError("serve exited " + p.exitValue() + ": " + stderr(p));
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("serve did not start");
+            }
+            Thread.sleep(20);
+        }
+        return p;
+    }
+
+    String stderr(Process server) {
+        ByteArrayOutputStream err = stderrs.get(server);
+        synchronized (err) {
+            return err.toString(UTF_8);
+        }
+    }
+
+    /** Waits for a server to exit (after a signal); returns its status. */
+    int exitOf(Process server) throws Exception {
+        assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("serve exited").isTrue();
+        readers.get(server).join(5000);
+        return server.exitValue();
+    }
+
+    static final String SCRIPT = """
+            read -r x
+            case "$x" in
+              fail) echo "it failed: $x" >&2; exit 3 ;;
+              silent-fail) exit 4 ;;
+              slow) sleep 1; echo "slow done" ;;
+              hang) sleep 60 ;;
+              who) echo "pid=$FIFOKIT_CLIENT_PID uid=$FIFOKIT_CLIENT_UID" ;;
+              *) printf '%s' "$x" | tr a-z A-Z ;;
+            esac
+            """;
+
+    Process serveScript(Path dir, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of(options));
+        args.addAll(List.of(dir.toString(), "--", "sh", "-c", SCRIPT));
+        return serve(dir, args.toArray(String[]::new));
+    }
+
+    static int uid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+
+    @Test
+    void requestAndReplyWithTheClientsIdentity() throws Exception {
+        Path dir = tmp.resolve("srv");
+        serveScript(dir);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+        CliProcess.Result r = CliProcess.run(60, "request", dir.toString(), "hello");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.out()).isEqualTo("HELLO");
+        CliProcess.Result s = CliProcess.run("from stdin\n".getBytes(UTF_8), 60, "request", dir.toString());
+        assertThat(s.out()).isEqualTo("FROM STDIN");
+        CliProcess.Result w = CliProcess.run(60, "request", dir.toString(), "who");
+        assertThat(w.out()).matches("pid=\\d+ uid=" + uid() + "\n");
+    }
+
+    @Test
+    void aFailingCommandGivesAnErrorReplyWithItsStderr() throws Exception {
+        Path dir = tmp.resolve("srv");
+        serveScript(dir);
+        CliProcess.Result r = CliProcess.run(60, "request", dir.toString(), "fail");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.stderr()).isEqualTo("it failed: fail\n");
+        CliProcess.Result s = CliProcess.run(60, "request", dir.toString(), "silent-fail");
+        assertThat(s.exit()).isEqualTo(1);
+        assertThat(s.stderr()).isEqualTo("sh exited with status 4\n");
+    }
+
+    @Test
+    void noServerExits3AtOnce() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("empty"));
+        CliProcess.Result r = CliProcess.run(60, "request", "-t", "30s", dir.toString(), "x");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.stderr()).startsWith("fifokit: " + dir.resolve("server.fifo") + ": ");
+        assertThat(CliProcess.run(60, "request", tmp.resolve("missing").toString(), "x").exit()).isEqualTo(3);
+    }
+
+    @Test
+    void aSilentServerExits124() throws Exception {
+        Path dir = tmp.resolve("srv");
+        serveScript(dir);
+        CliProcess.Result r = CliProcess.run(60, "request", "-t", "500ms", dir.toString(), "hang");
+        assertThat(r.exit()).isEqualTo(124);
+        assertThat(r.stderr()).contains("no reply within 500ms");
+    }
+
+    @Test
+    void theServersDeadlineKillsTheCommandAndTellsTheClient() throws Exception {
+        Path dir = tmp.resolve("srv");
+        serveScript(dir, "--deadline", "500ms");
+        CliProcess.Result r = CliProcess.run(60, "request", dir.toString(), "hang");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stderr()).contains("deadline of 500ms exceeded");
+        assertThat(CliProcess.run(60, "request", dir.toString(), "next").out()).isEqualTo("NEXT");
+    }
+
+    @Test
+    void aSecondServerOnTheSameDirectoryIsRefused() throws Exception {
+        Path dir = tmp.resolve("srv");
+        serveScript(dir);
+        CliProcess.Result r = CliProcess.run(60, "serve", dir.toString(), "--", "cat");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stderr()).contains("another server is already running in this directory");
+        assertThat(CliProcess.run(60, "request", dir.toString(), "still").out()).isEqualTo("STILL");
+    }
+
+    @Test
+    void aDirectoryThatIsNotADirectoryIsRefused() throws Exception {
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        CliProcess.Result r = CliProcess.run(60, "serve", file.toString(), "--", "cat");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stderr()).isEqualTo("fifokit: " + file + ": exists and is not a directory\n");
+    }
+
+    @Test
+    void sigtermFinishesRequestsInFlightRemovesServerFifoAndExits0() throws Exception {
+        Path dir = tmp.resolve("srv");
+        Process server = serveScript(dir);
+        List<Process> clients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            clients.add(CliProcess.start("request", dir.toString(), "slow"));
+        }
+        awaitClientFifos(dir, 3);
+        Thread.sleep(200); // the requests are written right after the reply FIFOs are opened
+        server.destroy(); // SIGTERM
+        assertThat(exitOf(server)).as(stderr(server)).isZero();
+        assertThat(Files.exists(dir.resolve("server.fifo"))).isFalse();
+        for (Process c : clients) {
+            CliProcess.Result r = CliProcess.finish(c, new byte[0], 60);
+            assertThat(r.exit()).as(r.stderr()).isZero();
+            assertThat(r.out()).isEqualTo("slow done\n");
+        }
+    }
+
+    @Test
+    void sigintStopsGracefullyToo() throws Exception {
+        Path dir = tmp.resolve("srv");
+        Process server = serveScript(dir);
+        try (Processes ps = new Processes()) {
+            Processes.waitFor(ps.start("kill", "-INT", Long.toString(server.pid())), 10);
+        }
+        assertThat(exitOf(server)).as(stderr(server)).isZero();
+        assertThat(Files.exists(dir.resolve("server.fifo"))).isFalse();
+    }
+
+    @Test
+    void garbageIsLoggedAndServingGoesOn() throws Exception {
+        Path dir = tmp.resolve("srv");
+        Process server = serveScript(dir);
+        try (Processes ps = new Processes()) {
+            Processes.waitFor(ps.sh("printf 'junk' > '" + dir.resolve("server.fifo") + "'"), 10);
+        }
+        assertThat(CliProcess.run(60, "request", dir.toString(), "after").out()).isEqualTo("AFTER");
+        server.destroy();
+        assertThat(exitOf(server)).isZero();
+        assertThat(stderr(server)).contains("fifokit: " + dir.resolve("server.fifo") + ": discarded 4 bytes at offset 0");
+    }
+
+    @Test
+    void aCommandThatCannotRunGivesAnErrorReply() throws Exception {
+        Path dir = tmp.resolve("srv");
+        serve(dir, dir.toString(), "--", tmp.resolve("no-such-program").toString());
+        CliProcess.Result r = CliProcess.run(60, "request", dir.toString(), "x");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stderr()).contains("cannot run");
+    }
+
+    @Test
+    void aLargeReplyStreamsThrough() throws Exception {
+        Path dir = tmp.resolve("srv");
+        serve(dir, dir.toString(), "--", "sh", "-c", "head -c 3000000 /dev/zero | tr '\\0' 'z'");
+        CliProcess.Result r = CliProcess.run(60, "request", dir.toString(), "");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).hasSize(3_000_000).containsOnly((byte) 'z');
+    }
+
+    @Test
+    void usageErrorsExit2() throws Exception {
+        assertThat(CliProcess.run(60, "serve", tmp.toString()).exit()).isEqualTo(2);
+        assertThat(CliProcess.run(60, "request").exit()).isEqualTo(2);
+        assertThat(CliProcess.run(60, "serve", "--mode", "999", tmp.toString(), "--", "cat").exit()).isEqualTo(2);
+        assertThat(CliProcess.run(60, "request", "-t", "soon", tmp.toString()).exit()).isEqualTo(2);
+    }
+
+    private static void awaitClientFifos(Path dir, int n) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try (var files = Files.list(dir)) {
+                if (files.filter(p -> p.getFileName().toString().startsWith("client.")).count() >= n) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("clients did not start");
+            }
+            Thread.sleep(20);
+        }
+    }
+}
