@@ -120,7 +120,7 @@ public final class FifoServer implements AutoCloseable {
         FifoWriter wake = null;
         try {
             removeStale(path, log);
-            Fifos.unlink(fresh);
+            removeUnfinished(dir);
             Fifo.create(fresh, options.fifoMode()).keep().close();
             reader = FifoReader.open(fresh, OpenOptions.defaults().keepAlive());
             wake = FifoWriter.open(fresh, OpenOptions.defaults().failIfNoReader());
@@ -144,6 +144,19 @@ public final class FifoServer implements AutoCloseable {
                 closeQuietly(reader);
                 Fifos.unlink(fresh);
                 d.close();
+            }
+        }
+    }
+
+    /** FIFOs a server made and never moved into place (it died while binding); we hold the lock. */
+    private static void removeUnfinished(Path dir) throws IOException {
+        String prefix = "." + ServerProtocol.SERVER_FIFO + ".";
+        try (var files = Files.newDirectoryStream(dir, prefix + "*.new")) {
+            for (Path p : files) {
+                Stat s = Stat.of(p.toString(), false, new int[1]);
+                if (s != null && s.isFifo()) {
+                    Fifos.unlink(p);
+                }
             }
         }
     }

@@ -1,0 +1,23 @@
+package dev.fifokit.server;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The benchmark runs and reports; its numbers are never asserted (SPEC §11). */
+@Timeout(60)
+class ServerBenchmarkTest {
+    @Test
+    void aShortRunReportsRequestsAndLatencies() throws Exception {
+        ServerBenchmark.Result r = ServerBenchmark.run(4, Duration.ofMillis(300));
+        assertThat(r.clients()).isEqualTo(4);
+        assertThat(r.failures()).isZero();
+        assertThat(r.requests()).isPositive();
+        assertThat(r.p99()).isGreaterThanOrEqualTo(r.p50());
+        assertThat(r.row()).contains("us");
+        assertThat(ServerBenchmark.header()).contains("req/s", "p50", "p99");
+    }
+}
