@@ -52,6 +52,11 @@ public final class Main {
         if (launch != null) {
             launch.setStopAtPositional(true);
         }
+        // `serve DIR sh -c 'cmd'` works too: after DIR, nothing is ours (a `--` there is skipped)
+        CommandLine serve = cl.getSubcommands().get("serve");
+        if (serve != null) {
+            serve.setStopAtPositional(true);
+        }
         return cl;
     }
 }

@@ -60,6 +60,12 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (!command.isEmpty() && command.getFirst().equals("--")) {
+            command = command.subList(1, command.size()); // `serve DIR -- COMMAND`: options end at DIR anyway
+        }
+        if (command.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'COMMAND'");
+        }
         PrintStream err = System.err;
         ServerOptions options = ServerOptions.defaults()
                 .requestDeadline(deadline)

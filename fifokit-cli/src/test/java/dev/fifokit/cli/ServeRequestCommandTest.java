@@ -236,6 +236,13 @@ class ServeRequestCommandTest {
     }
 
     @Test
+    void theCommandMayFollowDirWithoutDoubleDash() throws Exception {
+        Path dir = tmp.resolve("srv");
+        serve(dir, "-q", dir.toString(), "sh", "-c", "tr a-z A-Z");
+        assertThat(CliProcess.run(60, "request", dir.toString(), "plain").out()).isEqualTo("PLAIN");
+    }
+
+    @Test
     void aLargeReplyStreamsThrough() throws Exception {
         Path dir = tmp.resolve("srv");
         serve(dir, dir.toString(), "--", "sh", "-c", "head -c 3000000 /dev/zero | tr '\\0' 'z'");
