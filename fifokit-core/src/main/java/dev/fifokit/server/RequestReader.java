@@ -29,12 +29,12 @@ import java.nio.file.Path;
  * {@link MessageReader}'s; this class only decides where to start it again.
  */
 final class RequestReader {
-    /** Receives each well-formed frame, in order. */
     /** Garbage runs longer than this are dropped whole instead of searched byte by byte. */
     static final int MAX_SCAN = 16 * 1024;
     private static final String PARTIAL =
             "garbage or a partial frame with nothing more in the pipe (a request must be one write of a whole frame)";
 
+    /** Receives each well-formed frame, in order. */
     interface FrameSink {
         /** True when {@code m} can be a request (its type a client id); decides nothing else. */
         boolean plausible(Message m);

@@ -81,7 +81,7 @@ public final class ServerBenchmark {
         Path dir = base.resolve("srv");
         long warmupNanos = Math.min(duration.toNanos() / 5, Duration.ofSeconds(2).toNanos());
         RequestHandler echo = (req, reply) -> reply.send(req.payload());
-        try (FifoServer server = FifoServer.bind(dir, echo,
+        try (FifoServer _ = FifoServer.bind(dir, echo,
                 ServerOptions.defaults().maxInFlight(Math.max(256, clients)).log(line -> { }));
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             long start = System.nanoTime();

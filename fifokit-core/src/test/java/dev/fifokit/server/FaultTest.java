@@ -111,7 +111,7 @@ class FaultTest {
     void clientThatCreatesButNeverOpensItsFifo() throws Exception {
         long id = FifoClient.uniqueId();
         Path fifo = ServerProtocol.clientFifo(dir, id);
-        try (Fifo f = Fifo.create(fifo, 0600)) {
+        try (Fifo _ = Fifo.create(fifo, 0600)) {
             RawClient.writeRaw(dir, RawClient.frame(id, "never opened".getBytes(UTF_8)));
             RawClient.await(PROMPT, "request dropped", () -> server.stats().dropped() == 1);
             assertServing();
@@ -164,7 +164,7 @@ class FaultTest {
     void garbageInFrontOfARequestDoesNotSwallowIt() throws Exception {
         long id = FifoClient.uniqueId();
         Path fifo = ServerProtocol.clientFifo(dir, id);
-        try (Fifo f = Fifo.create(fifo, 0600);
+        try (Fifo _ = Fifo.create(fifo, 0600);
              FifoReader in = RawClient.openReply(fifo)) {
             byte[] junk = "\u0001\u0002 not a frame \u00ff".getBytes(UTF_8);
             RawClient.writeRaw(dir, RawClient.concat(junk, RawClient.frame(id, "after junk".getBytes(UTF_8))));
@@ -248,7 +248,7 @@ class FaultTest {
     void aClientThatStopsReadingStallsNobodyElse() throws Exception {
         long id = FifoClient.uniqueId();
         Path fifo = ServerProtocol.clientFifo(dir, id);
-        try (Fifo f = Fifo.create(fifo, 0600);
+        try (Fifo _ = Fifo.create(fifo, 0600);
              FifoReader never = RawClient.openReply(fifo)) {
             RawClient.writeRaw(dir, RawClient.frame(id, "flood".getBytes(UTF_8)));
             RawClient.await(PROMPT, "reply pipe full", () -> {

@@ -35,7 +35,7 @@ class LifecycleTest {
     @Test
     void aSecondServerOnTheSameDirectoryIsRefused() throws Exception {
         Path dir = tmp.resolve("srv");
-        try (FifoServer first = FifoServer.bind(dir, ECHO, Logs.quiet())) {
+        try (FifoServer _ = FifoServer.bind(dir, ECHO, Logs.quiet())) {
             assertThatThrownBy(() -> FifoServer.bind(dir, ECHO, Logs.quiet()))
                     .isInstanceOf(ServerBusyException.class)
                     .hasMessageContaining("another server is already running in this directory")
@@ -54,7 +54,7 @@ class LifecycleTest {
         Path dir = Files.createDirectory(tmp.resolve("srv"));
         Fifo.create(dir.resolve("server.fifo"), 0600).keep().close();
         List<String> log = Logs.list();
-        try (FifoServer server = FifoServer.bind(dir, ECHO, Logs.into(log))) {
+        try (FifoServer _ = FifoServer.bind(dir, ECHO, Logs.into(log))) {
             assertThat(FifoClient.request(dir, "x".getBytes(UTF_8), Duration.ofSeconds(5))).hasSize(1);
         }
         assertThat(log).anyMatch(l -> l.contains("stale"));
@@ -191,7 +191,7 @@ class LifecycleTest {
         FifoServer.bind(dir, ECHO, Logs.quiet()).close(); // warm up lazily opened descriptors
         FifoClient.class.getName();
         int before = dev.fifokit.testing.Processes.openDescriptors();
-        try (FifoServer server = FifoServer.bind(dir, ECHO, Logs.quiet())) {
+        try (FifoServer _ = FifoServer.bind(dir, ECHO, Logs.quiet())) {
             for (int i = 0; i < 50; i++) {
                 FifoClient.request(dir, ("n" + i).getBytes(UTF_8), Duration.ofSeconds(5));
             }

@@ -73,7 +73,7 @@ class ReferenceClientTest {
     void aReferenceClientGetsItsReply(String kind) throws Exception {
         assumeKind(kind);
         Path dir = tmp.resolve("srv");
-        try (FifoServer server = FifoServer.bind(dir, RequestReplyTest.UPPER, Logs.quiet())) {
+        try (FifoServer _ = FifoServer.bind(dir, RequestReplyTest.UPPER, Logs.quiet())) {
             Run r = run(command(kind, dir.toString(), "hello from " + kind), "");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).isEqualTo("HELLO FROM " + kind.toUpperCase());
@@ -90,7 +90,7 @@ class ReferenceClientTest {
     void anErrorReplyExits1WithItsText(String kind) throws Exception {
         assumeKind(kind);
         Path dir = tmp.resolve("srv");
-        try (FifoServer server = FifoServer.bind(dir, (req, reply) -> {
+        try (FifoServer _ = FifoServer.bind(dir, (req, reply) -> {
             reply.send("partial ");
             throw new RequestRejectedException("bad request: " + req.text());
         }, Logs.quiet())) {
@@ -114,7 +114,7 @@ class ReferenceClientTest {
         assumeKind(kind);
         Path dir = tmp.resolve("srv");
         CountDownLatch never = new CountDownLatch(1);
-        try (FifoServer server = FifoServer.bind(dir, (req, reply) -> never.await(),
+        try (FifoServer _ = FifoServer.bind(dir, (req, reply) -> never.await(),
                 Logs.quiet().requestDeadline(Duration.ofSeconds(3)))) {
             Run r = run(command(kind, "-t", "1", dir.toString(), "x"), "");
             assertThat(r.exit()).isEqualTo(124);
@@ -128,7 +128,7 @@ class ReferenceClientTest {
     void aLongReplyArrivesWhole() throws Exception {
         Path dir = tmp.resolve("srv");
         String big = "0123456789".repeat(20_000);
-        try (FifoServer server = FifoServer.bind(dir, (req, reply) -> reply.send(big), Logs.quiet())) {
+        try (FifoServer _ = FifoServer.bind(dir, (req, reply) -> reply.send(big), Logs.quiet())) {
             Run r = run(command("c", dir.toString(), "x"), "");
             assertThat(r.exit()).isZero();
             assertThat(r.out()).isEqualTo(big);

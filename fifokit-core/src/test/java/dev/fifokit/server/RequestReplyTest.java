@@ -60,7 +60,7 @@ class RequestReplyTest {
     void theHandlerSeesTheClientIdAndUid() throws Exception {
         Path dir = tmp.resolve("srv");
         List<ClientIdentity> seen = new CopyOnWriteArrayList<>();
-        try (FifoServer server = FifoServer.bind(dir, (req, reply) -> seen.add(req.client()), Logs.quiet())) {
+        try (FifoServer _ = FifoServer.bind(dir, (req, reply) -> seen.add(req.client()), Logs.quiet())) {
             FifoClient.of(dir).id(4242).timeout(Duration.ofSeconds(5)).request(new byte[0]);
             FifoClient.of(dir).timeout(Duration.ofSeconds(5)).request(new byte[0]);
         }
@@ -126,7 +126,7 @@ class RequestReplyTest {
     void aSilentServerTimesOut() throws Exception {
         Path dir = tmp.resolve("srv");
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        try (FifoServer server = FifoServer.bind(dir, (req, reply) -> release.await(),
+        try (FifoServer _ = FifoServer.bind(dir, (req, reply) -> release.await(),
                 Logs.quiet().requestDeadline(Duration.ofSeconds(20)))) {
             assertThatThrownBy(() -> FifoClient.request(dir, new byte[1], Duration.ofMillis(300)))
                     .isInstanceOf(PeerTimeoutException.class)
