@@ -118,6 +118,7 @@ public final class FifoServer implements AutoCloseable {
         Path fresh = dir.resolve("." + ServerProtocol.SERVER_FIFO + "." + ProcessHandle.current().pid() + ".new");
         FifoReader reader = null;
         FifoWriter wake = null;
+        boolean moved = false;
         try {
             removeStale(path, log);
             removeUnfinished(dir);
@@ -131,6 +132,7 @@ public final class FifoServer implements AutoCloseable {
             }
             try {
                 Files.move(fresh, path, StandardCopyOption.ATOMIC_MOVE);
+                moved = true;
             } catch (IOException e) {
                 throw new FifoException(path, "cannot move the new server FIFO into place: " + e.getMessage(), e);
             }
@@ -142,7 +144,7 @@ public final class FifoServer implements AutoCloseable {
             if (d != null) {
                 closeQuietly(wake);
                 closeQuietly(reader);
-                Fifos.unlink(fresh);
+                Fifos.unlink(moved ? path : fresh);
                 d.close();
             }
         }
