@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
                 RequestCommand.class,
                 DemoCommand.class,
                 CompletionCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 3 peer absent (--no-wait), 124 timeout, 141 broken pipe."})

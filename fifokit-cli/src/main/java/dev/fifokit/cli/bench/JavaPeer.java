@@ -1,0 +1,299 @@
+package dev.fifokit.cli.bench;
+
+import dev.fifokit.BrokenPipeException;
+import dev.fifokit.FifoClosedException;
+import dev.fifokit.ends.FifoReader;
+import dev.fifokit.ends.FifoWriter;
+import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.files.Fifo;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+/**
+ * The Java side of every workload, one process per role, through fifokit's public API only.
+ * Each mode mirrors the C baseline of the same name in {@code bench/c} (same arguments, same
+ * measuring window, same {@code result ...} line), so the two differ only in the language and
+ * the library. The hot loops allocate nothing.
+ */
+public final class JavaPeer {
+    private JavaPeer() {}
+
+    private static final int FRAME = 64;
+    private static final int HEADER = 16;
+    private static final int BATCH_LIMIT = 4096;
+
+    public static void main(String[] args) throws Exception {
+        int code = switch (args.length == 0 ? "" : args[0]) {
+            case "write" -> write(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "read" -> read(Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]),
+                    Long.parseLong(args[4]));
+            case "splice" -> splice(Path.of(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]));
+            case "frames-write" -> framesWrite(Path.of(args[1]), Integer.parseInt(args[2]));
+            case "frames-read" -> framesRead(Path.of(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]));
+            case "server" -> server(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), spin(args[4]));
+            case "client" -> client(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), spin(args[4]),
+                    Long.parseLong(args[5]), Integer.parseInt(args[6]));
+            case "idle-readers" -> idleReaders(Path.of(args[1]), Integer.parseInt(args[2]));
+            default -> {
+                System.err.println("usage: JavaPeer write|read|splice|frames-write|frames-read|server|client"
+                        + "|idle-readers ARGS (see bench/c/stream.c and pingpong.c)");
+                yield 2;
+            }
+        };
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Writes {@code chunk}-byte blocks until the reader leaves. */
+    static int write(Path fifo, int chunk, int pipeSize) throws IOException {
+        byte[] buf = new byte[chunk];
+        Arrays.fill(buf, (byte) 'x');
+        try (FifoWriter out = FifoWriter.open(fifo)) {
+            if (pipeSize > 0) {
+                out.setCapacity(pipeSize);
+            }
+            while (true) {
+                out.write(buf, 0, chunk);
+            }
+        } catch (BrokenPipeException done) {
+            return 0;
+        }
+    }
+
+    static int read(Path fifo, int chunk, long warmMs, long measureMs) throws IOException {
+        byte[] buf = new byte[chunk];
+        Window w = new Window(warmMs, measureMs);
+        try (FifoReader in = FifoReader.open(fifo)) {
+            while (true) {
+                int n = in.read(buf, 0, chunk);
+                if (n < 0) {
+                    System.err.println("read: the writer left early");
+                    return 1;
+                }
+                if (w.add(n)) {
+                    break;
+                }
+            }
+        }
+        System.out.printf("result bytes_per_s=%.0f bytes=%d%n", w.perSecond(), w.units());
+        return 0;
+    }
+
+    /** splice(2) from the FIFO into standard output, as {@code fifokit cat} does. */
+    static int splice(Path fifo, long warmMs, long measureMs) throws IOException {
+        Window w = new Window(warmMs, measureMs);
+        try (FifoReader in = FifoReader.open(fifo)) {
+            while (true) {
+                long n = in.transferToDescriptor(1, 1 << 20);
+                if (n <= 0) {
+                    System.err.println("splice: the writer left early");
+                    return 1;
+                }
+                if (w.add(n)) {
+                    break;
+                }
+            }
+        }
+        // standard output is the splice target
+        System.err.printf("result bytes_per_s=%.0f bytes=%d%n", w.perSecond(), w.units());
+        return 0;
+    }
+
+    /** 64-byte mesg frames built by hand, {@code batch} frames per write. */
+    static int framesWrite(Path fifo, int batch) throws IOException {
+        if (batch < 1 || batch * FRAME > BATCH_LIMIT) {
+            throw new IllegalArgumentException("bad batch " + batch);
+        }
+        byte[] buf = new byte[BATCH_LIMIT];
+        MemorySegment seg = MemorySegment.ofArray(buf);
+        int len = batch * FRAME;
+        long seq = 0;
+        try (FifoWriter out = FifoWriter.open(fifo)) {
+            while (true) {
+                for (int i = 0; i < batch; i++) {
+                    long f = (long) i * FRAME;
+                    seg.set(JAVA_LONG_UNALIGNED, f, FRAME - HEADER);
+                    seg.set(JAVA_LONG_UNALIGNED, f + 8, 1L);
+                    seg.set(JAVA_LONG_UNALIGNED, f + HEADER, seq++);
+                }
+                out.write(buf, 0, len);
+            }
+        } catch (BrokenPipeException done) {
+            return 0;
+        }
+    }
+
+    static int framesRead(Path fifo, long warmMs, long measureMs) throws IOException {
+        int cap = 1 << 16;
+        byte[] buf = new byte[cap + FRAME];
+        MemorySegment seg = MemorySegment.ofArray(buf);
+        int have = 0;
+        long check = 0;
+        Window w = new Window(warmMs, measureMs);
+        try (FifoReader in = FifoReader.open(fifo)) {
+            while (true) {
+                int n = in.read(buf, have, cap - have);
+                if (n < 0) {
+                    System.err.println("frames-read: the writer left early");
+                    return 1;
+                }
+                have += n;
+                int off = 0;
+                long msgs = 0;
+                while (have - off >= HEADER) {
+                    long len = seg.get(JAVA_LONG_UNALIGNED, off);
+                    if (len < 0 || len > 4080) {
+                        System.err.println("frames-read: corrupt frame");
+                        return 1;
+                    }
+                    if (have - off < HEADER + len) {
+                        break;
+                    }
+                    check += seg.get(JAVA_LONG_UNALIGNED, off + HEADER);
+                    off += HEADER + (int) len;
+                    msgs++;
+                }
+                System.arraycopy(buf, off, buf, 0, have - off);
+                have -= off;
+                if (w.add(msgs)) {
+                    break;
+                }
+            }
+        }
+        System.out.printf("result msgs_per_s=%.0f msgs=%d check=%d%n", w.perSecond(), w.units(), check & 1);
+        return 0;
+    }
+
+    private static OpenOptions spin(String flag) {
+        // spinning: re-try for up to 50 ms before parking, far longer than one round trip
+        return "1".equals(flag) ? OpenOptions.defaults().spin(Duration.ofMillis(50)) : OpenOptions.defaults();
+    }
+
+    static int server(Path req, Path rep, int size, OpenOptions options) throws IOException {
+        byte[] buf = new byte[size];
+        try (FifoReader in = FifoReader.open(req, options); FifoWriter out = FifoWriter.open(rep, options)) {
+            while (readFull(in, buf)) {
+                out.write(buf, 0, size);
+            }
+        } catch (BrokenPipeException done) {
+            return 0;
+        }
+        return 0;
+    }
+
+    static int client(Path req, Path rep, int size, OpenOptions options, long warmMs, int n) throws IOException {
+        byte[] buf = new byte[size];
+        long[] rtt = new long[n];
+        long warmUntil = System.nanoTime() + warmMs * 1_000_000L;
+        try (FifoWriter out = FifoWriter.open(req, options); FifoReader in = FifoReader.open(rep, options)) {
+            for (int i = 0; i < n; ) {
+                long t0 = System.nanoTime();
+                out.write(buf, 0, size);
+                if (!readFull(in, buf)) {
+                    System.err.println("client: the server left");
+                    return 1;
+                }
+                long t1 = System.nanoTime();
+                if (t0 - warmUntil >= 0) {
+                    rtt[i++] = t1 - t0;
+                }
+            }
+        }
+        Arrays.sort(rtt);
+        double sum = 0;
+        for (long r : rtt) {
+            sum += r;
+        }
+        System.out.printf("result median_ns=%d p99_ns=%d mean_ns=%.0f%n", rtt[n / 2], rtt[(int) (n * 99L / 100)],
+                sum / n);
+        return 0;
+    }
+
+    private static boolean readFull(FifoReader in, byte[] buf) throws IOException {
+        int done = 0;
+        while (done < buf.length) {
+            int n = in.read(buf, done, buf.length - done);
+            if (n < 0) {
+                return false;
+            }
+            done += n;
+        }
+        return true;
+    }
+
+    /**
+     * Opens {@code count} readers, each on its own FIFO in {@code dir} and its own virtual
+     * thread, lets every one block in read (no writer ever comes), then reports the heap in
+     * use and the carrier threads, and closes them all (which wakes every reader).
+     */
+    static int idleReaders(Path dir, int count) throws Exception {
+        List<FifoReader> readers = new ArrayList<>(count);
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        CountDownLatch opened = new CountDownLatch(count);
+        List<Thread> threads = new ArrayList<>(count);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            Path p = dir.resolve("idle-" + i + ".fifo");
+            Fifo.create(p).keep().close();
+            FifoReader r = FifoReader.open(p, OpenOptions.defaults().awaitWriter(false));
+            readers.add(r);
+            threads.add(Thread.ofVirtual().start(() -> {
+                opened.countDown();
+                try {
+                    r.read(new byte[64], 0, 64);
+                    failures.add(new IllegalStateException("a reader returned without a writer"));
+                } catch (FifoClosedException expected) {
+                    // closed by the harness below: the normal end
+                } catch (IOException | RuntimeException e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        if (!opened.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("readers did not start");
+        }
+        long openMs = (System.nanoTime() - t0) / 1_000_000;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (threads.stream().anyMatch(t -> t.getState() != Thread.State.WAITING)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("readers did not all park");
+            }
+            Thread.sleep(10);
+        }
+        System.gc();
+        System.gc();
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long carriers = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getClass().getName().endsWith("CarrierThread")
+                        || t.getName().startsWith("ForkJoinPool-1-worker"))
+                .count();
+        int platform = ManagementFactory.getThreadMXBean().getThreadCount();
+        for (FifoReader r : readers) {
+            r.close();
+        }
+        for (Thread t : threads) {
+            if (!t.join(Duration.ofSeconds(30))) {
+                throw new IllegalStateException("a reader did not wake on close");
+            }
+        }
+        if (!failures.isEmpty()) {
+            failures.forEach(f -> System.err.println("idle-readers: " + f));
+            return 1;
+        }
+        System.out.printf("result heap_mib=%.1f carriers=%d platform_threads=%d open_ms=%d readers=%d%n",
+                heap / 1048576.0, carriers, platform, openMs, count);
+        return 0;
+    }
+}

@@ -1,0 +1,11 @@
+package dev.fifokit.cli.bench;
+
+/** Which of the suite's CPU placements a workload runs under. */
+public enum Pinning {
+    /** Every placement asked for (cross, same). */
+    ANY,
+    /** Only across two CPUs (busy-waiting on one CPU would measure the scheduler's time slice). */
+    CROSS_ONLY,
+    /** Not pinned: the workload measures whole processes that use every CPU (start-up). */
+    NONE
+}

@@ -1,0 +1,76 @@
+package dev.fifokit.cli.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Bulk byte streams (SPEC §11 row 1) and splice transfers (row 2): one writer process and one
+ * reader process through a FIFO, Java against {@code bench/c/stream.c}.
+ */
+final class StreamWorkloads {
+    private StreamWorkloads() {}
+
+    static void register(Registry r, Env env) {
+        bulk(r, 4096, 65536);
+        bulk(r, 8192, 65536);
+        bulk(r, 65536, 65536);
+        bulk(r, 65536, 1 << 20);
+        splice(r, false);
+        splice(r, true);
+    }
+
+    private static void bulk(Registry r, int chunk, int pipe) {
+        r.add(new Workload("bulk-" + kib(chunk) + "-" + kib(pipe),
+                "bulk stream, " + kib(chunk) + " writes/reads, " + kib(pipe) + " pipe",
+                List.of(Metric.throughput(0.95)),
+                List.of(Contender.java(bulkRun(Peer.java(), chunk, pipe)),
+                        Contender.c(bulkRun(Peer.c("stream"), chunk, pipe))),
+                Pinning.ANY,
+                "Java: FifoWriter.write(byte[]) / FifoReader.read(byte[]); C: write(2)/read(2)"));
+    }
+
+    private static Runner bulkRun(Peer peer, int chunk, int pipe) {
+        return (env, s, p) -> {
+            Path fifo = env.fifo("bulk");
+            var writer = new Runs.Cmd("writer", Placement.pin(p.first(),
+                    peer.command(env, "write", fifo, chunk, pipe == 65536 ? 0 : pipe)));
+            var reader = new Runs.Cmd("reader", Placement.pin(p.second(),
+                    peer.command(env, "read", fifo, chunk, s.warmMs(), s.measureMs())));
+            return Runs.run(env, s.runTimeout(), reader, writer);
+        };
+    }
+
+    private static void splice(Registry r, boolean toFile) {
+        String target = toFile ? "a file" : "/dev/null";
+        r.add(new Workload(toFile ? "splice-file" : "splice-null",
+                "splice FIFO → " + target + " (64 KiB writes, 1 MiB pipe)",
+                List.of(Metric.throughput(0.90)),
+                List.of(Contender.java(spliceRun(Peer.java(), toFile)),
+                        Contender.c(spliceRun(Peer.c("stream"), toFile))),
+                Pinning.ANY,
+                "Java: FifoReader.transferToDescriptor (what fifokit cat does); C: splice(2) loop"));
+    }
+
+    private static Runner spliceRun(Peer peer, boolean toFile) {
+        return (env, s, p) -> {
+            Path fifo = env.fifo("splice");
+            Path out = toFile ? env.dir().resolve("splice.data") : Path.of("/dev/null");
+            try {
+                var writer = new Runs.Cmd("writer", Placement.pin(p.first(),
+                        peer.command(env, "write", fifo, 65536, 1 << 20)));
+                var reader = new Runs.Cmd("reader", Placement.pin(p.second(),
+                        peer.command(env, "splice", fifo, s.warmMs(), s.measureMs())), out);
+                return Runs.run(env, s.runTimeout(), reader, writer);
+            } finally {
+                if (toFile) {
+                    Files.deleteIfExists(out);
+                }
+            }
+        };
+    }
+
+    static String kib(int bytes) {
+        return bytes >= 1 << 20 ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB";
+    }
+}
