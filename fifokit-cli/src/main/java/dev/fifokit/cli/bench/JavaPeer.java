@@ -5,6 +5,7 @@ import dev.fifokit.FifoClosedException;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
 import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.Pipe;
 import dev.fifokit.files.Fifo;
 
 import java.io.IOException;
@@ -46,9 +47,10 @@ public final class JavaPeer {
             case "client" -> client(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), spin(args[4]),
                     Long.parseLong(args[5]), Integer.parseInt(args[6]));
             case "idle-readers" -> idleReaders(Path.of(args[1]), Integer.parseInt(args[2]));
+            case "calls" -> calls(Integer.parseInt(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]));
             default -> {
                 System.err.println("usage: JavaPeer write|read|splice|frames-write|frames-read|server|client"
-                        + "|idle-readers ARGS (see bench/c/stream.c and pingpong.c)");
+                        + "|idle-readers|calls ARGS (see bench/c/stream.c and pingpong.c)");
                 yield 2;
             }
         };
@@ -173,6 +175,41 @@ public final class JavaPeer {
             }
         }
         System.out.printf("result msgs_per_s=%.0f msgs=%d check=%d%n", w.perSecond(), w.units(), check & 1);
+        return 0;
+    }
+
+    /** One write plus one read of {@code size} bytes on an anonymous pipe, as bench/c/calls.c. */
+    static int calls(int size, long warmMs, long measureMs) throws IOException {
+        byte[] buf = new byte[size];
+        long open = System.nanoTime() + warmMs * 1_000_000L;
+        long pairs = 0;
+        long t;
+        try (Pipe pipe = Pipe.open()) {
+            FifoWriter out = pipe.writer();
+            FifoReader in = pipe.reader();
+            while (true) {
+                for (int i = 0; i < 256; i++) {
+                    out.write(buf, 0, size);
+                    if (in.read(buf, 0, size) != size) {
+                        throw new IllegalStateException("short read");
+                    }
+                }
+                t = System.nanoTime();
+                if (t - open < 0) {
+                    continue;
+                }
+                if (pairs == 0) {
+                    open = t;
+                    pairs = 1;
+                    continue;
+                }
+                pairs += 256;
+                if (t - open >= measureMs * 1_000_000L) {
+                    break;
+                }
+            }
+        }
+        System.out.printf("result ns_per_pair=%.1f pairs=%d%n", (double) (t - open) / (pairs - 1), pairs - 1);
         return 0;
     }
 

@@ -6,6 +6,8 @@ public enum Pinning {
     ANY,
     /** Only across two CPUs (busy-waiting on one CPU would measure the scheduler's time slice). */
     CROSS_ONLY,
+    /** One process on one CPU (CPU 0), run once whatever the placements. */
+    ONE_CPU,
     /** Not pinned: the workload measures whole processes that use every CPU (start-up). */
     NONE
 }

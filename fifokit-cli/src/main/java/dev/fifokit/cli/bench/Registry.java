@@ -25,6 +25,7 @@ public final class Registry {
     /** Every workload of SPEC §11, in report order. */
     public static Registry standard(Env env) {
         Registry r = new Registry();
+        CallWorkloads.register(r, env);
         StreamWorkloads.register(r, env);
         MessageWorkloads.register(r, env);
         LatencyWorkloads.register(r, env);

@@ -62,6 +62,7 @@ public final class Suite {
         return switch (w.pinning()) {
             case ANY -> placements;
             case CROSS_ONLY -> placements.stream().filter(p -> p.first() != p.second()).toList();
+            case ONE_CPU -> List.of(placements.getFirst().first() < 0 ? Placement.none() : new Placement("cpu0", 0, 0));
             case NONE -> List.of(Placement.none());
         };
     }
