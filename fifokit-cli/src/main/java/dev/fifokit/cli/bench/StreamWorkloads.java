@@ -21,7 +21,7 @@ final class StreamWorkloads {
     }
 
     private static void bulk(Registry r, int chunk, int pipe) {
-        r.add(new Workload("bulk-" + kib(chunk) + "-" + kib(pipe),
+        r.add(new Workload("bulk-" + id(chunk) + "-" + id(pipe),
                 "bulk stream, " + kib(chunk) + " writes/reads, " + kib(pipe) + " pipe",
                 List.of(Metric.throughput(0.95)),
                 List.of(Contender.java(bulkRun(Peer.java(), chunk, pipe)),
@@ -68,6 +68,11 @@ final class StreamWorkloads {
                 }
             }
         };
+    }
+
+    /** 4096 → "4k", 1048576 → "1m": the short form used in workload ids. */
+    static String id(int bytes) {
+        return bytes >= 1 << 20 ? (bytes >> 20) + "m" : (bytes >> 10) + "k";
     }
 
     static String kib(int bytes) {
