@@ -117,6 +117,22 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         }
     }
 
+    /**
+     * Applies {@link OpenOptions#capacity(int)} or {@link OpenOptions#maxCapacity()} once the
+     * descriptor is open (perf: fewer sleep/wake cycles for bulk writers).
+     */
+    final void applyCapacity(OpenOptions options) throws FifoException {
+        int want = options.capacityRequest();
+        if (want > 0) {
+            setCapacity(want);
+        } else if (want == OpenOptions.MAX_CAPACITY) {
+            long max = Limits.pipeMaxSize();
+            if (max > 0 && max <= Integer.MAX_VALUE && max > fd.capacity()) {
+                fd.setCapacity((int) max); // best effort: a refusal keeps the capacity it had
+            }
+        }
+    }
+
     /** Bytes queued in the pipe right now (FIONREAD). */
     public final int available() throws FifoException {
         enter();
@@ -295,6 +311,11 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
                 done += n;
                 if (done == len || nonBlocking) {
                     return done;
+                }
+                // perf: a short count means the pipe is full now; wait for room rather than
+                // make a write(2) that can only fail with EAGAIN (spinning still re-tries)
+                if (spinUntil == 0) {
+                    waitFor(Flags.POLLOUT, true, PipeFd.NO_DEADLINE);
                 }
                 continue;
             }

@@ -36,7 +36,18 @@ public final class FifoReadWrite extends FifoEnd implements ByteChannel {
             if (fd < 0) {
                 throw Errors.of(path, -fd, "open for reading and writing");
             }
-            return new FifoReadWrite(path, new PipeFd(fd), options);
+            FifoReadWrite end = new FifoReadWrite(path, new PipeFd(fd), options);
+            try {
+                end.applyCapacity(options);
+            } catch (FifoException e) {
+                try {
+                    end.close();
+                } catch (java.io.IOException ignored) {
+                    // never handed out
+                }
+                throw e;
+            }
+            return end;
         } finally {
             Fifos.close(h.fd());
         }

@@ -77,6 +77,7 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
                 throw Errors.of(path, -fd, "open for reading");
             }
             r = new FifoReader(path, new PipeFd(fd), options, false);
+            r.applyCapacity(options);
             if (options.isKeepAlive()) {
                 int k = r.fd.holdWriteEnd();
                 if (k < 0) {

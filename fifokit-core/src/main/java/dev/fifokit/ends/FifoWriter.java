@@ -71,6 +71,7 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
         boolean ok = false;
         try {
             w.connect(h.fd(), options, options.deadline(start));
+            w.applyCapacity(options);
             ok = true;
             return w;
         } finally {

@@ -32,15 +32,25 @@ public final class Pipe implements AutoCloseable {
         return open(OpenOptions.defaults());
     }
 
-    /** Creates a pipe; only {@link OpenOptions#nonBlocking()} and {@link OpenOptions#spin} apply. */
+    /**
+     * Creates a pipe; only {@link OpenOptions#nonBlocking()}, {@link OpenOptions#spin} and the
+     * capacity options apply.
+     */
     public static Pipe open(OpenOptions options) throws FifoException {
         int[] errno = new int[1];
         int[] fds = Fifos.pipe(errno);
         if (fds == null) {
             throw Errors.of(null, errno[0], "pipe2");
         }
-        return new Pipe(new FifoReader(null, new PipeFd(fds[0]), options, true),
+        Pipe pipe = new Pipe(new FifoReader(null, new PipeFd(fds[0]), options, true),
                 new FifoWriter(null, new PipeFd(fds[1]), options));
+        try {
+            pipe.writer.applyCapacity(options);
+        } catch (FifoException e) {
+            pipe.closeQuietly();
+            throw e;
+        }
+        return pipe;
     }
 
     public FifoReader reader() {
@@ -49,6 +59,14 @@ public final class Pipe implements AutoCloseable {
 
     public FifoWriter writer() {
         return writer;
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (IOException ignored) {
+            // the pipe was never handed out
+        }
     }
 
     @Override
