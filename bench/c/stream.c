@@ -11,6 +11,11 @@
  *   stream frames-read  FIFO WARM_MS MEAS_MS   read 64 KiB, walk the frames; report messages/s
  *   stream source BYTES CHUNK [PATH]           write BYTES to stdout (or PATH), then exit
  *   stream sink   [PATH]                       read stdin (or PATH) to EOF; report bytes/s from first byte
+ *   stream vsource BYTES CHUNK [PATH]          like source, but vmsplice(2)s the same pages into the pipe:
+ *                                              a producer that costs (almost) nothing
+ *   stream vsink  [PATH]                       like sink, but splice(2)s into /dev/null: a consumer that
+ *                                              costs (almost) nothing; the CLI workloads put the tool
+ *                                              under test between these two
  *
  * Every measuring peer prints one line: "result key=value ...". The window opens WARM_MS after
  * the first byte arrives (the Java peers use the same window, so JIT warm-up is outside it) and
@@ -25,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static long long now_ns(void) {
@@ -221,6 +227,43 @@ static int cmd_sink(const char *path) {
     return 0;
 }
 
+static int cmd_vsource(long long bytes, size_t chunk, const char *path) {
+    int fd = path ? open_fifo(path, O_WRONLY) : 1;
+    char *buf = buffer(chunk);
+    while (bytes > 0) {
+        size_t n = bytes < (long long) chunk ? (size_t) bytes : chunk;
+        struct iovec v = { buf, n };
+        while (v.iov_len > 0) {
+            ssize_t w = vmsplice(fd, &v, 1, 0);
+            if (w < 0 && errno == EINTR) continue;
+            if (w < 0 && errno == EPIPE) return 1;
+            if (w < 0) die("vmsplice");
+            v.iov_base = (char *) v.iov_base + w;
+            v.iov_len -= (size_t) w;
+        }
+        bytes -= (long long) n;
+    }
+    return 0;
+}
+
+static int cmd_vsink(const char *path) {
+    int fd = path ? open_fifo(path, O_RDONLY) : 0;
+    int null = open("/dev/null", O_WRONLY);
+    if (null < 0) die("/dev/null");
+    long long first = 0, bytes = 0;
+    for (;;) {
+        ssize_t n = splice(fd, NULL, null, NULL, 1 << 20, SPLICE_F_MOVE);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) die("splice");
+        if (n == 0) break;
+        if (first == 0) first = now_ns();
+        bytes += n;
+    }
+    double secs = first ? (now_ns() - first) / 1e9 : 0;
+    printf("result bytes_per_s=%.0f bytes=%lld\n", secs > 0 ? bytes / secs : 0, bytes);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     if (argc < 2) goto usage;
@@ -234,7 +277,10 @@ int main(int argc, char **argv) {
     if (!strcmp(m, "source") && (argc == 4 || argc == 5))
         return cmd_source(atoll(argv[2]), strtoul(argv[3], 0, 10), argc == 5 ? argv[4] : NULL);
     if (!strcmp(m, "sink") && argc <= 3) return cmd_sink(argc == 3 ? argv[2] : NULL);
+    if (!strcmp(m, "vsource") && (argc == 4 || argc == 5))
+        return cmd_vsource(atoll(argv[2]), strtoul(argv[3], 0, 10), argc == 5 ? argv[4] : NULL);
+    if (!strcmp(m, "vsink") && argc <= 3) return cmd_vsink(argc == 3 ? argv[2] : NULL);
 usage:
-    fprintf(stderr, "usage: stream write|read|splice|frames-write|frames-read|source|sink ...\n");
+    fprintf(stderr, "usage: stream write|read|splice|frames-write|frames-read|source|sink|vsource|vsink ...\n");
     return 2;
 }

@@ -55,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
             settings = settings.withRounds(rounds);
         }
         try (Env env = Env.prepare(System.err)) {
-            Registry registry = Registry.standard(env);
+            Registry registry = Registry.standard(env, settings);
             List<Workload> selected = registry.select(only);
             if (list) {
                 selected.forEach(w -> System.out.printf("%-15s %s%n", w.id(), w.title()));

@@ -53,6 +53,32 @@ public final class Pipe implements AutoCloseable {
         return pipe;
     }
 
+    /**
+     * Raises the capacity of a pipe that this process holds but did not open through fifokit,
+     * typically standard input or output when the shell connected it to a pipe, to
+     * {@code /proc/sys/fs/pipe-max-size}. Best effort and never blocks: a descriptor that is not
+     * a pipe (a terminal, a file), or a refusal (the per-user pipe page quota), leaves things as
+     * they were.
+     *
+     * <p>Why: a process that splices 64 KiB at a time into a 64 KiB pipe sleeps and wakes once
+     * per 64 KiB, and a cross-CPU wake-up costs tens of microseconds on a small VM; with 1 MiB
+     * pipes on both sides {@code fifokit cat} moves data about ten times faster there.
+     *
+     * @return the capacity now in force, or -1 when {@code descriptor} is not a pipe
+     */
+    public static int raiseCapacity(int descriptor) {
+        int now = PipeFd.capacityRaw(descriptor, 0);
+        if (now < 0) {
+            return -1;
+        }
+        long max = dev.fifokit.Limits.pipeMaxSize();
+        if (max > now && max <= Integer.MAX_VALUE) {
+            int r = PipeFd.capacityRaw(descriptor, (int) max);
+            return r > 0 ? r : now;
+        }
+        return now;
+    }
+
     public FifoReader reader() {
         return reader;
     }

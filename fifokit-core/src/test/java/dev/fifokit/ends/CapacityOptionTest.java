@@ -65,6 +65,22 @@ class CapacityOptionTest {
     }
 
     @Test
+    void raiseCapacityGivesARawPipeDescriptorPipeMaxSize() throws Exception {
+        long max = Limits.pipeMaxSize();
+        assumeThat(max).isBetween(65_536L, (long) Integer.MAX_VALUE);
+        try (Pipe pipe = Pipe.open()) {
+            assertThat(Pipe.raiseCapacity(pipe.writer().descriptor())).isEqualTo((int) max);
+            assertThat(pipe.reader().capacity()).isEqualTo((int) max);
+        }
+    }
+
+    @Test
+    void raiseCapacityOfSomethingThatIsNotAPipeIsMinusOne() {
+        assertThat(Pipe.raiseCapacity(-1)).isEqualTo(-1);
+        assertThat(Pipe.raiseCapacity(1_000_000)).isEqualTo(-1);
+    }
+
+    @Test
     void capacityMustBePositive() {
         assertThatThrownBy(() -> OpenOptions.defaults().capacity(0)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -11,8 +11,8 @@ import java.util.List;
 final class CallWorkloads {
     private CallWorkloads() {}
 
-    static void register(Registry r, Env env) {
-        for (int size : new int[] {64, 4096}) {
+    static void register(Registry r, Env env, Settings settings) {
+        for (int size : settings.brief() ? new int[] {64} : new int[] {64, 4096}) {
             r.add(new Workload("calls-" + size, "write+read of " + size + " bytes, one thread, never blocks",
                     List.of(new Metric("ns_per_pair", "ns", 1, false, Double.NaN)),
                     List.of(Contender.java(run(Peer.java(), size)), Contender.c(run(Peer.c("calls"), size))),
@@ -22,6 +22,6 @@ final class CallWorkloads {
 
     private static Runner run(Peer peer, int size) {
         return (env, s, p) -> Runs.run(env, s.runTimeout(), new Runs.Cmd("calls",
-                Placement.pin(p.first(), peer.command(env, "calls", size, s.warmMs(), s.measureMs()))));
+                Placement.pin(p.first(), peer.command(env, "calls", size, peer.warmMs(s), s.measureMs()))));
     }
 }

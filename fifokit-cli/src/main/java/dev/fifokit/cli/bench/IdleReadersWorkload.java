@@ -22,7 +22,8 @@ final class IdleReadersWorkload {
                         new Metric("carriers", "threads", 1, false, 4),
                         new Metric("open_ms", "ms", 1, false, Double.NaN)),
                 List.of(Contender.java(IdleReadersWorkload::run)), Pinning.NONE,
-                "readers opened with awaitWriter(false), each parked in read through the epoll Poller"));
+                "readers opened with awaitWriter(false), each parked in read through the epoll Poller; one round",
+                1));
     }
 
     static int count(Settings s) {

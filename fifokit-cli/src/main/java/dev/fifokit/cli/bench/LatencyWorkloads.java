@@ -31,7 +31,7 @@ final class LatencyWorkloads {
             String flag = spin ? "1" : "0";
             var server = new Runs.Cmd("server", Placement.pin(p.first(), peer.command(env, "server", req, rep, SIZE, flag)));
             var client = new Runs.Cmd("client", Placement.pin(p.second(),
-                    peer.command(env, "client", req, rep, SIZE, flag, s.warmMs(), s.pingRounds())));
+                    peer.command(env, "client", req, rep, SIZE, flag, peer.warmMs(s), s.pingRounds())));
             return Runs.run(env, s.runTimeout(), client, server);
         };
     }

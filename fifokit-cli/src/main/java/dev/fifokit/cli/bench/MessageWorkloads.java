@@ -34,7 +34,7 @@ final class MessageWorkloads {
             Path fifo = env.fifo("mesg");
             var writer = new Runs.Cmd("writer", Placement.pin(p.first(), peer.command(env, "frames-write", fifo, batch)));
             var reader = new Runs.Cmd("reader", Placement.pin(p.second(),
-                    peer.command(env, "frames-read", fifo, s.warmMs(), s.measureMs())));
+                    peer.command(env, "frames-read", fifo, peer.warmMs(s), s.measureMs())));
             return Runs.run(env, s.runTimeout(), reader, writer);
         };
     }

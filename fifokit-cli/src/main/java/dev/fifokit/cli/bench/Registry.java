@@ -22,11 +22,11 @@ public final class Registry {
         return this;
     }
 
-    /** Every workload of SPEC §11, in report order. */
-    public static Registry standard(Env env) {
+    /** Every workload of SPEC §11, in report order ({@link Settings#brief()}: a few fewer). */
+    public static Registry standard(Env env, Settings settings) {
         Registry r = new Registry();
-        CallWorkloads.register(r, env);
-        StreamWorkloads.register(r, env);
+        CallWorkloads.register(r, env, settings);
+        StreamWorkloads.register(r, env, settings);
         MessageWorkloads.register(r, env);
         LatencyWorkloads.register(r, env);
         ServerWorkloads.register(r, env);

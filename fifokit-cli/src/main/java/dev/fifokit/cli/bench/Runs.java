@@ -48,7 +48,7 @@ final class Runs {
         List<Process> started = new ArrayList<>();
         try {
             for (Cmd c : all) {
-                ProcessBuilder pb = new ProcessBuilder(c.argv()).directory(env.dir().toFile());
+                ProcessBuilder pb = new ProcessBuilder(env.prioritized(c.argv())).directory(env.dir().toFile());
                 pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
                 pb.redirectOutput(c.stdout() != null ? c.stdout().toFile() : out(env, c).toFile());
                 pb.redirectError(err(env, c).toFile());

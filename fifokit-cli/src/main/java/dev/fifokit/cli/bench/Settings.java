@@ -9,8 +9,9 @@ import java.time.Duration;
  *
  * @param name        quick, full or smoke
  * @param rounds      how many times every contender runs; the report shows medians
- * @param warmMs      after the first byte, how long a reader waits before its window opens
- *                    (JIT warm-up is outside the window, for Java and C alike)
+ * @param warmMs      after the first byte, how long a Java reader waits before its window
+ *                    opens, so JIT warm-up is outside it (C, which needs none, waits at most
+ *                    200 ms: see {@link Peer#warmMs})
  * @param measureMs   the measuring window of a throughput run
  * @param pingRounds  measured round trips per ping-pong run (after {@code warmMs} of warm-up)
  * @param cliBytes    bytes moved through the CLI tools per run
@@ -22,15 +23,20 @@ public record Settings(String name, int rounds, int warmMs, int measureMs, int p
                        int startupRuns, int idleReaders, Duration runTimeout) {
 
     public static Settings quick() {
-        return new Settings("quick", 3, 250, 300, 3000, 256L << 20, 5, 10_000, Duration.ofSeconds(60));
+        return new Settings("quick", 3, 800, 250, 3000, 512L << 20, 3, 10_000, Duration.ofSeconds(60));
     }
 
     public static Settings full() {
-        return new Settings("full", 5, 1000, 1000, 20_000, 2L << 30, 11, 10_000, Duration.ofSeconds(120));
+        return new Settings("full", 5, 1000, 1000, 20_000, 4L << 30, 11, 10_000, Duration.ofSeconds(120));
     }
 
     public static Settings smoke() {
         return new Settings("smoke", 1, 20, 40, 200, 4L << 20, 1, 200, Duration.ofSeconds(60));
+    }
+
+    /** True in quick mode: a diagnostic row and a duplicate splice row are left out. */
+    public boolean brief() {
+        return name.equals("quick");
     }
 
     public Settings withRounds(int n) {

@@ -35,7 +35,7 @@ final class StartupWorkload {
             long[] ms = new long[s.startupRuns()];
             for (int i = 0; i < ms.length; i++) {
                 long t0 = System.nanoTime();
-                Process proc = new ProcessBuilder(command.of(env))
+                Process proc = new ProcessBuilder(env.prioritized(command.of(env)))
                         .redirectOutput(new File("/dev/null")).redirectError(ProcessBuilder.Redirect.PIPE).start();
                 proc.getOutputStream().close();
                 byte[] err = proc.getErrorStream().readAllBytes();

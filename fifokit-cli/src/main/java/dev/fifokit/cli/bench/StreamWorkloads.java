@@ -11,13 +11,15 @@ import java.util.List;
 final class StreamWorkloads {
     private StreamWorkloads() {}
 
-    static void register(Registry r, Env env) {
+    static void register(Registry r, Env env, Settings settings) {
         bulk(r, 4096, 65536);
         bulk(r, 8192, 65536);
         bulk(r, 65536, 65536);
         bulk(r, 65536, 1 << 20);
         splice(r, false);
-        splice(r, true);
+        if (!settings.brief()) {
+            splice(r, true);
+        }
     }
 
     private static void bulk(Registry r, int chunk, int pipe) {
@@ -36,7 +38,7 @@ final class StreamWorkloads {
             var writer = new Runs.Cmd("writer", Placement.pin(p.first(),
                     peer.command(env, "write", fifo, chunk, pipe == 65536 ? 0 : pipe)));
             var reader = new Runs.Cmd("reader", Placement.pin(p.second(),
-                    peer.command(env, "read", fifo, chunk, s.warmMs(), s.measureMs())));
+                    peer.command(env, "read", fifo, chunk, peer.warmMs(s), s.measureMs())));
             return Runs.run(env, s.runTimeout(), reader, writer);
         };
     }
@@ -60,7 +62,7 @@ final class StreamWorkloads {
                 var writer = new Runs.Cmd("writer", Placement.pin(p.first(),
                         peer.command(env, "write", fifo, 65536, 1 << 20)));
                 var reader = new Runs.Cmd("reader", Placement.pin(p.second(),
-                        peer.command(env, "splice", fifo, s.warmMs(), s.measureMs())), out);
+                        peer.command(env, "splice", fifo, peer.warmMs(s), s.measureMs())), out);
                 return Runs.run(env, s.runTimeout(), reader, writer);
             } finally {
                 if (toFile) {

@@ -26,6 +26,9 @@ public final class Suite {
         long t0 = System.nanoTime();
         for (int round = 0; round < s.rounds(); round++) {
             for (Workload w : workloads) {
+                if (w.maxRounds() > 0 && round >= w.maxRounds()) {
+                    continue;
+                }
                 for (Placement p : placementsFor(w, placements)) {
                     List<Contender> order = new ArrayList<>(w.contenders());
                     if (round % 2 == 1) {

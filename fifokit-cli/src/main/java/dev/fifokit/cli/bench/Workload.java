@@ -13,9 +13,16 @@ import java.util.List;
  * @param contenders  subject first, then baselines; ratios are subject / each baseline
  * @param pinning     which of the suite's CPU placements it runs under
  * @param note        what the reader of the table should know (may be empty)
+ * @param maxRounds   runs in at most this many rounds (0: every round); for slow workloads
+ *                    with absolute targets, whose figures hardly vary
  */
 public record Workload(String id, String title, List<Metric> metrics, List<Contender> contenders,
-                       Pinning pinning, String note) {
+                       Pinning pinning, String note, int maxRounds) {
+
+    public Workload(String id, String title, List<Metric> metrics, List<Contender> contenders,
+                    Pinning pinning, String note) {
+        this(id, title, metrics, contenders, pinning, note, 0);
+    }
 
     public static Workload pending(String id, String title, String note) {
         return new Workload(id, title, List.of(), List.of(), Pinning.NONE, note);

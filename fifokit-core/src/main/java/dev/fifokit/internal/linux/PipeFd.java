@@ -290,6 +290,18 @@ public final class PipeFd {
         return Libc.read(state, fd, buf, count);
     }
 
+    /**
+     * F_GETPIPE_SZ / F_SETPIPE_SZ on a descriptor fifokit does not own (standard input or
+     * output). {@code bytes <= 0} only asks. Returns the capacity or -errno (EBADF, or EINVAL
+     * when it is not a pipe). Perf: lets the CLI give the shell's pipe the FIFO's capacity.
+     */
+    public static int capacityRaw(int fd, int bytes) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = Libc.newCallState(arena);
+            return bytes > 0 ? Libc.fcntl(st, fd, Flags.F_SETPIPE_SZ, bytes) : Libc.fcntl(st, fd, Flags.F_GETPIPE_SZ, 0);
+        }
+    }
+
     public static long spliceRaw(MemorySegment state, int in, int out, long count) {
         return Libc.splice(state, in, out, count, Flags.SPLICE_F_MOVE | Flags.SPLICE_F_NONBLOCK);
     }
