@@ -7,10 +7,16 @@ import dev.fifokit.ends.FifoWriter;
 import dev.fifokit.ends.OpenOptions;
 import dev.fifokit.ends.Pipe;
 import dev.fifokit.files.Fifo;
+import dev.fifokit.messages.Framing;
+import dev.fifokit.messages.MessageOptions;
+import dev.fifokit.messages.MessageReader;
+import dev.fifokit.messages.MessageWriter;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +39,6 @@ public final class JavaPeer {
 
     private static final int FRAME = 64;
     private static final int HEADER = 16;
-    private static final int BATCH_LIMIT = 4096;
 
     public static void main(String[] args) throws Exception {
         int code = switch (args.length == 0 ? "" : args[0]) {
@@ -113,63 +118,42 @@ public final class JavaPeer {
         return 0;
     }
 
-    /** 64-byte mesg frames built by hand, {@code batch} frames per write. */
+    /**
+     * 64-byte mesg messages (48-byte payload carrying a sequence number) through
+     * {@link MessageWriter}: one write each, or batched into shared (PIPE_BUF) batches.
+     */
     static int framesWrite(Path fifo, int batch) throws IOException {
-        if (batch < 1 || batch * FRAME > BATCH_LIMIT) {
-            throw new IllegalArgumentException("bad batch " + batch);
-        }
-        byte[] buf = new byte[BATCH_LIMIT];
-        MemorySegment seg = MemorySegment.ofArray(buf);
-        int len = batch * FRAME;
-        long seq = 0;
-        try (FifoWriter out = FifoWriter.open(fifo)) {
+        byte[] payload = new byte[FRAME - HEADER];
+        MemorySegment seq = MemorySegment.ofArray(payload);
+        MessageOptions options = MessageOptions.defaults().batching(batch > 1);
+        long n = 0;
+        try (FifoWriter end = FifoWriter.open(fifo); MessageWriter out = MessageWriter.of(end, Framing.MESG, options)) {
             while (true) {
-                for (int i = 0; i < batch; i++) {
-                    long f = (long) i * FRAME;
-                    seg.set(JAVA_LONG_UNALIGNED, f, FRAME - HEADER);
-                    seg.set(JAVA_LONG_UNALIGNED, f + 8, 1L);
-                    seg.set(JAVA_LONG_UNALIGNED, f + HEADER, seq++);
-                }
-                out.write(buf, 0, len);
+                seq.set(JAVA_LONG_UNALIGNED, 0, n++);
+                out.send(1, payload, 0, payload.length);
             }
         } catch (BrokenPipeException done) {
             return 0;
         }
     }
 
+    /** Receives messages through {@link MessageReader}'s allocation-free path; messages/s. */
     static int framesRead(Path fifo, long warmMs, long measureMs) throws IOException {
-        int cap = 1 << 16;
-        byte[] buf = new byte[cap + FRAME];
-        MemorySegment seg = MemorySegment.ofArray(buf);
-        int have = 0;
+        ByteBuffer into = ByteBuffer.allocate(4096).order(ByteOrder.nativeOrder());
         long check = 0;
         Window w = new Window(warmMs, measureMs);
-        try (FifoReader in = FifoReader.open(fifo)) {
+        try (FifoReader end = FifoReader.open(fifo); MessageReader in = MessageReader.of(end, Framing.MESG)) {
             while (true) {
-                int n = in.read(buf, have, cap - have);
-                if (n < 0) {
-                    System.err.println("frames-read: the writer left early");
-                    return 1;
-                }
-                have += n;
-                int off = 0;
-                long msgs = 0;
-                while (have - off >= HEADER) {
-                    long len = seg.get(JAVA_LONG_UNALIGNED, off);
-                    if (len < 0 || len > 4080) {
-                        System.err.println("frames-read: corrupt frame");
+                // the clock is read once per 64 messages (the C reader reads it once per read(2))
+                for (int i = 0; i < 64; i++) {
+                    into.clear();
+                    if (in.receive(into) < 0) {
+                        System.err.println("frames-read: the writer left early");
                         return 1;
                     }
-                    if (have - off < HEADER + len) {
-                        break;
-                    }
-                    check += seg.get(JAVA_LONG_UNALIGNED, off + HEADER);
-                    off += HEADER + (int) len;
-                    msgs++;
+                    check += into.getLong(0);
                 }
-                System.arraycopy(buf, off, buf, 0, have - off);
-                have -= off;
-                if (w.add(msgs)) {
+                if (w.add(64)) {
                     break;
                 }
             }

@@ -8,15 +8,17 @@ import java.util.List;
  * header and 48 payload bytes, one write(2) each, and batched into writes of at most PIPE_BUF
  * (4096 bytes, 64 messages) as the atomicity rule allows.
  *
- * <p>{@code dev.fifokit.messages} is not on main yet, so the Java side builds the frames by
- * hand and writes them through {@link dev.fifokit.ends.FifoWriter}; when the codec lands its
- * writer and reader replace {@link JavaPeer}'s {@code frames-write}/{@code frames-read}.
+ * <p>Java: {@link dev.fifokit.messages.MessageWriter#send(long, byte[], int, int)} (unbatched,
+ * or batching as a shared writer: batches of at most PIPE_BUF) and
+ * {@link dev.fifokit.messages.MessageReader#receive(java.nio.ByteBuffer)}, the codec's
+ * allocation-free paths. C: the frames built in place, one write(2) each or 64 per write(2),
+ * and a reader that walks the headers of each 64 KiB read.
  */
 final class MessageWorkloads {
     private MessageWorkloads() {}
 
-    static final String NOTE = "Java: frames built by hand, written through FifoWriter "
-            + "(dev.fifokit.messages not on main yet); reader walks the headers";
+    static final String NOTE = "Java: MessageWriter.send / MessageReader.receive(ByteBuffer); "
+            + "C: frames built in place, reader walks the headers";
 
     static void register(Registry r, Env env) {
         r.add(new Workload("mesg-single", "64-byte mesg messages, one write each",
