@@ -174,6 +174,24 @@ public final class Env implements AutoCloseable {
         }
     }
 
+    /**
+     * A path for a large scratch file: on tmpfs ({@code /dev/shm}) when it has 8 GiB free, so a
+     * splice-to-file run measures the page cache and not disk writeback (which throttles
+     * whoever runs after a big write), else in the bench directory.
+     */
+    public Path scratchFile(String name) {
+        Path shm = Path.of("/dev/shm");
+        try {
+            if (Files.isDirectory(shm) && Files.isWritable(shm)
+                    && Files.getFileStore(shm).getUsableSpace() >= (8L << 30)) {
+                return shm.resolve(dir.getFileName() + "-" + name);
+            }
+        } catch (IOException ignored) {
+            // fall back to the bench directory
+        }
+        return dir.resolve(name);
+    }
+
     /** A new FIFO (an old one of that name is removed first). */
     public Path fifo(String name) throws IOException {
         Path p = dir.resolve(name + ".fifo");

@@ -51,13 +51,15 @@ final class StreamWorkloads {
                 List.of(Contender.java(spliceRun(Peer.java(), toFile)),
                         Contender.c(spliceRun(Peer.c("stream"), toFile))),
                 Pinning.ANY,
-                "Java: FifoReader.transferToDescriptor (what fifokit cat does); C: splice(2) loop"));
+                toFile ? "Java: FifoReader.transferToDescriptor (what fifokit cat does); C: splice(2) loop; "
+                        + "the file is on tmpfs (/dev/shm) when it has room, so disk writeback stays out"
+                        : "Java: FifoReader.transferToDescriptor (what fifokit cat does); C: splice(2) loop"));
     }
 
     private static Runner spliceRun(Peer peer, boolean toFile) {
         return (env, s, p) -> {
             Path fifo = env.fifo("splice");
-            Path out = toFile ? env.dir().resolve("splice.data") : Path.of("/dev/null");
+            Path out = toFile ? env.scratchFile("splice.data") : Path.of("/dev/null");
             try {
                 var writer = new Runs.Cmd("writer", Placement.pin(p.first(),
                         peer.command(env, "write", fifo, 65536, 1 << 20)));
