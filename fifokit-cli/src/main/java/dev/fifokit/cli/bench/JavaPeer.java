@@ -11,6 +11,7 @@ import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageOptions;
 import dev.fifokit.messages.MessageReader;
 import dev.fifokit.messages.MessageWriter;
+import dev.fifokit.server.ServerBenchmark;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -52,10 +53,11 @@ public final class JavaPeer {
             case "client" -> client(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), spin(args[4]),
                     Long.parseLong(args[5]), Integer.parseInt(args[6]));
             case "idle-readers" -> idleReaders(Path.of(args[1]), Integer.parseInt(args[2]));
+            case "server-load" -> serverLoad(Integer.parseInt(args[1]), Long.parseLong(args[2]));
             case "calls" -> calls(Integer.parseInt(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]));
             default -> {
                 System.err.println("usage: JavaPeer write|read|splice|frames-write|frames-read|server|client"
-                        + "|idle-readers|calls ARGS (see bench/c/stream.c and pingpong.c)");
+                        + "|idle-readers|server-load|calls ARGS (see bench/c/stream.c and pingpong.c)");
                 yield 2;
             }
         };
@@ -159,6 +161,14 @@ public final class JavaPeer {
             }
         }
         System.out.printf("result msgs_per_s=%.0f msgs=%d check=%d%n", w.perSecond(), w.units(), check & 1);
+        return 0;
+    }
+
+    /** {@link ServerBenchmark}: {@code clients} concurrent clients for {@code ms} after its warm-up. */
+    static int serverLoad(int clients, long ms) throws Exception {
+        ServerBenchmark.Result r = ServerBenchmark.run(clients, Duration.ofMillis(ms));
+        System.out.printf("result req_per_s=%.0f p50_ns=%d p99_ns=%d failures=%d requests=%d clients=%d%n",
+                r.requestsPerSecond(), r.p50().toNanos(), r.p99().toNanos(), r.failures(), r.requests(), clients);
         return 0;
     }
 

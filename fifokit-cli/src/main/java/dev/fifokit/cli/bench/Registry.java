@@ -29,7 +29,7 @@ public final class Registry {
         StreamWorkloads.register(r, env, settings);
         MessageWorkloads.register(r, env);
         LatencyWorkloads.register(r, env);
-        ServerWorkloads.register(r, env);
+        ServerWorkloads.register(r, env, settings);
         CliWorkloads.register(r, env);
         StartupWorkload.register(r, env);
         IdleReadersWorkload.register(r, env);

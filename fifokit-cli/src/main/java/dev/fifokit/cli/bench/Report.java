@@ -122,6 +122,9 @@ public final class Report {
             return "—";
         }
         double a = Math.abs(d);
+        if (a == Math.rint(a) && a < 1e6) {
+            return String.format(Locale.ROOT, "%.0f", d);
+        }
         String f = a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f";
         return String.format(Locale.ROOT, f, d);
     }

@@ -17,21 +17,23 @@ import java.time.Duration;
  * @param cliBytes    bytes moved through the CLI tools per run
  * @param startupRuns process starts per start-up sample
  * @param idleReaders virtual-thread readers in the idle-readers workload
+ * @param serverClients concurrent clients of the server workload
+ * @param serverMs    how long the server workload measures (after its own warm-up)
  * @param runTimeout  a run that takes longer fails (its processes are killed)
  */
 public record Settings(String name, int rounds, int warmMs, int measureMs, int pingRounds, long cliBytes,
-                       int startupRuns, int idleReaders, Duration runTimeout) {
+                       int startupRuns, int idleReaders, int serverClients, int serverMs, Duration runTimeout) {
 
     public static Settings quick() {
-        return new Settings("quick", 3, 800, 250, 3000, 512L << 20, 3, 10_000, Duration.ofSeconds(60));
+        return new Settings("quick", 3, 800, 250, 3000, 512L << 20, 3, 10_000, 1000, 3000, Duration.ofSeconds(60));
     }
 
     public static Settings full() {
-        return new Settings("full", 5, 1000, 1000, 20_000, 4L << 30, 11, 10_000, Duration.ofSeconds(120));
+        return new Settings("full", 5, 1000, 1000, 20_000, 4L << 30, 11, 10_000, 1000, 5000, Duration.ofSeconds(120));
     }
 
     public static Settings smoke() {
-        return new Settings("smoke", 1, 20, 40, 200, 4L << 20, 1, 200, Duration.ofSeconds(60));
+        return new Settings("smoke", 1, 20, 40, 200, 4L << 20, 1, 200, 20, 200, Duration.ofSeconds(60));
     }
 
     /** True in quick mode: a diagnostic row and a duplicate splice row are left out. */
@@ -43,6 +45,7 @@ public record Settings(String name, int rounds, int warmMs, int measureMs, int p
         if (n < 1) {
             throw new IllegalArgumentException("rounds must be at least 1: " + n);
         }
-        return new Settings(name, n, warmMs, measureMs, pingRounds, cliBytes, startupRuns, idleReaders, runTimeout);
+        return new Settings(name, n, warmMs, measureMs, pingRounds, cliBytes, startupRuns, idleReaders, serverClients,
+                serverMs, runTimeout);
     }
 }
