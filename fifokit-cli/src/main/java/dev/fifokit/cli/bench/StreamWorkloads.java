@@ -56,6 +56,10 @@ final class StreamWorkloads {
                         : "Java: FifoReader.transferToDescriptor (what fifokit cat does); C: splice(2) loop"));
     }
 
+    /**
+     * Into a file, both languages warm up equally long: the file grows during the warm-up, and a
+     * bigger file makes every later page cost more, which must not favour the shorter warm-up.
+     */
     private static Runner spliceRun(Peer peer, boolean toFile) {
         return (env, s, p) -> {
             Path fifo = env.fifo("splice");
@@ -64,7 +68,8 @@ final class StreamWorkloads {
                 var writer = new Runs.Cmd("writer", Placement.pin(p.first(),
                         peer.command(env, "write", fifo, 65536, 1 << 20)));
                 var reader = new Runs.Cmd("reader", Placement.pin(p.second(),
-                        peer.command(env, "splice", fifo, peer.warmMs(s), s.measureMs())), out);
+                        peer.command(env, "splice", fifo, toFile ? s.warmMs() : peer.warmMs(s), s.measureMs())),
+                        out);
                 return Runs.run(env, s.runTimeout(), reader, writer);
             } finally {
                 if (toFile) {
