@@ -25,7 +25,7 @@ public record Settings(String name, int rounds, int warmMs, int measureMs, int p
                        int startupRuns, int idleReaders, int serverClients, int serverMs, Duration runTimeout) {
 
     public static Settings quick() {
-        return new Settings("quick", 3, 800, 250, 3000, 512L << 20, 3, 10_000, 1000, 3000, Duration.ofSeconds(60));
+        return new Settings("quick", 3, 800, 250, 3000, 256L << 20, 3, 10_000, 1000, 3000, Duration.ofSeconds(60));
     }
 
     public static Settings full() {
