@@ -23,39 +23,102 @@ final class Transfer {
     private static final long CHUNK = 1L << 30;
     private static final int COPY_BUFFER = 1 << 16;
 
+    /** Where a splice loop sends bytes: a fifokit end or a raw descriptor. */
+    private interface Sink {
+        int fd();
+
+        Path path();
+
+        /** The output is full: wait until it has room. */
+        void awaitRoom() throws IOException;
+
+        /** Writes the byte the reader's writer-probe took out of the pipe. */
+        void writeByte(byte b) throws IOException;
+
+        /** splice(2) refused this output (EINVAL): move the rest another way, or fail. */
+        long fallback(FifoReader src, long remaining) throws IOException;
+    }
+
+    /**
+     * The one splice loop: moves up to {@code count} bytes from {@code src} to {@code sink},
+     * waiting (cancellably) on the side that is not ready, until end of stream. The caller
+     * holds the reader's lock and has entered it.
+     */
+    private static long pump(FifoReader src, Sink sink, long count) throws IOException {
+        long total = 0;
+        if (src.pushback >= 0) {
+            byte b = (byte) src.pushback;
+            src.pushback = -1;
+            sink.writeByte(b);
+            total = 1;
+        }
+        while (total < count) {
+            long n = src.fd.spliceTo(sink.fd(), Math.min(count - total, CHUNK));
+            if (n > 0) {
+                total += n;
+                continue;
+            }
+            if (n == 0) {
+                if (src.atEndOfStream()) {
+                    return total;
+                }
+                src.waitFor(Flags.POLLIN, false, PipeFd.NO_DEADLINE);
+            } else if (n == -Errors.EAGAIN) {
+                if (src.fd.available() == 0) {
+                    src.waitFor(Flags.POLLIN, false, PipeFd.NO_DEADLINE);
+                } else {
+                    sink.awaitRoom();
+                }
+            } else if (n == -Errors.EPIPE) {
+                throw new BrokenPipeException(sink.path(), total);
+            } else if (n == -Errors.EINVAL) {
+                return total + sink.fallback(src, count - total);
+            } else if (n != -Errors.EINTR) {
+                throw Errors.of(sink.path() != null ? sink.path() : src.path, (int) -n, "splice");
+            }
+        }
+        return total;
+    }
+
     /** Pipe to pipe: both ends are fifokit's, both waits are cancellable. */
     static long splice(FifoReader src, PipeFd dstFd, Path dstPath, FifoEnd dst, long count) throws IOException {
+        Sink sink = new Sink() {
+            @Override
+            public int fd() {
+                return dstFd.fd();
+            }
+
+            @Override
+
+            public Path path() {
+                return dstPath;
+            }
+
+            @Override
+
+            public void awaitRoom() throws IOException {
+                dst.waitFor(Flags.POLLOUT, true, PipeFd.NO_DEADLINE);
+            }
+
+            @Override
+
+            public void writeByte(byte b) throws IOException {
+                dst.writeSegment(MemorySegment.ofArray(new byte[] {b}));
+            }
+
+            @Override
+
+            public long fallback(FifoReader from, long remaining) throws IOException {
+                throw Errors.of(dstPath, Errors.EINVAL, "splice");
+            }
+        };
         src.readLock.lock();
         dst.writeLock.lock();
         src.enter();
         try {
             dst.enter();
             try {
-                long total = flushPushback(src, dst);
-                while (total < count) {
-                    long n = src.fd.spliceTo(dstFd.fd(), Math.min(count - total, CHUNK));
-                    if (n > 0) {
-                        total += n;
-                        continue;
-                    }
-                    if (n == 0) {
-                        if (src.atEndOfStream()) {
-                            return total;
-                        }
-                        src.waitFor(Flags.POLLIN, false, PipeFd.NO_DEADLINE);
-                    } else if (n == -Errors.EAGAIN) {
-                        if (src.fd.available() == 0) {
-                            src.waitFor(Flags.POLLIN, false, PipeFd.NO_DEADLINE);
-                        } else {
-                            dst.waitFor(Flags.POLLOUT, true, PipeFd.NO_DEADLINE);
-                        }
-                    } else if (n == -Errors.EPIPE) {
-                        throw new BrokenPipeException(dstPath, total);
-                    } else if (n != -Errors.EINTR) {
-                        throw Errors.of(src.path, (int) -n, "splice");
-                    }
-                }
-                return total;
+                return pump(src, sink, count);
             } finally {
                 dst.exit();
             }
@@ -68,47 +131,48 @@ final class Transfer {
 
     /** Pipe to a raw descriptor (a file, a socket, standard output). */
     static long spliceToDescriptor(FifoReader src, int out, Path outPath, long count) throws IOException {
-        src.readLock.lock();
-        src.enter();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = Libc.newCallState(arena);
-            long total = 0;
-            if (src.pushback >= 0) {
-                MemorySegment one = arena.allocate(1);
-                one.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) src.pushback);
-                src.pushback = -1;
-                writeAllRaw(st, out, one, outPath);
-                total = 1;
-            }
-            while (total < count) {
-                long n = src.fd.spliceTo(out, Math.min(count - total, CHUNK));
-                if (n > 0) {
-                    total += n;
-                    continue;
+            Sink sink = new Sink() {
+                @Override
+                public int fd() {
+                    return out;
                 }
-                if (n == 0) {
-                    if (src.atEndOfStream()) {
-                        return total;
-                    }
-                    src.waitFor(Flags.POLLIN, false, PipeFd.NO_DEADLINE);
-                } else if (n == -Errors.EAGAIN) {
-                    if (src.fd.available() == 0) {
-                        src.waitFor(Flags.POLLIN, false, PipeFd.NO_DEADLINE);
-                    } else {
-                        PipeFd.pollRaw(out, Flags.POLLOUT, -1);
-                    }
-                } else if (n == -Errors.EPIPE) {
-                    throw new BrokenPipeException(outPath, total);
-                } else if (n == -Errors.EINVAL) {
-                    return total + copyToDescriptor(src, st, out, outPath, count - total, arena);
-                } else if (n != -Errors.EINTR) {
-                    throw Errors.of(outPath != null ? outPath : src.path, (int) -n, "splice");
+
+                @Override
+
+                public Path path() {
+                    return outPath;
                 }
+
+                @Override
+
+                public void awaitRoom() {
+                    PipeFd.pollRaw(out, Flags.POLLOUT, -1);
+                }
+
+                @Override
+
+                public void writeByte(byte b) throws IOException {
+                    MemorySegment one = arena.allocate(1);
+                    one.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, b);
+                    writeAllRaw(st, out, one, outPath);
+                }
+
+                @Override
+
+                public long fallback(FifoReader from, long remaining) throws IOException {
+                    return copyToDescriptor(from, st, out, outPath, remaining, arena);
+                }
+            };
+            src.readLock.lock();
+            src.enter();
+            try {
+                return pump(src, sink, count);
+            } finally {
+                src.exit();
+                src.readLock.unlock();
             }
-            return total;
-        } finally {
-            src.exit();
-            src.readLock.unlock();
         }
     }
 
@@ -223,15 +287,5 @@ final class Transfer {
             total += n;
         }
         return total;
-    }
-
-    private static long flushPushback(FifoReader src, FifoEnd dst) throws IOException {
-        if (src.pushback < 0) {
-            return 0;
-        }
-        byte[] one = {(byte) src.pushback};
-        src.pushback = -1;
-        dst.writeSegment(MemorySegment.ofArray(one));
-        return 1;
     }
 }
