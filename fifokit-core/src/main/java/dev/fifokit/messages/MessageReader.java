@@ -7,6 +7,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -42,10 +43,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * before anything else is kept as it is, so plain text from {@code echo} or {@code cat} reads
  * unchanged. A line's type is {@link Framing#LINE_TYPE}.
  *
- * <p><b>Hot path.</b> {@link #receive(ByteBuffer)} copies the payload into the caller's buffer
+ * <p><b>Hot paths.</b> {@link #receive(ByteBuffer)} copies the payload into the caller's buffer
  * and allocates nothing per message; {@link #lastType()} gives the type.
+ * {@link #receiveAll(MessageHandler)} hands every whole message of one read to a handler as a
+ * view of the read buffer, without copying: the way to keep up with a batching writer.
  *
- * <p><b>Threads.</b> Calls are serialised; one reader is meant for one consuming thread.
+ * <p><b>Threads.</b> Calls are serialised; one reader is meant for one consuming thread. A
+ * {@link MessageHandler} must not call back into the reader that hands it messages
+ * ({@link IllegalStateException}).
  *
  * <pre>{@code
  * try (FifoReader end = FifoReader.open(Path.of("/tmp/echo"));
@@ -70,6 +75,10 @@ public final class MessageReader implements Closeable {
     private final boolean acceptUnterminated;
     private final byte[] buf;
     private final ByteBuffer bb;
+    /** The payload view {@link #receiveAll} hands out. */
+    private final ByteBuffer view;
+    private ByteBuffer lineView;
+    private boolean delivering;
     private int start;
     private int end;
     /** Stream offset of {@code buf[0]}. */
@@ -94,6 +103,7 @@ public final class MessageReader implements Closeable {
         this.acceptUnterminated = options.isAcceptUnterminatedLine();
         this.buf = new byte[Math.max(Frames.HEADER, options.bufferBytes())];
         this.bb = ByteBuffer.wrap(buf);
+        this.view = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
     }
 
     /** A reader with the default maximum payload (PIPE_BUF - 16). */
@@ -118,6 +128,7 @@ public final class MessageReader implements Closeable {
     public Message receive() throws IOException {
         lock.lock();
         try {
+            checkNotDelivering();
             if (framing == Framing.LINE) {
                 if (!nextLine()) {
                     return null;
@@ -150,6 +161,7 @@ public final class MessageReader implements Closeable {
     public int receive(ByteBuffer into) throws IOException {
         lock.lock();
         try {
+            checkNotDelivering();
             if (framing == Framing.LINE) {
                 if (!nextLine()) {
                     return -1;
@@ -170,6 +182,38 @@ public final class MessageReader implements Closeable {
                 throw new BufferOverflowException();
             }
             return payload(into);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The bulk path: blocks until at least one whole message has arrived, then hands every whole
+     * message already read to {@code handler}, in order, without copying (see
+     * {@link MessageHandler} for how long a payload view lives), and returns how many; -1 at a
+     * clean end of stream. It reads the channel only while no whole message is buffered, so
+     * after the first message it never blocks. Allocates nothing per message, except for a
+     * {@link Framing#MESG} payload bigger than the read buffer (a large maximum payload),
+     * which is copied into an array of its own.
+     *
+     * <p>A bad frame after good ones ends this call with the good ones; the next call throws.
+     *
+     * @throws CorruptFrameException, TruncatedMessageException, MessageTooLargeException as
+     *         {@link #receive()}, when no message was handed out before the bad bytes
+     * @throws IllegalStateException the handler called back into this reader
+     * @throws IOException whatever the handler throws (that message counts as received)
+     */
+    public int receiveAll(MessageHandler handler) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        lock.lock();
+        try {
+            checkNotDelivering();
+            delivering = true;
+            try {
+                return framing == Framing.LINE ? deliverLines(handler) : deliverFrames(handler);
+            } finally {
+                delivering = false;
+            }
         } finally {
             lock.unlock();
         }
@@ -219,6 +263,7 @@ public final class MessageReader implements Closeable {
     public int discardBuffered() {
         lock.lock();
         try {
+            checkNotDelivering();
             int n = end - start;
             base += end;
             start = 0;
@@ -258,6 +303,41 @@ public final class MessageReader implements Closeable {
     }
 
     // ---- mesg ----
+
+    private int deliverFrames(MessageHandler handler) throws IOException {
+        if (!header()) {
+            return -1;
+        }
+        int len = pendingLength;
+        if (Frames.HEADER + len > buf.length) {
+            byte[] payload = new byte[len];
+            payload(ByteBuffer.wrap(payload));
+            handler.onMessage(lastType, ByteBuffer.wrap(payload).order(ByteOrder.nativeOrder()));
+            return 1;
+        }
+        int st = fill(Frames.HEADER + len);
+        if (st != OK) {
+            int have = end - start;
+            throw truncated(offset0(), have, st, "after " + (have - Frames.HEADER) + " of " + len + " payload bytes");
+        }
+        int count = 0;
+        while (true) {
+            int at = start + Frames.HEADER;
+            start = at + len;
+            count++;
+            view.limit(start).position(at);
+            handler.onMessage(lastType, view);
+            if (end - start < Frames.HEADER) {
+                return count;
+            }
+            long next = Frames.getLong(buf, start);
+            if (next < 0 || next > maxPayload || end - start - Frames.HEADER < next) {
+                return count; // a bad header throws on the next call; a partial frame waits for it
+            }
+            len = (int) next;
+            lastType = Frames.getLong(buf, start + 8);
+        }
+    }
 
     /** Buffers and checks the next header, leaving it unconsumed; false at a clean end. */
     private boolean header() throws IOException {
@@ -478,7 +558,35 @@ public final class MessageReader implements Closeable {
         }
     }
 
+    private int deliverLines(MessageHandler handler) throws IOException {
+        if (!nextLine()) {
+            return -1;
+        }
+        int count = 0;
+        while (true) {
+            lineReady = false;
+            lastType = Framing.LINE_TYPE;
+            count++;
+            if (lineView == null || lineView.array() != line) {
+                lineView = ByteBuffer.wrap(line).order(ByteOrder.nativeOrder());
+            }
+            lineView.limit(lineLength).position(0);
+            handler.onMessage(Framing.LINE_TYPE, lineView);
+            int nl = skipping ? -1 : indexOf(Frames.NEWLINE, start, end);
+            // a line that may decode to more than the maximum is left for the next call to throw
+            if (nl < 0 || nl - start > maxPayload || !nextLine()) {
+                return count;
+            }
+        }
+    }
+
     // ---- shared ----
+
+    private void checkNotDelivering() {
+        if (delivering) {
+            throw new IllegalStateException("a message handler called back into its reader");
+        }
+    }
 
     private long offset0() {
         return base + start;

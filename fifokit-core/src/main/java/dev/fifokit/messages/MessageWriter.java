@@ -6,8 +6,10 @@ import dev.fifokit.FifoException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -26,7 +28,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Batching</b> ({@link MessageOptions#batching(boolean)}): messages are collected and
  * written together when the next one would not fit, on {@link #flush()} and on {@link #close()}.
  * A shared writer's batch never exceeds PIPE_BUF, so a batch is one atomic write of whole
- * messages. Without batching every {@code send} writes at once.
+ * messages. Without batching every {@code send} writes at once. For the least cost per message,
+ * {@link #batch()} builds many frames in place under one lock and writes them together
+ * ({@link MessageBatch}), whatever this option says.
  *
  * <p><b>Blocking.</b> {@code send} and {@code flush} block while the pipe is full, as the
  * channel's write does; the channel must be in blocking mode (a non-blocking channel that
@@ -54,7 +58,11 @@ public final class MessageWriter implements Closeable {
     private final boolean batching;
     private final byte[] buf;
     private final ByteBuffer bb;
+    private final ByteBuffer view;
+    private MessageBatch batch;
     private int used;
+    /** A thread holds the batch: frames collect until it closes, whatever {@link #batching}. */
+    private boolean inBatch;
     private boolean closed;
     private final ReentrantLock lock = new ReentrantLock();
 
@@ -72,6 +80,7 @@ public final class MessageWriter implements Closeable {
         }
         this.buf = new byte[size];
         this.bb = ByteBuffer.wrap(buf);
+        this.view = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
     }
 
     /** A shared, unbatched writer with the default maximum payload (PIPE_BUF - 16). */
@@ -105,30 +114,10 @@ public final class MessageWriter implements Closeable {
      * @throws FifoClosedException this writer is closed
      */
     public void send(long type, byte[] payload, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, payload.length);
         lock.lock();
         try {
             checkOpen();
-            long frame = frameLength(payload, off, len);
-            if (frame > buf.length - used) {
-                flushLocked();
-            }
-            if (frame <= buf.length) {
-                if (framing == Framing.MESG) {
-                    Frames.putLong(buf, used, len);
-                    Frames.putLong(buf, used + 8, type);
-                    System.arraycopy(payload, off, buf, used + Frames.HEADER, len);
-                } else {
-                    int w = (int) Frames.escape(payload, off, off + len, buf, used, buf.length);
-                    buf[used + w] = Frames.NEWLINE;
-                }
-                used += (int) frame;
-                if (!batching) {
-                    flushLocked();
-                }
-            } else {
-                sendLarge(type, payload, off, len);
-            }
+            appendLocked(type, payload, off, len);
         } finally {
             lock.unlock();
         }
@@ -164,7 +153,7 @@ public final class MessageWriter implements Closeable {
             if (frame <= buf.length) {
                 payload.get(buf, used + Frames.HEADER, len);
                 used += (int) frame;
-                if (!batching) {
+                if (!batching && !inBatch) {
                     flushLocked();
                 }
             } else {
@@ -174,6 +163,37 @@ public final class MessageWriter implements Closeable {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Opens a batch: frames built in place under one lock, written together (see
+     * {@link MessageBatch}). Blocks while another thread sends or holds a batch; the batch holds
+     * this writer's lock until it closes. One batch object per writer is reused, so this
+     * allocates nothing after the first call.
+     *
+     * @throws FifoClosedException this writer is closed
+     * @throws IllegalStateException this thread already holds this writer's batch
+     */
+    public MessageBatch batch() throws IOException {
+        lock.lock();
+        boolean opened = false;
+        try {
+            checkOpen();
+            if (lock.getHoldCount() > 1) {
+                throw new IllegalStateException("this thread already holds a batch of this message writer");
+            }
+            if (batch == null) {
+                batch = new MessageBatch(this);
+            }
+            batch.open();
+            inBatch = true;
+            opened = true;
+            return batch;
+        } finally {
+            if (!opened) {
+                lock.unlock();
+            }
         }
     }
 
@@ -232,7 +252,78 @@ public final class MessageWriter implements Closeable {
         }
     }
 
-    // ---- internals ----
+    // ---- internals (the lock is held by every *Locked method's caller) ----
+
+    /** Builds one frame in the buffer, writing first what no longer fits. */
+    void appendLocked(long type, byte[] payload, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, payload.length);
+        checkOpen();
+        long frame = frameLength(payload, off, len);
+        if (frame > buf.length - used) {
+            flushLocked();
+        }
+        if (frame > buf.length) {
+            sendLarge(type, payload, off, len);
+            return;
+        }
+        if (framing == Framing.MESG) {
+            Frames.putLong(buf, used, len);
+            Frames.putLong(buf, used + 8, type);
+            System.arraycopy(payload, off, buf, used + Frames.HEADER, len);
+        } else {
+            int w = (int) Frames.escape(payload, off, off + len, buf, used, buf.length);
+            buf[used + w] = Frames.NEWLINE;
+        }
+        used += (int) frame;
+        if (!batching && !inBatch) {
+            flushLocked();
+        }
+    }
+
+    /** Reserves a zeroed mesg frame in the buffer and returns its payload as {@link #view}. */
+    ByteBuffer reserveLocked(long type, int length) throws IOException {
+        if (framing != Framing.MESG) {
+            throw new UnsupportedOperationException("a line's frame length depends on its payload:"
+                    + " add the payload as a byte array");
+        }
+        if (length < 0) {
+            throw new IllegalArgumentException("negative payload length " + length);
+        }
+        checkOpen();
+        long frame = Frames.HEADER + (long) length;
+        checkSize(length, frame);
+        if (frame > buf.length) {
+            throw new MessageTooLargeException(name, frame, buf.length, -1, "a frame of " + frame
+                    + " bytes is bigger than this writer's buffer of " + buf.length
+                    + " bytes; send it with send()");
+        }
+        if (frame > buf.length - used) {
+            flushLocked();
+        }
+        int at = used + Frames.HEADER;
+        Frames.putLong(buf, used, length);
+        Frames.putLong(buf, used + 8, type);
+        Arrays.fill(buf, at, at + length, (byte) 0);
+        used = at + length;
+        view.limit(used).position(at);
+        return view;
+    }
+
+    boolean heldByCurrentThread() {
+        return lock.isHeldByCurrentThread();
+    }
+
+    /** Ends the current thread's batch: writes what it collected and releases the lock. */
+    void endBatch() throws IOException {
+        inBatch = false;
+        try {
+            if (!closed) {
+                flushLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
 
     private long frameLength(byte[] payload, int off, int len) throws MessageTooLargeException {
         long frame = framing == Framing.MESG

@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * PIPE_BUF atomicity, for real: 8 writer processes share one FIFO and send 10 000 mesg
- * messages each, of random sizes up to the maximum payload; one reader gets every message
- * whole, none torn, none lost, each writer's messages in order.
+ * messages each, of random sizes up to the maximum payload, half of them one send per message and
+ * half in batches; one reader gets every message whole, none torn, none lost, each writer's
+ * messages in order.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class AtomicityTest {

@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
 
 /**
  * One writer process of {@link AtomicityTest}: opens the FIFO, says "ready", waits for a line
- * on stdin, then sends COUNT mesg messages of type ID with random sizes up to the maximum.
+ * on stdin, then sends COUNT mesg messages of type ID with random sizes up to the maximum: one
+ * {@code send} each for an even ID, in {@link MessageBatch}es of 1 to 64 for an odd one.
  * Message SEQ of writer ID has a length drawn from {@code SplittableRandom(SEED)} and a
  * content given by {@link #fill}, so the reader can check every byte.
  *
@@ -33,10 +34,21 @@ public final class AtomicityWriter {
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
             SplittableRandom sizes = new SplittableRandom(seed);
             byte[] buf = new byte[out.maxPayload()];
-            for (int seq = 0; seq < count; seq++) {
-                int len = sizes.nextInt(8, out.maxPayload() + 1);
-                fill(buf, id, seq, len);
-                out.send(id, buf, 0, len);
+            SplittableRandom batches = new SplittableRandom(seed ^ 0xBA7C4);
+            for (int seq = 0; seq < count; ) {
+                if (id % 2 == 0) { // one send per message
+                    int len = sizes.nextInt(8, out.maxPayload() + 1);
+                    fill(buf, id, seq++, len);
+                    out.send(id, buf, 0, len);
+                    continue;
+                }
+                try (MessageBatch batch = out.batch()) { // frames built in place, written together
+                    for (int n = batches.nextInt(1, 65); n > 0 && seq < count; n--) {
+                        int len = sizes.nextInt(8, out.maxPayload() + 1);
+                        fill(buf, id, seq++, len);
+                        batch.add(id, len).put(buf, 0, len);
+                    }
+                }
             }
         }
     }

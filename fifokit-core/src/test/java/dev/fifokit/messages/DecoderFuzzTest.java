@@ -72,7 +72,35 @@ class DecoderFuzzTest {
             got.add(m);
         }
         assertThat(reader.offset()).isLessThanOrEqualTo(input.length);
+        assertThat(decodeInBulk(framing, input, chunk, max)).as("receiveAll decodes what receive does").isEqualTo(got);
         roundTrip(framing, got, max);
+        return got;
+    }
+
+    /** The same stream through {@link MessageReader#receiveAll}: must give the same messages. */
+    private static List<Message> decodeInBulk(Framing framing, byte[] input, int chunk, int max) throws IOException {
+        MessageOptions options = MessageOptions.defaults().maxPayload(max).bufferBytes(64);
+        MessageReader reader = MessageReader.of(new TestChannels.Chunked(input, chunk), framing, options);
+        List<Message> got = new ArrayList<>();
+        MessageHandler collect = (type, payload) -> {
+            assertThat(payload.remaining()).isLessThanOrEqualTo(max);
+            byte[] b = new byte[payload.remaining()];
+            payload.get(payload.position(), b);
+            got.add(new Message(type, b));
+        };
+        for (int steps = 0; steps <= input.length + 2; steps++) {
+            try {
+                int n = reader.receiveAll(collect);
+                if (n < 0) {
+                    break;
+                }
+                assertThat(n).isPositive();
+            } catch (CorruptFrameException e) {
+                break;
+            } catch (TruncatedMessageException | MessageTooLargeException e) {
+                continue;
+            }
+        }
         return got;
     }
 
