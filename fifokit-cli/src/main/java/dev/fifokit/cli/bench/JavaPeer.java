@@ -8,7 +8,8 @@ import dev.fifokit.ends.OpenOptions;
 import dev.fifokit.ends.Pipe;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.messages.Framing;
-import dev.fifokit.messages.MessageOptions;
+import dev.fifokit.messages.MessageBatch;
+import dev.fifokit.messages.MessageHandler;
 import dev.fifokit.messages.MessageReader;
 import dev.fifokit.messages.MessageWriter;
 import dev.fifokit.server.ServerBenchmark;
@@ -17,7 +18,6 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,14 +122,24 @@ public final class JavaPeer {
 
     /**
      * 64-byte mesg messages (48-byte payload carrying a sequence number) through
-     * {@link MessageWriter}: one write each, or batched into shared (PIPE_BUF) batches.
+     * {@link MessageWriter}: {@code send} with one write each, or, batched, {@code batch} frames
+     * built in place by a {@link MessageBatch} (a shared writer: one atomic write per batch), as
+     * the C writer fills its array of frames.
      */
     static int framesWrite(Path fifo, int batch) throws IOException {
         byte[] payload = new byte[FRAME - HEADER];
         MemorySegment seq = MemorySegment.ofArray(payload);
-        MessageOptions options = MessageOptions.defaults().batching(batch > 1);
         long n = 0;
-        try (FifoWriter end = FifoWriter.open(fifo); MessageWriter out = MessageWriter.of(end, Framing.MESG, options)) {
+        try (FifoWriter end = FifoWriter.open(fifo); MessageWriter out = MessageWriter.of(end, Framing.MESG)) {
+            if (batch > 1) {
+                while (true) {
+                    try (MessageBatch frames = out.batch()) {
+                        for (int i = 0; i < batch; i++) {
+                            frames.add(1, FRAME - HEADER).putLong(n++);
+                        }
+                    }
+                }
+            }
             while (true) {
                 seq.set(JAVA_LONG_UNALIGNED, 0, n++);
                 out.send(1, payload, 0, payload.length);
@@ -139,28 +149,37 @@ public final class JavaPeer {
         }
     }
 
-    /** Receives messages through {@link MessageReader}'s allocation-free path; messages/s. */
+    /** Sums the sequence numbers of the messages a reader is handed, as the C reader does. */
+    private static final class SeqSum implements MessageHandler {
+        long sum;
+
+        @Override
+        public void onMessage(long type, ByteBuffer payload) {
+            sum += payload.getLong(payload.position());
+        }
+    }
+
+    /**
+     * Receives messages through {@link MessageReader#receiveAll}: every whole message of one
+     * read(2) handed over in place, as the C reader walks the headers of its buffer; messages/s.
+     */
     static int framesRead(Path fifo, long warmMs, long measureMs) throws IOException {
-        ByteBuffer into = ByteBuffer.allocate(4096).order(ByteOrder.nativeOrder());
-        long check = 0;
+        SeqSum check = new SeqSum();
         Window w = new Window(warmMs, measureMs);
         try (FifoReader end = FifoReader.open(fifo); MessageReader in = MessageReader.of(end, Framing.MESG)) {
             while (true) {
-                // the clock is read once per 64 messages (the C reader reads it once per read(2))
-                for (int i = 0; i < 64; i++) {
-                    into.clear();
-                    if (in.receive(into) < 0) {
-                        System.err.println("frames-read: the writer left early");
-                        return 1;
-                    }
-                    check += into.getLong(0);
+                // the clock is read once per read(2), as in C
+                int n = in.receiveAll(check);
+                if (n < 0) {
+                    System.err.println("frames-read: the writer left early");
+                    return 1;
                 }
-                if (w.add(64)) {
+                if (w.add(n)) {
                     break;
                 }
             }
         }
-        System.out.printf("result msgs_per_s=%.0f msgs=%d check=%d%n", w.perSecond(), w.units(), check & 1);
+        System.out.printf("result msgs_per_s=%.0f msgs=%d check=%d%n", w.perSecond(), w.units(), check.sum & 1);
         return 0;
     }
 
