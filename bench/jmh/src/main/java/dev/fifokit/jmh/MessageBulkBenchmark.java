@@ -20,7 +20,6 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,23 +57,7 @@ public class MessageBulkBenchmark {
     public void setUp() throws IOException {
         writer = MessageWriter.of(new MessageCodecBenchmark.Sink(), Framing.MESG);
         ByteBuffer block = ByteBuffer.allocate(1 << 16);
-        MessageWriter recorder = MessageWriter.of(new WritableByteChannel() {
-            @Override
-            public int write(ByteBuffer src) {
-                int n = src.remaining();
-                block.put(src);
-                return n;
-            }
-
-            @Override
-            public boolean isOpen() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
-        }, Framing.MESG);
+        MessageWriter recorder = MessageWriter.of(new MessageCodecBenchmark.Capture(block), Framing.MESG);
         for (int i = 0; i < 1024; i++) {
             recorder.send(1, payload);
         }

@@ -69,6 +69,31 @@ public class MessageCodecBenchmark {
         }
     }
 
+    /** Appends everything written to a buffer: records a block of encoded frames. */
+    static final class Capture implements WritableByteChannel {
+        private final ByteBuffer into;
+
+        Capture(ByteBuffer into) {
+            this.into = into;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            int n = src.remaining();
+            into.put(src);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     /** Serves the same block of whole frames for ever. */
     static final class Replay implements ReadableByteChannel {
         private final byte[] block;
@@ -104,23 +129,7 @@ public class MessageCodecBenchmark {
         writer = MessageWriter.of(new Sink(), framing, MessageOptions.defaults().batching(batching));
         // 1024 encoded messages, recorded once, replayed to the reader
         ByteBuffer block = ByteBuffer.allocate(1 << 20);
-        try (MessageWriter recorder = MessageWriter.of(new WritableByteChannel() {
-            @Override
-            public int write(ByteBuffer src) {
-                int n = src.remaining();
-                block.put(src);
-                return n;
-            }
-
-            @Override
-            public boolean isOpen() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
-        }, framing)) {
+        try (MessageWriter recorder = MessageWriter.of(new Capture(block), framing)) {
             for (int i = 0; i < 1024; i++) {
                 recorder.send(1, payload);
             }
