@@ -12,9 +12,9 @@ import java.nio.ByteBuffer;
  * <pre>{@code
  * try (MessageBatch batch = out.batch()) {
  *     for (long seq = 0; seq < 64; seq++) {
- *         batch.add(1, 48).putLong(seq);       // the frame's payload, zeroed, to fill
+ *         batch.add(1, 16).putLong(seq).putLong(System.nanoTime()); // fill all 16 payload bytes
  *     }
- * }                                            // one write(2) of 64 frames
+ * }                                            // one write(2) of 64 frames of 32 bytes
  * }</pre>
  *
  * <p><b>Writes.</b> Frames collect in the writer's buffer; when the next one does not fit, the
@@ -45,9 +45,13 @@ public final class MessageBatch implements Closeable {
     /**
      * Adds a {@link Framing#MESG} frame with {@code type} and a payload of {@code length} bytes,
      * and returns the payload to fill: the writer's buffer with its position on the payload's
-     * first byte and its limit after the last, in native order, zeroed. Relative puts fill it in
-     * order; writing past the limit throws. The buffer is valid until the next call on this
-     * batch and is the same object every time. Allocates nothing.
+     * first byte and its limit after the last, in native order. Relative puts fill it in order;
+     * writing past the limit throws. The buffer is valid until the next call on this batch and
+     * is the same object every time. Allocates nothing.
+     *
+     * <p><b>Hazard: fill every byte.</b> The payload is not cleared (clearing 48 bytes would
+     * cost more than building the frame): bytes you do not write go out as whatever the buffer
+     * held, parts of this writer's earlier frames, as with a reused C buffer.
      *
      * @throws MessageTooLargeException the frame is over PIPE_BUF (a shared writer), over the
      *         maximum payload, or bigger than the writer's buffer (send it with

@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -280,7 +279,7 @@ public final class MessageWriter implements Closeable {
         }
     }
 
-    /** Reserves a zeroed mesg frame in the buffer and returns its payload as {@link #view}. */
+    /** Reserves a mesg frame in the buffer and returns its payload as {@link #view}; not zeroed. */
     ByteBuffer reserveLocked(long type, int length) throws IOException {
         if (framing != Framing.MESG) {
             throw new UnsupportedOperationException("a line's frame length depends on its payload:"
@@ -303,7 +302,6 @@ public final class MessageWriter implements Closeable {
         int at = used + Frames.HEADER;
         Frames.putLong(buf, used, length);
         Frames.putLong(buf, used + 8, type);
-        Arrays.fill(buf, at, at + length, (byte) 0);
         used = at + length;
         view.limit(used).position(at);
         return view;

@@ -133,11 +133,7 @@ public final class JavaPeer {
         try (FifoWriter end = FifoWriter.open(fifo); MessageWriter out = MessageWriter.of(end, Framing.MESG)) {
             if (batch > 1) {
                 while (true) {
-                    try (MessageBatch frames = out.batch()) {
-                        for (int i = 0; i < batch; i++) {
-                            frames.add(1, FRAME - HEADER).putLong(n++);
-                        }
-                    }
+                    n = sendBatch(out, batch, n);
                 }
             }
             while (true) {
@@ -147,6 +143,16 @@ public final class JavaPeer {
         } catch (BrokenPipeException done) {
             return 0;
         }
+    }
+
+    /** One batch of frames built in place; its own method, so the JIT compiles it whole (not OSR). */
+    private static long sendBatch(MessageWriter out, int batch, long n) throws IOException {
+        try (MessageBatch frames = out.batch()) {
+            for (int i = 0; i < batch; i++) {
+                frames.add(1, FRAME - HEADER).putLong(n++);
+            }
+        }
+        return n;
     }
 
     /** Sums the sequence numbers of the messages a reader is handed, as the C reader does. */
