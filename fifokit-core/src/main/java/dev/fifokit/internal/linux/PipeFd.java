@@ -47,11 +47,12 @@ public final class PipeFd {
 
     public PipeFd(int fd) {
         this.fd = fd;
-        // Perf: one automatic arena and one allocation per descriptor. Every Arena.ofAuto()
-        // registers with the JDK's common Cleaner under one global lock; with thousands of ends
-        // opened per second on virtual threads (the request server) that lock became a convoy.
+        // Perf: one slice of a shared chunk per descriptor, no automatic arena of its own. Every
+        // Arena.ofAuto() registers with the JDK's common Cleaner under one global lock; with
+        // thousands of ends opened per second on virtual threads (the request server) that lock
+        // became a convoy.
         long state = Libc.callStateBytes();
-        MemorySegment slab = Arena.ofAuto().allocate(3 * state + 2 * POLLFD * 2 + 3 * 16 + 8, 8);
+        MemorySegment slab = NativeChunks.allocate(3 * state + 2 * POLLFD * 2 + 3 * 16 + 8);
         long at = 0;
         readState = slab.asSlice(at, state);
         at += state;
