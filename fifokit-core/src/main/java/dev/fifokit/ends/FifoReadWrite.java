@@ -32,7 +32,7 @@ public final class FifoReadWrite extends FifoEnd implements ByteChannel {
     public static FifoReadWrite open(Path path, OpenOptions options) throws FifoException {
         Fifos.Handle h = Opening.pin(path, options.isFollowSymlinks());
         try {
-            int fd = Fifos.reopen(Opening.state(), h.fd(), Flags.O_RDWR);
+            int fd = Fifos.reopen(h.fd(), Flags.O_RDWR);
             if (fd < 0) {
                 throw Errors.of(path, -fd, "open for reading and writing");
             }

@@ -9,7 +9,6 @@ import dev.fifokit.internal.linux.PipeFd;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
@@ -44,7 +43,6 @@ import java.time.Duration;
  */
 public final class FifoReader extends FifoEnd implements ReadableByteChannel {
     private final boolean anonymous;
-    private final MemorySegment probe = Arena.ofAuto().allocate(1);
 
     FifoReader(Path path, PipeFd fd, OpenOptions options, boolean anonymous) {
         super(path, fd, options);
@@ -72,7 +70,7 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
         Fifos.Handle h = Opening.pin(path, options.isFollowSymlinks());
         FifoReader r = null;
         try {
-            int fd = Fifos.reopen(Opening.state(), h.fd(), Flags.O_RDONLY);
+            int fd = Fifos.reopen(h.fd(), Flags.O_RDONLY);
             if (fd < 0) {
                 throw Errors.of(path, -fd, "open for reading");
             }
@@ -237,9 +235,9 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
         if ((fd.pollNow(Flags.POLLIN, false) & (Flags.POLLHUP | Flags.POLLIN)) != 0) {
             return true;
         }
-        long n = fd.read(probe, 1);
+        long n = fd.readProbe();
         if (n == 1) {
-            pushback = Byte.toUnsignedInt(probe.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0));
+            pushback = fd.probeByte();
             return true;
         }
         if (n == -Errors.EAGAIN) {

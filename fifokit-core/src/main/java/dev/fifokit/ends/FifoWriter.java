@@ -88,7 +88,7 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
         enter();
         try {
             while (true) {
-                int fd = Fifos.reopen(Opening.state(), pathFd, Flags.O_WRONLY);
+                int fd = Fifos.reopen(pathFd, Flags.O_WRONLY);
                 if (fd >= 0) {
                     this.fd.attach(fd);
                     return;

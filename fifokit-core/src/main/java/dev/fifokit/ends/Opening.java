@@ -4,11 +4,8 @@ import dev.fifokit.FifoException;
 import dev.fifokit.SymlinkException;
 import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.Fifos;
-import dev.fifokit.internal.linux.Libc;
 import dev.fifokit.internal.linux.Stat;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
 /** The checks every open by path starts with: exists, not a symlink (unless asked), a FIFO. */
@@ -17,11 +14,6 @@ final class Opening {
 
     static {
         Errors.preload();
-    }
-
-    /** A call state for one-off calls made by the opening thread. */
-    static MemorySegment state() {
-        return Libc.newCallState(Arena.ofAuto());
     }
 
     static Fifos.Handle pin(Path path, boolean follow) throws FifoException {

@@ -17,6 +17,7 @@ import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Stat;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.Message;
+import dev.fifokit.messages.MessageOptions;
 import dev.fifokit.messages.MessageReader;
 import dev.fifokit.messages.MessageTooLargeException;
 import dev.fifokit.messages.MessageWriter;
@@ -174,11 +175,15 @@ public final class FifoClient {
             throw new NoServerException(serverFifo, "the server stopped before the request was sent", e);
         }
         toServer.close();
-        readReply(in, replyPath, parts, attempt);
+        readReply(in, replyPath, max + ServerProtocol.HEADER_BYTES, parts, attempt);
     }
 
-    private void readReply(FifoReader in, Path replyPath, ReplyListener parts, Attempt attempt) throws IOException {
-        MessageReader reader = MessageReader.of(in, Framing.MESG);
+    private void readReply(FifoReader in, Path replyPath, int frameBytes, ReplyListener parts, Attempt attempt)
+            throws IOException {
+        // Perf: reads of one largest frame (PIPE_BUF), not the default 64 KiB: a reply is
+        // usually one frame plus the end marker, and 1000 requests in flight in one JVM kept
+        // 64 MiB of read buffers alive for the garbage collector to copy
+        MessageReader reader = MessageReader.of(in, Framing.MESG, MessageOptions.defaults().bufferBytes(frameBytes));
         ByteArrayOutputStream error = null;
         while (true) {
             Message m = reader.receive();

@@ -26,6 +26,14 @@ import java.util.stream.Stream;
  * (create the reply FIFO, send, read the reply, remove the FIFO). A benchmark, never a test:
  * numbers depend on the machine.
  *
+ * <p><b>Where.</b> Every request creates and removes a FIFO in the server's directory, so the
+ * filesystem under it is part of what is measured. The benchmark puts its directory on a
+ * tmpfs ({@code $XDG_RUNTIME_DIR}, else {@code /dev/shm}) when there is one, else in
+ * {@code java.io.tmpdir}; {@link #run(int, Duration, Path)} chooses. On ext4 without a journal
+ * (common on VMs) each mkfifo scans past every inode freed in the last
+ * {@code dirty_expire_centisecs} (30 s) while holding the directory's lock, so there
+ * the figures measure the filesystem's inode allocator more than the server.
+ *
  * <pre>{@code
  * ServerBenchmark.Result r = ServerBenchmark.run(16, Duration.ofSeconds(5));
  * System.out.println(r.requestsPerSecond() + " req/s, p99 " + r.p99());
@@ -70,16 +78,26 @@ public final class ServerBenchmark {
     }
 
     /**
-     * Runs {@code clients} concurrent clients for {@code duration} (plus a warm-up of a fifth of
-     * it, at most 2 s, not counted) against a fresh server, and stops it.
+     * Runs {@code clients} concurrent clients for {@code duration} against a fresh server in
+     * {@link #defaultParent()}, and stops it; see {@link #run(int, Duration, Path)}.
      */
     public static Result run(int clients, Duration duration) throws IOException, InterruptedException {
+        return run(clients, duration, defaultParent());
+    }
+
+    /**
+     * Runs {@code clients} concurrent clients for {@code duration} (plus a warm-up of half of
+     * it, at most 3 s, not counted: on 2 vCPUs the JIT compilers are still busy for seconds)
+     * against a fresh server whose directory is made in a new temporary directory under
+     * {@code parent}, and stops it.
+     */
+    public static Result run(int clients, Duration duration, Path parent) throws IOException, InterruptedException {
         if (clients < 1) {
             throw new IllegalArgumentException("clients must be at least 1: " + clients);
         }
-        Path base = Files.createTempDirectory("fifokit-bench");
+        Path base = Files.createTempDirectory(parent, "fifokit-bench");
         Path dir = base.resolve("srv");
-        long warmupNanos = Math.min(duration.toNanos() / 5, Duration.ofSeconds(2).toNanos());
+        long warmupNanos = Math.min(duration.toNanos() / 2, Duration.ofSeconds(3).toNanos());
         RequestHandler echo = (req, reply) -> reply.send(req.payload());
         try (FifoServer _ = FifoServer.bind(dir, echo,
                 ServerOptions.defaults().maxInFlight(Math.max(256, clients)).log(line -> { }));
@@ -115,6 +133,36 @@ public final class ServerBenchmark {
                     Duration.ofNanos(percentile(all, 0.50)), Duration.ofNanos(percentile(all, 0.99)), failures.get());
         } finally {
             deleteTree(base);
+        }
+    }
+
+    /**
+     * Where {@link #run(int, Duration)} makes its directory: {@code $XDG_RUNTIME_DIR} or
+     * {@code /dev/shm} when it is a writable tmpfs, else {@code java.io.tmpdir}.
+     */
+    public static Path defaultParent() {
+        for (String candidate : new String[] {System.getenv("XDG_RUNTIME_DIR"), "/dev/shm"}) {
+            if (candidate == null || candidate.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(candidate);
+            try {
+                if (Files.isDirectory(p) && Files.isWritable(p) && "tmpfs".equals(Files.getFileStore(p).type())) {
+                    return p;
+                }
+            } catch (IOException ignored) {
+                // not usable: try the next one
+            }
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /** The filesystem type under {@code dir} ("tmpfs", "ext4", ...), or "?" when unknown. */
+    public static String filesystem(Path dir) {
+        try {
+            return Files.getFileStore(dir).type();
+        } catch (IOException e) {
+            return "?";
         }
     }
 
@@ -162,7 +210,11 @@ public final class ServerBenchmark {
         }
     }
 
-    /** Prints a table for 1, 16 and 256 clients (or the counts given) over 5 s (or the first argument). */
+    /**
+     * Prints a table for 1, 16 and 256 clients (or the counts given) over 5 s (or the first
+     * argument). {@code -Dfifokit.bench.dir=DIR} puts the server's directory under DIR instead
+     * of {@link #defaultParent()}.
+     */
     public static void main(String[] args) throws Exception {
         Duration each = args.length > 0 ? Durations.parse(args[0].matches("\\d+") ? args[0] + "s" : args[0])
                 : Duration.ofSeconds(5);
@@ -173,11 +225,14 @@ public final class ServerBenchmark {
         if (counts.isEmpty()) {
             counts = List.of(1, 16, 256);
         }
+        String where = System.getProperty("fifokit.bench.dir");
+        Path parent = where != null ? Path.of(where) : defaultParent();
         PrintStream out = System.out;
-        out.println("fifokit server: " + PAYLOAD_BYTES + "-byte echo requests, " + Durations.format(each) + " each");
+        out.println("fifokit server: " + PAYLOAD_BYTES + "-byte echo requests, " + Durations.format(each) + " each, in "
+                + parent + " (" + filesystem(parent) + ")");
         out.println(header());
         for (int c : counts) {
-            out.println(run(c, each).row());
+            out.println(run(c, each, parent).row());
         }
     }
 }

@@ -116,4 +116,52 @@ class LoadTest {
         }
         assertThat(server.stats().answered()).isEqualTo(550);
     }
+
+    /**
+     * What the benchmark does, checked: clients that each send request after request with the
+     * same id (so the same reply FIFO name is created and removed again and again) all get
+     * their own replies, and afterwards no descriptor and no FIFO is left.
+     */
+    @Test
+    void clientsSendingRequestAfterRequestGetTheirOwnRepliesAndLeaveNothing() throws Exception {
+        Path dir = tmp.resolve("srv");
+        int clients = 200;
+        int each = 15;
+        FifoServer server = FifoServer.bind(dir, TAGGED, Logs.quiet().maxInFlight(64));
+        // lazily created descriptors (poller, timers) exist before counting
+        FifoClient.of(dir).id(FifoClient.uniqueId()).timeout(Duration.ofSeconds(60)).request("warm-up".getBytes(UTF_8));
+        var before = Processes.descriptorKinds();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<List<String>>> wrong = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                long id = FifoClient.uniqueId();
+                int client = c;
+                wrong.add(pool.submit(() -> {
+                    List<String> bad = new ArrayList<>();
+                    FifoClient fc = FifoClient.of(dir).id(id).timeout(Duration.ofSeconds(120));
+                    for (int r = 0; r < each; r++) {
+                        String body = "c" + client + "-r" + r;
+                        String got = new String(fc.request(body.getBytes(UTF_8)), UTF_8);
+                        if (!got.equals("reply to " + body + " for " + id)) {
+                            bad.add(body + " -> " + got);
+                        }
+                    }
+                    return bad;
+                }));
+            }
+            for (Future<List<String>> f : wrong) {
+                assertThat(f.get()).isEmpty();
+            }
+        }
+        while (server.inFlight() > 0) {
+            Thread.sleep(10); // a supervisor closes its reply end just after the client has the end marker
+        }
+        assertThat(Processes.descriptorKinds()).isEqualTo(before);
+        server.close();
+        assertThat(server.stats().answered()).isEqualTo(clients * each + 1L);
+        assertThat(server.stats().dropped()).isZero();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("server.lock");
+        }
+    }
 }

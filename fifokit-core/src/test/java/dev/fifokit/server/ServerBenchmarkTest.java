@@ -2,7 +2,10 @@ package dev.fifokit.server;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,5 +22,22 @@ class ServerBenchmarkTest {
         assertThat(r.p99()).isGreaterThanOrEqualTo(r.p50());
         assertThat(r.row()).contains("us");
         assertThat(ServerBenchmark.header()).contains("req/s", "p50", "p99");
+    }
+
+    @Test
+    void aRunInAGivenDirectoryLeavesNothingBehind(@TempDir Path parent) throws Exception {
+        ServerBenchmark.Result r = ServerBenchmark.run(8, Duration.ofMillis(200), parent);
+        assertThat(r.failures()).isZero();
+        assertThat(r.requests()).isPositive();
+        try (var left = Files.list(parent)) {
+            assertThat(left).isEmpty(); // no reply FIFO, no server.fifo, no directory
+        }
+    }
+
+    @Test
+    void theDefaultDirectoryIsAWritableDirectory() {
+        Path p = ServerBenchmark.defaultParent();
+        assertThat(p).isDirectory().isWritable();
+        assertThat(ServerBenchmark.filesystem(p)).isNotEmpty();
     }
 }

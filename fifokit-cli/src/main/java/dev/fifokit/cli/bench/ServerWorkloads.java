@@ -7,7 +7,8 @@ import java.util.List;
  * {@link dev.fifokit.server.ServerBenchmark} (a {@code FifoServer} with an echo handler and
  * in-process {@code FifoClient}s on virtual threads, 64-byte requests back to back, each with
  * its own reply FIFO) and reports requests/s, the p50/p99 round trip and the failures. No C
- * baseline: the target is that every request is answered.
+ * baseline: the target is that every request is answered. The server's directory is on a tmpfs
+ * when there is one ({@link dev.fifokit.server.ServerBenchmark#defaultParent()}).
  */
 final class ServerWorkloads {
     private ServerWorkloads() {}
@@ -19,7 +20,7 @@ final class ServerWorkloads {
                         Metric.latency("p99_ns", Double.NaN),
                         new Metric("failures", "requests", 1, false, 0)),
                 List.of(Contender.java(ServerWorkloads::run)), Pinning.NONE,
-                "ServerBenchmark: FifoServer + FifoClients on virtual threads in one JVM, unpinned",
+                "ServerBenchmark: FifoServer + FifoClients on virtual threads in one JVM, unpinned, on tmpfs if any",
                 settings.brief() ? 1 : 0));
     }
 

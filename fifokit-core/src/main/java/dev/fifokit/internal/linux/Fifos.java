@@ -57,6 +57,17 @@ public final class Fifos {
         }
     }
 
+    /**
+     * Opens the file behind descriptor {@code fd} again, non-blocking and close-on-exec; the new
+     * descriptor or -errno. Allocates nothing that outlives the call (no automatic arena).
+     */
+    public static int reopen(int fd, int accessMode) {
+        try (Arena arena = Arena.ofConfined()) {
+            return Libc.open(Libc.newCallState(arena), arena.allocateFrom("/proc/self/fd/" + fd),
+                    accessMode | Flags.O_NONBLOCK | Flags.O_CLOEXEC, 0);
+        }
+    }
+
     /** Opens the file behind descriptor {@code fd} again, non-blocking and close-on-exec. */
     public static int reopen(MemorySegment state, int fd, int accessMode) {
         try (Arena arena = Arena.ofConfined()) {

@@ -40,6 +40,11 @@ public final class Libc {
         return arena.allocate(CALL_STATE);
     }
 
+    /** Bytes a call state takes inside a larger allocation (a multiple of 8, so slices stay aligned). */
+    public static long callStateBytes() {
+        return (CALL_STATE.byteSize() + 7) & ~7L;
+    }
+
     static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }

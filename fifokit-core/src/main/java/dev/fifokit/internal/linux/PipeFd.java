@@ -41,18 +41,36 @@ public final class PipeFd {
     private final MemorySegment readEvent;
     private final MemorySegment writeEvent;
     private final MemorySegment scratch;
+    private final MemorySegment probe;
+    private final MemorySegment controlState;
     private final Poller.Waiters waiters = new Poller.Waiters();
 
     public PipeFd(int fd) {
         this.fd = fd;
-        Arena arena = Arena.ofAuto();
-        readState = Libc.newCallState(arena);
-        writeState = Libc.newCallState(arena);
-        readPoll = arena.allocate(POLLFD * 2, 8);
-        writePoll = arena.allocate(POLLFD * 2, 8);
-        readEvent = arena.allocate(16, 8);
-        writeEvent = arena.allocate(16, 8);
-        scratch = arena.allocate(16, 8);
+        // Perf: one slice of a shared chunk per descriptor, no automatic arena of its own. Every
+        // Arena.ofAuto() registers with the JDK's common Cleaner under one global lock; with
+        // thousands of ends opened per second on virtual threads (the request server) that lock
+        // became a convoy.
+        long state = Libc.callStateBytes();
+        MemorySegment slab = NativeChunks.allocate(3 * state + 2 * POLLFD * 2 + 3 * 16 + 8);
+        long at = 0;
+        readState = slab.asSlice(at, state);
+        at += state;
+        writeState = slab.asSlice(at, state);
+        at += state;
+        controlState = slab.asSlice(at, state);
+        at += state;
+        readPoll = slab.asSlice(at, POLLFD * 2);
+        at += POLLFD * 2;
+        writePoll = slab.asSlice(at, POLLFD * 2);
+        at += POLLFD * 2;
+        readEvent = slab.asSlice(at, 16);
+        at += 16;
+        writeEvent = slab.asSlice(at, 16);
+        at += 16;
+        scratch = slab.asSlice(at, 16);
+        at += 16;
+        probe = slab.asSlice(at, 8);
     }
 
     public int fd() {
@@ -67,6 +85,16 @@ public final class PipeFd {
 
     public long read(MemorySegment buf, long count) {
         return Libc.read(readState, fd, buf, count);
+    }
+
+    /** read(2) of at most one byte into this descriptor's own probe buffer ({@link #probeByte()}). */
+    public long readProbe() {
+        return Libc.read(readState, fd, probe, 1);
+    }
+
+    /** The byte the last successful {@link #readProbe()} read. */
+    public int probeByte() {
+        return Byte.toUnsignedInt(probe.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0));
     }
 
     public long write(MemorySegment buf, long count) {
@@ -111,8 +139,6 @@ public final class PipeFd {
         // control calls are rare; they share one call state under this object's lock
         return controlState;
     }
-
-    private final MemorySegment controlState = Libc.newCallState(Arena.ofAuto());
 
     public synchronized long pipeBuf() {
         return Libc.fpathconf(controlState, fd, Flags.PC_PIPE_BUF);
