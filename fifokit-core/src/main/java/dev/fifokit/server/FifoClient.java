@@ -53,6 +53,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * names the reply FIFO: in-process concurrent clients use {@link #id(long)} with
  * {@link #uniqueId()}, which gives ids above any pid this machine can have.
  *
+ * <p><b>Hazard: retrying with the same id.</b> A reply carries no request number (the protocol
+ * has none): it goes to whatever FIFO bears the id's name when the server gets to it. A request
+ * that timed out may still be queued in {@code server.fifo}; if the same process then sends
+ * another request with the same id, it can receive the old request's reply, and every later
+ * reply one late. After a timeout, retry with a fresh id ({@link #uniqueId()}); separate
+ * {@code fifokit request} processes are safe, as each has its own pid.
+ *
  * <p><b>Errors.</b> {@link NoServerException} (no server: the CLI exits 3),
  * {@link PeerTimeoutException} (no complete reply in time: 124), {@link ErrorReplyException}
  * (the server answered with an error: 1), {@link IncompleteReplyException} (the reply ended
