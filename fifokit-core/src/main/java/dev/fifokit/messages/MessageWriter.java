@@ -2,9 +2,11 @@ package dev.fifokit.messages;
 
 import dev.fifokit.FifoClosedException;
 import dev.fifokit.FifoException;
+import dev.fifokit.ends.FifoWriter;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.WritableByteChannel;
@@ -49,6 +51,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class MessageWriter implements Closeable {
     private final WritableByteChannel channel;
+    /** The channel when it is a fifokit writer: batches go to it as segments of {@link #whole}. */
+    private final FifoWriter fifo;
     private final Framing framing;
     private final Path name;
     private final long pipeBuf;
@@ -58,6 +62,7 @@ public final class MessageWriter implements Closeable {
     private final byte[] buf;
     private final ByteBuffer bb;
     private final ByteBuffer view;
+    private final MemorySegment whole;
     private MessageBatch batch;
     private int used;
     /** A thread holds the batch: frames collect until it closes, whatever {@link #batching}. */
@@ -80,6 +85,8 @@ public final class MessageWriter implements Closeable {
         this.buf = new byte[size];
         this.bb = ByteBuffer.wrap(buf);
         this.view = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
+        this.whole = MemorySegment.ofArray(buf);
+        this.fifo = channel instanceof FifoWriter w ? w : null;
     }
 
     /** A shared, unbatched writer with the default maximum payload (PIPE_BUF - 16). */
@@ -374,8 +381,23 @@ public final class MessageWriter implements Closeable {
         if (used == 0) {
             return;
         }
-        bb.limit(used).position(0);
+        int n = used;
         used = 0; // on failure the batch is lost either way: never write its start twice
+        if (fifo != null) {
+            // perf: straight to the end's segment write, a shallow call chain the JIT compiles
+            // whole (through a ByteBuffer, the errno capture's slice was not optimised away)
+            long done = 0;
+            while (done < n) {
+                long w = fifo.write(done == 0 ? whole.asSlice(0, n) : whole.asSlice(done, n - done));
+                if (w == 0) {
+                    throw new FifoException(name, "the channel accepted nothing (non-blocking mode);"
+                            + " a message writer needs a blocking channel");
+                }
+                done += w;
+            }
+            return;
+        }
+        bb.limit(n).position(0);
         writeFully(bb);
     }
 

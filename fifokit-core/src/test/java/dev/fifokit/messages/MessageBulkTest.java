@@ -254,6 +254,23 @@ class MessageBulkTest {
         }
     }
 
+    @Test
+    void aNonBlockingEndThatTakesNothingIsATypedErrorNotALoop() throws Exception {
+        try (Pipe pipe = Pipe.open(OpenOptions.defaults().nonBlocking())) {
+            FifoWriter end = pipe.writer();
+            byte[] page = new byte[PIPE_BUF];
+            while (end.write(page) > 0) {
+                // fill the pipe
+            }
+            MessageWriter w = MessageWriter.of(end, Framing.MESG);
+            assertThatThrownBy(() -> w.send(1, new byte[8]))
+                    .isInstanceOf(dev.fifokit.FifoException.class).hasMessageContaining("blocking channel");
+            MessageBatch batch = w.batch();
+            batch.add(1, 8).putLong(1);
+            assertThatThrownBy(batch::close).hasMessageContaining("blocking channel");
+        }
+    }
+
     // ---- receiveAll ----
 
     @Test
