@@ -2,9 +2,11 @@ package dev.fifokit.messages;
 
 import dev.fifokit.FifoException;
 import dev.fifokit.ends.FifoEnd;
+import dev.fifokit.ends.FifoReader;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -68,6 +70,8 @@ public final class MessageReader implements Closeable {
 
     private final ReadableByteChannel channel;
     private final FifoEnd fifoEnd;
+    private final FifoReader fifoReader;
+    private final MemorySegment whole;
     private final Framing framing;
     private final Path name;
     private final int maxPayload;
@@ -97,6 +101,7 @@ public final class MessageReader implements Closeable {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.framing = Objects.requireNonNull(framing, "framing");
         this.fifoEnd = channel instanceof FifoEnd e ? e : null;
+        this.fifoReader = channel instanceof FifoReader r ? r : null;
         this.name = Frames.name(channel, options);
         this.maxPayload = options.resolveMaxPayload(Frames.pipeBuf(channel), false);
         this.atomicFrames = options.isAtomicFrames();
@@ -104,6 +109,7 @@ public final class MessageReader implements Closeable {
         this.buf = new byte[Math.max(Frames.HEADER, options.bufferBytes())];
         this.bb = ByteBuffer.wrap(buf);
         this.view = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
+        this.whole = MemorySegment.ofArray(buf);
     }
 
     /** A reader with the default maximum payload (PIPE_BUF - 16). */
@@ -446,8 +452,13 @@ public final class MessageReader implements Closeable {
         if (midFrame && atomicFrames && fifoEnd != null && fifoEnd.available() == 0) {
             return EMPTY;
         }
-        bb.limit(buf.length).position(end);
-        int n = channel.read(bb);
+        int n;
+        if (fifoReader != null) { // perf: a shallow path the JIT compiles whole, as in MessageWriter
+            n = (int) fifoReader.read(whole.asSlice(end, buf.length - end));
+        } else {
+            bb.limit(buf.length).position(end);
+            n = channel.read(bb);
+        }
         if (n < 0) {
             return EOF;
         }
