@@ -63,6 +63,7 @@ public final class MessageWriter implements Closeable {
     private final ByteBuffer bb;
     private final ByteBuffer view;
     private final MemorySegment whole;
+    private final int inPlaceMax;
     private MessageBatch batch;
     private int used;
     /** A thread holds the batch: frames collect until it closes, whatever {@link #batching}. */
@@ -86,6 +87,12 @@ public final class MessageWriter implements Closeable {
         this.bb = ByteBuffer.wrap(buf);
         this.view = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
         this.whole = MemorySegment.ofArray(buf);
+        // the largest payload a batch builds in place: within the maximum, PIPE_BUF (shared) and the buffer
+        long inPlace = Math.min(maxPayload, buf.length - Frames.HEADER);
+        if (!exclusive) {
+            inPlace = Math.min(inPlace, pipeBuf - Frames.HEADER);
+        }
+        this.inPlaceMax = framing == Framing.MESG ? (int) inPlace : -1;
         this.fifo = channel instanceof FifoWriter w ? w : null;
     }
 
@@ -288,6 +295,23 @@ public final class MessageWriter implements Closeable {
 
     /** Reserves a mesg frame in the buffer and returns its payload as {@link #view}; not zeroed. */
     ByteBuffer reserveLocked(long type, int length) throws IOException {
+        if (length < 0 || length > inPlaceMax || closed) { // one test on the hot path
+            refuseInPlace(length);
+        }
+        int frame = Frames.HEADER + length;
+        if (frame > buf.length - used) {
+            flushLocked();
+        }
+        int at = used + Frames.HEADER;
+        Frames.putLong(buf, used, length);
+        Frames.putLong(buf, used + 8, type);
+        used = at + length;
+        view.limit(used).position(at);
+        return view;
+    }
+
+    /** Throws the reason a payload of {@code length} cannot be built in place. */
+    private void refuseInPlace(int length) throws IOException {
         if (framing != Framing.MESG) {
             throw new UnsupportedOperationException("a line's frame length depends on its payload:"
                     + " add the payload as a byte array");
@@ -298,20 +322,8 @@ public final class MessageWriter implements Closeable {
         checkOpen();
         long frame = Frames.HEADER + (long) length;
         checkSize(length, frame);
-        if (frame > buf.length) {
-            throw new MessageTooLargeException(name, frame, buf.length, -1, "a frame of " + frame
-                    + " bytes is bigger than this writer's buffer of " + buf.length
-                    + " bytes; send it with send()");
-        }
-        if (frame > buf.length - used) {
-            flushLocked();
-        }
-        int at = used + Frames.HEADER;
-        Frames.putLong(buf, used, length);
-        Frames.putLong(buf, used + 8, type);
-        used = at + length;
-        view.limit(used).position(at);
-        return view;
+        throw new MessageTooLargeException(name, frame, buf.length, -1, "a frame of " + frame
+                + " bytes is bigger than this writer's buffer of " + buf.length + " bytes; send it with send()");
     }
 
     boolean heldByCurrentThread() {
