@@ -63,12 +63,11 @@ public final class Fifos {
      */
     public static int reopen(int fd, int accessMode) {
         try (Arena arena = Arena.ofConfined()) {
-            return Libc.open(Libc.newCallState(arena), arena.allocateFrom("/proc/self/fd/" + fd),
-                    accessMode | Flags.O_NONBLOCK | Flags.O_CLOEXEC, 0);
+            return reopen(Libc.newCallState(arena), fd, accessMode);
         }
     }
 
-    /** Opens the file behind descriptor {@code fd} again, non-blocking and close-on-exec. */
+    /** As {@link #reopen(int, int)}, with errno captured in {@code state}. */
     public static int reopen(MemorySegment state, int fd, int accessMode) {
         try (Arena arena = Arena.ofConfined()) {
             return Libc.open(state, arena.allocateFrom("/proc/self/fd/" + fd),

@@ -65,13 +65,11 @@ public final class SystemLimits {
 
     /** {soft, hard} RLIMIT_NOFILE from a {@code /proc/PID/limits} file, or null when unreadable. */
     static long[] descriptorLimitsFromProc(Path limits) {
-        String text;
-        try (var in = Files.newInputStream(limits)) {
-            text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
+        byte[] bytes = readProcFile(limits);
+        if (bytes == null) {
             return null;
         }
-        for (String line : text.split("\n")) {
+        for (String line : new String(bytes, StandardCharsets.US_ASCII).split("\n")) {
             if (line.startsWith("Max open files")) {
                 String[] f = line.substring("Max open files".length()).trim().split(" +");
                 if (f.length >= 2) {
@@ -121,12 +119,11 @@ public final class SystemLimits {
 
     /** AT_PAGESZ from an auxiliary vector file (native-endian 8-byte type/value pairs), or -1. */
     static long pageSizeFromAuxv(Path auxv) {
-        ByteBuffer b;
-        try (var in = Files.newInputStream(auxv)) {
-            b = ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.nativeOrder());
-        } catch (IOException e) {
+        byte[] bytes = readProcFile(auxv);
+        if (bytes == null) {
             return -1;
         }
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
         while (b.remaining() >= 16) {
             long type = b.getLong();
             long value = b.getLong();
@@ -190,10 +187,23 @@ public final class SystemLimits {
      * {@code Files.readString} returns only "1" for this sysctl file (it reports size 0).
      */
     public static long maxCapacity() {
-        try (var in = Files.newInputStream(Path.of("/proc/sys/fs/pipe-max-size"))) {
-            return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
-        } catch (IOException | NumberFormatException e) {
+        byte[] bytes = readProcFile(Path.of("/proc/sys/fs/pipe-max-size"));
+        try {
+            return bytes == null ? -1 : Long.parseLong(new String(bytes, StandardCharsets.US_ASCII).trim());
+        } catch (NumberFormatException e) {
             return -1;
+        }
+    }
+
+    /**
+     * The whole content of a /proc file, or null when it cannot be read. Read as a stream:
+     * /proc files report size 0, and {@code Files.readString} then returns a truncated value.
+     */
+    private static byte[] readProcFile(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return null;
         }
     }
 }
