@@ -130,6 +130,7 @@ class LoadTest {
         FifoServer server = FifoServer.bind(dir, TAGGED, Logs.quiet().maxInFlight(64));
         // lazily created descriptors (poller, timers) exist before counting
         FifoClient.of(dir).id(FifoClient.uniqueId()).timeout(Duration.ofSeconds(60)).request("warm-up".getBytes(UTF_8));
+        awaitNothingInFlight(server); // the warm-up's reply end may still be open
         var before = Processes.descriptorKinds();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<List<String>>> wrong = new ArrayList<>();
@@ -153,15 +154,22 @@ class LoadTest {
                 assertThat(f.get()).isEmpty();
             }
         }
-        while (server.inFlight() > 0) {
-            Thread.sleep(10); // a supervisor closes its reply end just after the client has the end marker
-        }
+        awaitNothingInFlight(server);
         assertThat(Processes.descriptorKinds()).isEqualTo(before);
         server.close();
         assertThat(server.stats().answered()).isEqualTo(clients * each + 1L);
         assertThat(server.stats().dropped()).isZero();
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("server.lock");
+        }
+    }
+
+    /** A supervisor closes its reply end just after the client has the end marker: wait for that. */
+    private static void awaitNothingInFlight(FifoServer server) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (server.inFlight() > 0) {
+            assertThat(System.nanoTime()).as("requests still in flight after 30 s").isLessThan(deadline);
+            Thread.sleep(10);
         }
     }
 }
