@@ -4,30 +4,41 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The {@code fifokit} command: FIFOs and pipes from the shell. */
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code fifokit} command: FIFOs and pipes from the shell. Its subcommands are listed in
+ * {@link #SUBCOMMANDS}, not in the annotation, so that {@link Main} can register only the one a
+ * command line invokes (SPEC §11: start-up).
+ */
 @Command(name = "fifokit",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Named pipes (FIFOs) and pipes, with diagnostics.",
-        subcommands = {
-                MkfifoCommand.class,
-                CatCommand.class,
-                WriteCommand.class,
-                EchoServerCommand.class,
-                EchoClientCommand.class,
-                LimitsCommand.class,
-                WhoCommand.class,
-                StatusCommand.class,
-                LaunchCommand.class,
-                ServeCommand.class,
-                RequestCommand.class,
-                DemoCommand.class,
-                CompletionCommand.class,
-                BenchCommand.class,
-                CommandLine.HelpCommand.class,
-        },
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 3 peer absent (--no-wait), 124 timeout, 141 broken pipe."})
 public final class FifokitCommand implements Runnable {
+    /** Every subcommand by name, in the order {@code fifokit --help} lists them. */
+    static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("mkfifo", MkfifoCommand.class);
+        SUBCOMMANDS.put("cat", CatCommand.class);
+        SUBCOMMANDS.put("write", WriteCommand.class);
+        SUBCOMMANDS.put("echo-server", EchoServerCommand.class);
+        SUBCOMMANDS.put("echo-client", EchoClientCommand.class);
+        SUBCOMMANDS.put("limits", LimitsCommand.class);
+        SUBCOMMANDS.put("who", WhoCommand.class);
+        SUBCOMMANDS.put("status", StatusCommand.class);
+        SUBCOMMANDS.put("launch", LaunchCommand.class);
+        SUBCOMMANDS.put("serve", ServeCommand.class);
+        SUBCOMMANDS.put("request", RequestCommand.class);
+        SUBCOMMANDS.put("demo", DemoCommand.class);
+        SUBCOMMANDS.put("completion", CompletionCommand.class);
+        SUBCOMMANDS.put("bench", BenchCommand.class);
+        SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -52,7 +52,8 @@ final class LimitsCommand implements Callable<Integer> {
             for (var e : values.entrySet()) {
                 long v = e.getValue();
                 String human = v >= 1024 && !e.getKey().equals("open_max") ? "  (" + Progress.human(v) + ")" : "";
-                out.append(String.format("%-17s %d%s%n", e.getKey(), v, human));
+                out.append(e.getKey()).append(" ".repeat(18 - e.getKey().length())).append(v).append(human)
+                        .append(System.lineSeparator());
             }
         }
         System.out.print(out);

@@ -18,7 +18,7 @@ public final class Main {
 
     /** Runs one command line and returns its exit code (used by the tests in-process too). */
     public static int run(String... args) {
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(invokedSubcommand(args));
         if (args.length == 0) {
             cl.usage(System.err);
             return ExitCodes.USAGE;
@@ -31,9 +31,25 @@ public final class Main {
         return code;
     }
 
+    /** The whole command tree, every subcommand registered. */
     static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
+     * The command tree with only {@code subcommand} registered, or every subcommand when it is
+     * null. picocli builds a subcommand's model by reflection when it is registered, which is
+     * most of a short command's start-up (SPEC §11), so a command line that names its
+     * subcommand gets only that one: its parsing, help and errors are the same either way.
+     */
+    static CommandLine commandLine(String subcommand) {
         FifokitCommand top = new FifokitCommand();
         CommandLine cl = new CommandLine(top);
+        for (var entry : FifokitCommand.SUBCOMMANDS.entrySet()) {
+            if (subcommand == null || subcommand.equals(entry.getKey())) {
+                cl.addSubcommand(entry.getKey(), entry.getValue());
+            }
+        }
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
                 Failures.report(ex, System.err, top.debug()));
         cl.setParameterExceptionHandler((ex, args) -> {
@@ -58,5 +74,23 @@ public final class Main {
             serve.setStopAtPositional(true);
         }
         return cl;
+    }
+
+    /**
+     * The subcommand a command line plainly invokes, or null when the whole tree is needed: no
+     * subcommand, an unknown one (for suggestions), {@code help} and {@code completion} (they
+     * describe the other subcommands), or anything before it other than {@code --debug}
+     * (top-level help, version, an {@code @file}).
+     */
+    static String invokedSubcommand(String... args) {
+        for (String arg : args) {
+            if (arg.equals("--debug")) {
+                continue;
+            }
+            boolean plain = FifokitCommand.SUBCOMMANDS.containsKey(arg)
+                    && !arg.equals("help") && !arg.equals("completion");
+            return plain ? arg : null;
+        }
+        return null;
     }
 }

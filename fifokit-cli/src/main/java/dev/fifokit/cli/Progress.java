@@ -62,7 +62,13 @@ final class Progress implements AutoCloseable {
             v /= 1024;
             u++;
         }
-        return u == 0 ? n + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        if (u == 0) {
+            return n + " B";
+        }
+        // one decimal, rounded half up as %.1f does; built by hand because the first
+        // String.format of a run loads the locale data, a tenth of `fifokit limits`
+        long tenths = Math.round(v * 10);
+        return tenths / 10 + "." + tenths % 10 + " " + units[u];
     }
 
     @Override
