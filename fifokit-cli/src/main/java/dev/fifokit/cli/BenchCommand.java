@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
  * Java/C ratio per workload. Needs gcc; uses dd, pv and socat when installed. Blocks for the
  * whole run (under 2 minutes with --quick); exit 1 if some contender never produced a result.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Benchmark fifokit against C baselines (compiled with gcc -O2 at run time) and",
                 "dd/pv/socat; prints medians and the fifokit/C ratio per workload (see BENCHMARKS.md)."})
 final class BenchCommand implements Callable<Integer> {

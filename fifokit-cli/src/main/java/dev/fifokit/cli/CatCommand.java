@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code fifokit cat}: FIFO to standard output (SPEC §9, §12). */
-@Command(name = "cat", mixinStandardHelpOptions = true,
+@Command(name = "cat", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Copy a FIFO to standard output (with splice(2) where the kernel allows; raw copies",
                 "raise the FIFO's and a standard output pipe's capacity to /proc/sys/fs/pipe-max-size).",
                 "Waits for a writer (at most -t), then copies until every writer has closed.",

@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 import java.util.concurrent.Callable;
 
 /** {@code fifokit completion bash|zsh}: a shell completion script on standard output. */
-@Command(name = "completion", mixinStandardHelpOptions = true,
+@Command(name = "completion", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Print a completion script: source <(fifokit completion bash).",
                 "For zsh, the same script works after 'autoload -U bashcompinit && bashcompinit'."})
 final class CompletionCommand implements Callable<Integer> {

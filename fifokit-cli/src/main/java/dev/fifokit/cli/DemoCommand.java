@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * that are removed at the end: a writer blocked until a reader opens, the echo in both
  * framings, PIPE_BUF atomicity with several writers, the keep-alive pitfall, the limits.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"A guided tour of the seeds on temporary FIFOs: blocking opens, the echo in line and mesg",
                 "framing, PIPE_BUF atomicity with several writers, the keep-alive pitfall, limits.",
                 "Cleans up after itself."})

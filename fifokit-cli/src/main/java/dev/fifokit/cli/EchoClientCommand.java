@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
  * standard input, as one message: in {@code mesg} one {@code struct mymesg} of type 1, in
  * {@code line} one line; each in one atomic write(2).
  */
-@Command(name = "echo-client", mixinStandardHelpOptions = true,
+@Command(name = "echo-client", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"The seeds' echo client: send each MESSAGE (or each line of standard input) to the server.",
                 "Waits until PATH exists and a reader opens it (at most -t).",
                 "--format mesg sends struct mymesg messages of type 1; each message is one atomic write."})

@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
  * receives is printed on standard output as one line (escaped as in {@code line}: plain
  * text prints exactly as the seed's C server prints it).
  */
-@Command(name = "echo-server", mixinStandardHelpOptions = true,
+@Command(name = "echo-server", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"The seeds' echo server: print each message received on the FIFO as one line.",
                 "Creates PATH (mode 0600) if it does not exist, and removes it on exit if it created it.",
                 "A FIFO is one-way, so the echo goes to standard output, as in the seeds' C programs.",

@@ -18,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code fifokit launch}: the seed's background launcher on the command line (SPEC §8, §9, §12). */
-@Command(name = "launch", mixinStandardHelpOptions = true,
+@Command(name = "launch", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Run COMMAND in the background, show its output as it comes and tell what",
                 "it is doing. No shell: use `launch -- sh -c '...'` for one.",
                 "",

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code fifokit limits}: PIPE_BUF, OPEN_MAX, capacities, page size (SPEC §4, §12). */
-@Command(name = "limits", mixinStandardHelpOptions = true,
+@Command(name = "limits", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Print the limits that shape pipes: PIPE_BUF, OPEN_MAX, the default and",
                 "maximum pipe capacity, the page size; with PATH, that FIFO's PIPE_BUF and capacity.",
                 "Asking a FIFO's capacity opens it for reading for an instant."})

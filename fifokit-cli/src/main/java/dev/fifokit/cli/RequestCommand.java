@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code fifokit request}: one request to a {@code fifokit serve} server (SPEC §7, §9, §12). */
-@Command(name = "request", mixinStandardHelpOptions = true,
+@Command(name = "request", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Send one request to the server in DIR and print its reply.",
                 "The request is DATA, or standard input without DATA (at most 4080 bytes).",
                 "The reply comes through DIR/client.<pid>.fifo (docs/server-protocol.md).", ""},

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * COMMAND per request, like inetd (SPEC §7, §9, §12). SIGTERM or SIGINT stops it gracefully
  * (in-flight requests finish, {@code server.fifo} is removed) with exit status 0.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         customSynopsis = "fifokit serve [-q] [-d DUR] [-j N] [-m MODE] DIR -- COMMAND [ARG...]",
         description = {"Serve requests sent to DIR/server.fifo, running COMMAND once per request:",
                 "the request is its standard input and its standard output the reply;",

@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.util.concurrent.Callable;
 
 /** {@code fifokit status}: one process's /proc status and wait channel (SPEC §8, §9, §12). */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(name = "status", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Show a process's /proc/PID/status fields and its wait channel (wchan):",
                 "wait_for_partner = blocked opening a FIFO; anon_pipe_read or pipe_read =",
                 "blocked reading a pipe; anon_pipe_write or pipe_write = blocked writing one.",

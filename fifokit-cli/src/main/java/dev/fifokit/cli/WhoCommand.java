@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code fifokit who}: who holds a FIFO and who is blocked opening it (SPEC §8, §9, §12). */
-@Command(name = "who", mixinStandardHelpOptions = true,
+@Command(name = "who", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Show every process that has the FIFO open (matched by device and inode",
                 "through /proc/*/fd, so a renamed FIFO is found too) and every process blocked",
                 "opening it, then one line per problem this shows. Never opens the FIFO.",

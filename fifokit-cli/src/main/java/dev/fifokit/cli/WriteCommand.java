@@ -18,7 +18,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code fifokit write}: standard input to a FIFO (SPEC §9, §12). */
-@Command(name = "write", mixinStandardHelpOptions = true,
+@Command(name = "write", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Copy standard input into a FIFO (with splice(2) where the kernel allows; raw copies",
                 "raise the FIFO's and a standard input pipe's capacity to /proc/sys/fs/pipe-max-size).",
                 "Waits for a reader (at most -t) unless --no-wait.",
