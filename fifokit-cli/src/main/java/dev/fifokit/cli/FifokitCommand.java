@@ -41,8 +41,11 @@ public final class FifokitCommand implements Runnable {
         SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
     }
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    /**
+     * This command's CommandLine, set by {@link Main} once the tree is built: a {@code @Spec}
+     * field would cost every start-up one more annotation proxy class.
+     */
+    CommandLine commandLine;
 
     private static boolean debug;
 
@@ -62,6 +65,6 @@ public final class FifokitCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+        throw new CommandLine.ParameterException(commandLine, "a command is required");
     }
 }

@@ -45,6 +45,7 @@ public final class Main {
     static CommandLine commandLine(String subcommand) {
         FifokitCommand top = new FifokitCommand();
         CommandLine cl = new CommandLine(top);
+        top.commandLine = cl;
         for (var entry : FifokitCommand.SUBCOMMANDS.entrySet()) {
             if (subcommand == null || subcommand.equals(entry.getKey())) {
                 cl.addSubcommand(entry.getKey(), entry.getValue());

@@ -20,6 +20,9 @@ class GeneralCliTest {
         var r = CliProcess.run(30);
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.stderr()).contains("Usage: fifokit");
+        var d = CliProcess.run(30, "--debug");
+        assertThat(d.exit()).isEqualTo(2);
+        assertThat(d.stderr()).startsWith("fifokit: a command is required").contains("Usage: fifokit");
     }
 
     @Test
