@@ -10,6 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -124,15 +127,53 @@ class CatWriteCliTest {
     @Test
     void aWaitingWriterBurnsNoCpu() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("p")); Processes ps = new Processes()) {
-            Process w = ps.start(new ProcessBuilder(CliProcess.command("write", "-t", "20s", fifo.path().toString())));
-            Thread.sleep(1500); // JVM start-up
+            Process w = ps.start(new ProcessBuilder(CliProcess.command("write", "-t", "60s", fifo.path().toString())));
+            // JVM start-up burns CPU, for longer on a slow or loaded machine (a fixed 1.5 s sleep
+            // once saw 24 ticks in the next 2 s): measure only once the writer waits for a reader,
+            // that is once it holds its descriptor on the FIFO
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (Processes.descriptorsOn(w.pid(), fifo.path()) == 0) {
+                assertThat(w.isAlive()).as("the writer still runs").isTrue();
+                assertThat(System.nanoTime() - end).as("writer waiting for a reader within 60 s").isNegative();
+                Thread.sleep(20);
+            }
+            // clock ticks are 10 ms; a busy loop would show ~200 in any 2 s. The last of the
+            // start-up work (JIT, the first slices of the wait) may still run just after the open
+            // began, so the first quiet 2 s within 10 s count.
+            awaitQuietWindow(w, Duration.ofSeconds(2), 10, Duration.ofSeconds(10));
             assertThat(w.isAlive()).isTrue();
-            long c0 = cpuTicks(w.pid());
-            Thread.sleep(2000);
-            long c1 = cpuTicks(w.pid());
-            assertThat(w.isAlive()).isTrue();
-            // clock ticks are 10 ms; a busy loop would show ~200
-            assertThat(c1 - c0).isLessThan(10);
+        }
+    }
+
+    /**
+     * Samples {@code p}'s CPU ticks every 50 ms until some window of at least {@code window}
+     * shows fewer than {@code maxTicks}; fails when none does within {@code limit}, or when
+     * {@code p} exits.
+     */
+    private static void awaitQuietWindow(Process p, Duration window, long maxTicks, Duration limit) throws Exception {
+        record Sample(long nanos, long ticks) {}
+        List<Sample> samples = new ArrayList<>();
+        long start = System.nanoTime();
+        long fewest = Long.MAX_VALUE;
+        while (true) {
+            long ticks = cpuTicks(p.pid());
+            assertThat(p.isAlive()).as("the writer still waits").isTrue();
+            Sample now = new Sample(System.nanoTime(), ticks);
+            samples.add(now);
+            for (int i = samples.size() - 1; i >= 0; i--) {
+                Sample then = samples.get(i);
+                if (now.nanos() - then.nanos() >= window.toNanos()) {
+                    long used = now.ticks() - then.ticks();
+                    if (used < maxTicks) {
+                        return;
+                    }
+                    fewest = Math.min(fewest, used);
+                    break;
+                }
+            }
+            assertThat(now.nanos() - start).as("a window of " + window + " with fewer than " + maxTicks
+                    + " CPU ticks within " + limit + " (fewest seen: " + fewest + ")").isLessThan(limit.toNanos());
+            Thread.sleep(50);
         }
     }
 

@@ -63,6 +63,33 @@ public final class Processes implements AutoCloseable {
         throw new AssertionError("pid " + pid + " wchan stayed '" + last + "', wanted " + List.of(names));
     }
 
+    /**
+     * What the descriptors of process {@code pid} point to (readlink of /proc/PID/fd/*: a path,
+     * "pipe:[...]", "anon_inode:..."); empty when the process is gone. Descriptors closed while
+     * listing are skipped.
+     */
+    public static List<String> descriptorTargets(long pid) {
+        List<String> targets = new ArrayList<>();
+        try (var s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : s.toList()) {
+                try {
+                    targets.add(Files.readSymbolicLink(fd).toString());
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return targets;
+    }
+
+    /** How many descriptors of process {@code pid} point to {@code file}. */
+    public static long descriptorsOn(long pid, Path file) {
+        String name = file.toString();
+        return descriptorTargets(pid).stream().filter(name::equals).count();
+    }
+
     /** Number of open descriptors of this JVM. */
     public static int openDescriptors() {
         try (var s = Files.list(Path.of("/proc/self/fd"))) {
