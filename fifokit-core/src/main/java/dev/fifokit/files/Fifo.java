@@ -213,6 +213,16 @@ public final class Fifo implements AutoCloseable {
         // half-made end). The PendingOpen lock makes sure no interrupt arrives after we are done.
         PendingOpen pending = new PendingOpen(Thread.currentThread());
         pendings.add(pending);
+        if (closed) {
+            // close() ran between the check above and the registration: it did not see this open
+            // and would never cancel it (a blocking open could then wait forever)
+            pendings.remove(pending);
+            pending.finish();
+            if (pending.cancelled) {
+                Thread.interrupted(); // close() may have cancelled it all the same: not the caller's interrupt
+            }
+            throw new dev.fifokit.FifoClosedException(path, "the FIFO handle is closed");
+        }
         Channel end = null;
         FifoException failure = null;
         try {
