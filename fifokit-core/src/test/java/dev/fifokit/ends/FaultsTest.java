@@ -9,9 +9,9 @@ import dev.fifokit.NotAFifoException;
 import dev.fifokit.NotSeekableException;
 import dev.fifokit.SymlinkException;
 import dev.fifokit.files.Fifo;
-import dev.fifokit.testing.Background;
 import dev.fifokit.testing.OpenProbe;
 import dev.fifokit.testing.Processes;
+import dev.fifokit.testing.Threads;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -164,10 +164,11 @@ class FaultsTest {
                         outcome.complete(e);
                     }
                 });
-                Thread.sleep(200);
+                // interrupt while it waits for a reader, not before it got there
+                Threads.awaitIn(t, dev.fifokit.internal.linux.PipeFd.class, "awaitPeer", Duration.ofSeconds(30));
                 assertThat(outcome).isNotDone();
                 t.interrupt();
-                assertThat(outcome.get(5, TimeUnit.SECONDS))
+                assertThat(outcome.get(30, TimeUnit.SECONDS))
                         .isInstanceOf(FifoInterruptedException.class)
                         .hasMessageContaining(fifo.path().toString());
             }
@@ -189,14 +190,15 @@ class FaultsTest {
                             outcome.complete(e);
                         }
                     });
-                    Thread.sleep(200);
+                    // close or interrupt while it waits for data, not before it got there
+                    Threads.awaitIn(t, dev.fifokit.internal.linux.PipeFd.class, "await", Duration.ofSeconds(30));
                     assertThat(outcome).isNotDone();
                     if (viaClose) {
                         r.close();
                     } else {
                         t.interrupt();
                     }
-                    assertThat(outcome.get(5, TimeUnit.SECONDS))
+                    assertThat(outcome.get(30, TimeUnit.SECONDS))
                             .isInstanceOf(viaClose ? FifoClosedException.class : FifoInterruptedException.class);
                     assertThat(r.isOpen()).isFalse();
                 }
@@ -207,10 +209,18 @@ class FaultsTest {
     @Test
     void closingTheFifoHandleCancelsAWaitingOpen() throws Exception {
         Fifo fifo = Fifo.create(dir.resolve("p"));
-        CompletableFuture<FifoWriter> opening = Background.supply(() -> fifo.openWriter(OpenOptions.defaults()));
-        Thread.sleep(200);
+        CompletableFuture<FifoWriter> opening = new CompletableFuture<>();
+        Thread opener = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                opening.complete(fifo.openWriter(OpenOptions.defaults()));
+            } catch (Throwable t) {
+                opening.completeExceptionally(t);
+            }
+        });
+        // close while the open waits for a reader (a fixed sleep may end before it even started)
+        Threads.awaitIn(opener, dev.fifokit.internal.linux.PipeFd.class, "awaitPeer", Duration.ofSeconds(30));
         fifo.close();
-        assertThatThrownBy(() -> opening.get(5, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> opening.get(30, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(FifoClosedException.class)
                 .hasMessageContaining("closed while opening");
