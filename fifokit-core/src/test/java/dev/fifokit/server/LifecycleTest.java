@@ -4,6 +4,7 @@ import dev.fifokit.FifoException;
 import dev.fifokit.NotAFifoException;
 import dev.fifokit.SymlinkException;
 import dev.fifokit.files.Fifo;
+import dev.fifokit.testing.Processes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,9 +100,14 @@ class LifecycleTest {
     void closeFinishesInFlightRequestsAndRemovesServerFifo() throws Exception {
         Path dir = tmp.resolve("srv");
         CountDownLatch started = new CountDownLatch(20);
+        CountDownLatch release = new CountDownLatch(1);
         FifoServer server = FifoServer.bind(dir, (req, reply) -> {
             started.countDown();
-            Thread.sleep(300);
+            // in flight until close() has begun (a fixed sleep could end before the last one started)
+            if (!release.await(25, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+            Thread.sleep(100);
             reply.send("done:" + req.text());
         }, Logs.quiet());
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -110,8 +117,9 @@ class LifecycleTest {
                 replies.add(pool.submit(() -> FifoClient.of(dir).id(FifoClient.uniqueId())
                         .timeout(Duration.ofSeconds(30)).request(body.getBytes(UTF_8))));
             }
-            started.await();
+            assertThat(started.await(30, TimeUnit.SECONDS)).as("all 20 requests started").isTrue();
             assertThat(server.inFlight()).isEqualTo(20);
+            releaseOnceStopping(server, release);
             server.close();
             assertThat(server.isRunning()).isFalse();
             assertThat(Files.exists(dir.resolve("server.fifo"))).isFalse();
@@ -124,15 +132,34 @@ class LifecycleTest {
                 .isInstanceOf(NoServerException.class);
     }
 
+    /** Opens {@code release} once the server has begun to stop (its first step removes server.fifo). */
+    private static void releaseOnceStopping(FifoServer server, CountDownLatch release) {
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                RawClient.await(Duration.ofSeconds(60), "server stopping", () -> !Files.exists(server.serverFifo()));
+            } catch (InterruptedException | AssertionError e) {
+                // release anyway: the test fails on its own
+            }
+            release.countDown();
+        });
+    }
+
     @Test
     void requestsWaitingInThePipeAtShutdownAreStillAnswered() throws Exception {
         Path dir = tmp.resolve("srv");
         CountDownLatch first = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         FifoServer server = FifoServer.bind(dir, (req, reply) -> {
             first.countDown();
-            Thread.sleep(50);
+            // the first request holds the only slot until close() has begun: the others wait in
+            // the pipe, and no client is answered (and its FIFO removed) before they are counted
+            if (!release.await(25, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
             reply.send(req.payload());
         }, Logs.quiet().maxInFlight(1));
+        long self = ProcessHandle.current().pid();
+        long serversOwn = Processes.descriptorsOn(self, server.serverFifo());
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<byte[]>> replies = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -140,16 +167,19 @@ class LifecycleTest {
                 replies.add(pool.submit(() -> FifoClient.of(dir).id(FifoClient.uniqueId())
                         .timeout(Duration.ofSeconds(30)).request(body.getBytes(UTF_8))));
             }
-            first.await();
-            // let every client get its request into the pipe before the stop marker
-            RawClient.await(Duration.ofSeconds(10), "requests queued", () -> {
+            assertThat(first.await(30, TimeUnit.SECONDS)).isTrue();
+            // every client has its FIFO (so it has opened server.fifo) ...
+            RawClient.await(Duration.ofSeconds(30), "client FIFOs created", () -> {
                 try (var files = Files.list(dir)) {
                     return files.filter(p -> p.getFileName().toString().startsWith("client.")).count() == 10;
                 } catch (java.io.IOException e) {
                     return false;
                 }
             });
-            Thread.sleep(100);
+            // ... and has closed server.fifo again, which it does only once its request is written
+            RawClient.await(Duration.ofSeconds(30), "requests written",
+                    () -> Processes.descriptorsOn(self, server.serverFifo()) == serversOwn);
+            releaseOnceStopping(server, release);
             server.close();
             for (int i = 0; i < 10; i++) {
                 assertThat(new String(replies.get(i).get(), UTF_8)).isEqualTo("q" + i);
