@@ -92,7 +92,7 @@ class ServeRequestCommandTest {
             case "$x" in
               fail) echo "it failed: $x" >&2; exit 3 ;;
               silent-fail) exit 4 ;;
-              slow) sleep 1; echo "slow done" ;;
+              gate:*) i=0; while [ ! -e "${x#gate:}" ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done; echo "gated done" ;;
               hang) sleep 60 ;;
               who) echo "pid=$FIFOKIT_CLIENT_PID uid=$FIFOKIT_CLIENT_UID" ;;
               *) printf '%s' "$x" | tr a-z A-Z ;;
@@ -186,19 +186,25 @@ class ServeRequestCommandTest {
     void sigtermFinishesRequestsInFlightRemovesServerFifoAndExits0() throws Exception {
         Path dir = tmp.resolve("srv");
         Process server = serveScript(dir);
+        // the handlers wait for this file (at most 60 s): every request is still in flight at
+        // the SIGTERM however slowly the clients start (with a fixed "sleep 1" the first could
+        // be answered, and its FIFO gone, before the last had made its own)
+        Path gate = tmp.resolve("gate");
         List<Process> clients = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            clients.add(CliProcess.start("request", dir.toString(), "slow"));
+            clients.add(CliProcess.start("request", dir.toString(), "gate:" + gate));
         }
         awaitClientFifos(dir, 3);
-        Thread.sleep(200); // the requests are written right after the reply FIFOs are opened
+        awaitRequestsWritten(dir, clients);
         server.destroy(); // SIGTERM
+        awaitGone(dir.resolve("server.fifo")); // the stop has begun
+        Files.createFile(gate);
         assertThat(exitOf(server)).as(stderr(server)).isZero();
         assertThat(Files.exists(dir.resolve("server.fifo"))).isFalse();
         for (Process c : clients) {
             CliProcess.Result r = CliProcess.finish(c, new byte[0], 60);
             assertThat(r.exit()).as(r.stderr()).isZero();
-            assertThat(r.out()).isEqualTo("slow done\n");
+            assertThat(r.out()).isEqualTo("gated done\n");
         }
     }
 
@@ -257,6 +263,39 @@ class ServeRequestCommandTest {
         assertThat(CliProcess.run(60, "request").exit()).isEqualTo(2);
         assertThat(CliProcess.run(60, "serve", "--mode", "999", tmp.toString(), "--", "cat").exit()).isEqualTo(2);
         assertThat(CliProcess.run(60, "request", "-t", "soon", tmp.toString()).exit()).isEqualTo(2);
+    }
+
+    /**
+     * Waits until every client holds its reply FIFO open and no longer holds server.fifo: a
+     * client closes server.fifo only after writing its request into it.
+     */
+    private static void awaitRequestsWritten(Path dir, List<Process> clients) throws Exception {
+        String serverFifo = dir.resolve("server.fifo").toString();
+        String replyPrefix = dir.resolve("client.").toString();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (Process c : clients) {
+            while (true) {
+                List<String> open = Processes.descriptorTargets(c.pid());
+                if (open.stream().anyMatch(t -> t.startsWith(replyPrefix)) && !open.contains(serverFifo)) {
+                    break;
+                }
+                assertThat(c.isAlive()).as("client " + c.pid() + " still running").isTrue();
+                if (System.nanoTime() > end) {
+                    throw new AssertionError("client " + c.pid() + " did not write its request; it holds " + open);
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    private static void awaitGone(Path p) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (Files.exists(p)) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError(p + " still there");
+            }
+            Thread.sleep(20);
+        }
     }
 
     private static void awaitClientFifos(Path dir, int n) throws Exception {
