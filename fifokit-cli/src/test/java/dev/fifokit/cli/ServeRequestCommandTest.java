@@ -1,5 +1,6 @@
 package dev.fifokit.cli;
 
+import dev.fifokit.testing.CPeer;
 import dev.fifokit.testing.Processes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,9 +42,16 @@ class ServeRequestCommandTest {
 
     /** Starts {@code fifokit serve ARGS} and waits until its server.fifo is in place. */
     Process serve(Path dir, String... args) throws Exception {
+        return serveVia(List.of(), dir, args);
+    }
+
+    /** {@link #serve} with the JVM's command line prefixed by {@code launcher} (a program that execs the rest). */
+    Process serveVia(List<String> launcher, Path dir, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("serve"));
         all.addAll(List.of(args));
-        Process p = CliProcess.start(all.toArray(String[]::new));
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(CliProcess.command(all.toArray(String[]::new)));
+        Process p = new ProcessBuilder(command).start();
         servers.add(p);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         stderrs.put(p, err);
@@ -211,7 +219,22 @@ class ServeRequestCommandTest {
     @Test
     void sigintStopsGracefullyToo() throws Exception {
         Path dir = tmp.resolve("srv");
-        Process server = serveScript(dir);
+        // A shell without job control starts background commands with SIGINT ignored, children
+        // inherit that, and a JVM leaves an ignored SIGINT ignored: a build started that way
+        // (as "cmd &" in a script) saw the server never stop. Give it SIGINT at its default, as
+        // from a terminal, whatever the build was started from.
+        Path defaultInt = CPeer.compile(tmp, "default_int", """
+                #include <signal.h>
+                #include <stdio.h>
+                #include <unistd.h>
+                int main(int argc, char **argv) {
+                    signal(SIGINT, SIG_DFL);
+                    execv(argv[1], argv + 1);
+                    perror("execv");
+                    return 127;
+                }
+                """);
+        Process server = serveVia(List.of(defaultInt.toString()), dir, dir.toString(), "--", "sh", "-c", SCRIPT);
         try (Processes ps = new Processes()) {
             Processes.waitFor(ps.start("kill", "-INT", Long.toString(server.pid())), 10);
         }
