@@ -185,6 +185,7 @@ class WhoCommandTest {
                 """);
         Process holder = processes.start(rw.toString(), p.toString());
         String fd = new String(holder.getInputStream().readNBytes(2)).strip();
+        Processes.awaitState(holder.pid(), 10_000, 'S'); // past its printf, in pause()
         Process cat = processes.start("cat", p.toString());
         Processes.awaitWchan(cat.pid(), 10_000, READ_WAIT);
 

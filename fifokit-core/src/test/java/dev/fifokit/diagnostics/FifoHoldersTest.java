@@ -167,6 +167,7 @@ class FifoHoldersTest {
                 """);
         Process holder = processes.start(rw.toString(), p.toString());
         int fd = Integer.parseInt(new String(holder.getInputStream().readNBytes(2)).strip());
+        Processes.awaitState(holder.pid(), 10_000, 'S'); // past its printf, in pause()
         Process cat = processes.start("cat", p.toString()); // gets through open at once: the holder is a writer
         Processes.awaitWchan(cat.pid(), 10_000, READ_WAIT);
 

@@ -90,6 +90,30 @@ public final class Processes implements AutoCloseable {
         return descriptorTargets(pid).stream().filter(name::equals).count();
     }
 
+    /** The state letter of a process (field 3 of /proc/PID/stat: R, S, D, T, Z...), or '?' when gone. */
+    public static char state(long pid) {
+        try {
+            String stat = new String(Files.newInputStream(Path.of("/proc/" + pid + "/stat")).readAllBytes());
+            return stat.charAt(stat.lastIndexOf(')') + 2);
+        } catch (IOException e) {
+            return '?';
+        }
+    }
+
+    /** Polls until {@code pid} is in state {@code wanted}, or fails after {@code millis}. */
+    public static void awaitState(long pid, long millis, char wanted) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        char last = '?';
+        while (System.nanoTime() < end) {
+            last = state(pid);
+            if (last == wanted) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("pid " + pid + " state stayed '" + last + "', wanted '" + wanted + "'");
+    }
+
     /** Number of open descriptors of this JVM. */
     public static int openDescriptors() {
         try (var s = Files.list(Path.of("/proc/self/fd"))) {
