@@ -34,7 +34,9 @@ final class Examples {
         try {
             Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
-            return p.waitFor() == 0;
+            boolean ok = p.waitFor() == 0;
+            dev.fifokit.testing.Processes.closeStreams(p);
+            return ok;
         } catch (IOException | InterruptedException e) {
             return false;
         }

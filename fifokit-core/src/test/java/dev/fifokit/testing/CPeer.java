@@ -27,6 +27,7 @@ public final class CPeer {
             p.destroyForcibly();
             throw new AssertionError("gcc timed out compiling " + name);
         }
+        Processes.closeStreams(p);
         if (p.exitValue() != 0) {
             throw new AssertionError("gcc failed for " + name + ":\n" + out);
         }

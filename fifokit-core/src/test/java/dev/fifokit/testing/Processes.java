@@ -164,6 +164,22 @@ public final class Processes implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            closeStreams(p);
+        }
+    }
+
+    /**
+     * Closes this JVM's ends of {@code p}'s standard streams now. The JDK closes them by itself
+     * only after it has reported the exit, on its reaper thread: a descriptor count taken just
+     * after {@code waitFor} returned (the next test's "before") may still see those pipes.
+     */
+    public static void closeStreams(Process p) {
+        for (java.io.Closeable c : List.<java.io.Closeable>of(p.getOutputStream(), p.getInputStream(), p.getErrorStream())) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // a child that is gone may refuse a last flush of its input
+            }
         }
     }
 }
