@@ -140,7 +140,7 @@ public final class Processes implements AutoCloseable {
                 }
                 String kind = target.startsWith("pipe:") ? "pipe"
                         : target.startsWith("anon_inode:") ? target
-                        : target.contains(".fifo") || target.endsWith("/p") ? "fifo"
+                        : isFifo(fd) ? "fifo"
                         : null;
                 if (kind != null) {
                     kinds.merge(kind, 1L, Long::sum);
@@ -150,6 +150,19 @@ public final class Processes implements AutoCloseable {
             throw new AssertionError(e);
         }
         return kinds;
+    }
+
+    /**
+     * True when the open file behind {@code /proc/self/fd/N} is a FIFO, whatever its name (or
+     * if it was unlinked): the link is followed to the open file itself.
+     */
+    private static boolean isFifo(Path fd) {
+        try {
+            int mode = (Integer) Files.getAttribute(fd, "unix:mode");
+            return (mode & 0170000) == 0010000; // S_IFMT, S_IFIFO
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // closed meanwhile
+        }
     }
 
     @Override
