@@ -293,8 +293,9 @@ class ServeRequestCommandTest {
      * client closes server.fifo only after writing its request into it.
      */
     private static void awaitRequestsWritten(Path dir, List<Process> clients) throws Exception {
-        String serverFifo = dir.resolve("server.fifo").toString();
-        String replyPrefix = dir.resolve("client.").toString();
+        Path real = dir.toRealPath(); // the kernel's links name the real path
+        String serverFifo = real.resolve("server.fifo").toString();
+        String replyPrefix = real.resolve("client.").toString();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (Process c : clients) {
             while (true) {

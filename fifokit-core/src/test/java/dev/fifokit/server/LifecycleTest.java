@@ -160,6 +160,7 @@ class LifecycleTest {
         }, Logs.quiet().maxInFlight(1));
         long self = ProcessHandle.current().pid();
         long serversOwn = Processes.descriptorsOn(self, server.serverFifo());
+        assertThat(serversOwn).as("the server's own descriptors on server.fifo").isPositive();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<byte[]>> replies = new ArrayList<>();
             for (int i = 0; i < 10; i++) {

@@ -84,9 +84,14 @@ public final class Processes implements AutoCloseable {
         return targets;
     }
 
-    /** How many descriptors of process {@code pid} point to {@code file}. */
+    /** How many descriptors of process {@code pid} point to {@code file} (compared by its real path). */
     public static long descriptorsOn(long pid, Path file) {
-        String name = file.toString();
+        String name;
+        try {
+            name = file.toRealPath().toString(); // the kernel's links name the real path
+        } catch (IOException e) {
+            name = file.toAbsolutePath().normalize().toString();
+        }
         return descriptorTargets(pid).stream().filter(name::equals).count();
     }
 
