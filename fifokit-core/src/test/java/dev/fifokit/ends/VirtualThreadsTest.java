@@ -1,6 +1,8 @@
 package dev.fifokit.ends;
 
 import dev.fifokit.files.Fifo;
+import dev.fifokit.internal.linux.PipeFd;
+import dev.fifokit.testing.Threads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,10 +57,14 @@ class VirtualThreadsTest {
                 }));
             }
             assertThat(allOpen.await(30, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(500); // let every reader reach its blocking read
+            // every reader parked in its blocking read (a fixed sleep could end before, and the
+            // carrier count below would then prove nothing)
+            for (Thread t : readers) {
+                Threads.awaitIn(t, PipeFd.class, "awaitVirtual", java.time.Duration.ofSeconds(30));
+            }
             // an unrelated virtual thread still runs while all readers wait
             Thread other = Thread.ofVirtual().start(() -> { });
-            assertThat(other.join(java.time.Duration.ofSeconds(5))).isTrue();
+            assertThat(other.join(java.time.Duration.ofSeconds(30))).isTrue();
             assertThat(carrierThreads()).hasSizeLessThanOrEqualTo(4);
             for (Fifo f : fifos) {
                 FifoWriter w = FifoWriter.open(f.path());
@@ -99,9 +105,12 @@ class VirtualThreadsTest {
                     }
                 }));
             }
-            Thread.sleep(500);
+            // every writer waiting for its reader, not merely started
+            for (Thread t : writers) {
+                Threads.awaitIn(t, PipeFd.class, "awaitPeer", java.time.Duration.ofSeconds(30));
+            }
             Thread other = Thread.ofVirtual().start(() -> { });
-            assertThat(other.join(java.time.Duration.ofSeconds(5))).isTrue();
+            assertThat(other.join(java.time.Duration.ofSeconds(30))).isTrue();
             assertThat(carrierThreads()).hasSizeLessThanOrEqualTo(4);
             List<FifoReader> readers = new ArrayList<>();
             for (Fifo f : fifos) {
