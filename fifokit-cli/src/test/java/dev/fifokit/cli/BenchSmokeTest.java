@@ -30,7 +30,7 @@ class BenchSmokeTest {
             assertThat(json).as(id).contains("\"workload\":\"" + id + "\"");
         }
         assertThat(json).as(r.stderr()).contains("\"failures\":[]");
-        assertThat(json).contains("\"ratio\":");
+        assertThat(json).contains("\"ratio\":").contains("\"ratio_of_medians\":");
     }
 
     @Test

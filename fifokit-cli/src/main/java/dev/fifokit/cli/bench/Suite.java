@@ -45,10 +45,12 @@ public final class Suite {
                         } catch (InterruptedException e) {
                             throw e;
                         } catch (BenchFailure | IOException | RuntimeException e) {
+                            samples.get(key).add(null); // keeps every series aligned by round
                             failures.put(key, String.valueOf(e.getMessage()));
                             log.printf("bench: round %d/%d %-15s %-8s %-15s FAILED: %s%n", round + 1, s.rounds(),
                                     w.id(), p.name(), c.name(), e.getMessage());
                         } catch (Exception e) {
+                            samples.get(key).add(null);
                             failures.put(key, e.toString());
                             log.printf("bench: %s %s FAILED: %s%n", w.id(), c.name(), e);
                         }
