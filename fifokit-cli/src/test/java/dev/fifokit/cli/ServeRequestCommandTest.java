@@ -1,5 +1,6 @@
 package dev.fifokit.cli;
 
+import dev.fifokit.testing.Await;
 import dev.fifokit.testing.CPeer;
 import dev.fifokit.testing.Processes;
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +14,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -313,13 +315,7 @@ class ServeRequestCommandTest {
     }
 
     private static void awaitGone(Path p) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (Files.exists(p)) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError(p + " still there");
-            }
-            Thread.sleep(20);
-        }
+        Await.until(Duration.ofSeconds(60), p + " removed", () -> !Files.exists(p));
     }
 
     private static void awaitClientFifos(Path dir, int n) throws Exception {

@@ -5,6 +5,7 @@ import dev.fifokit.files.Fifo;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.Message;
 import dev.fifokit.messages.MessageReader;
+import dev.fifokit.testing.Await;
 import dev.fifokit.testing.Processes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,13 +95,13 @@ class FaultTest {
         Path exe = Examples.cClient(tmp);
         try (Processes ps = new Processes()) {
             Process client = ps.start(exe.toString(), dir.toString(), "wait");
-            RawClient.await(PROMPT, "request received", () -> server.stats().received() == 1);
+            Await.until(PROMPT, "request received", () -> server.stats().received() == 1);
             client.destroyForcibly();
             assertThat(client.waitFor(5, TimeUnit.SECONDS)).isTrue();
             Path fifo = dir.resolve("client." + client.pid() + ".fifo");
             assertThat(Files.exists(fifo)).as("the killed client's FIFO is left behind").isTrue();
             release.countDown();
-            RawClient.await(PROMPT, "request dropped", () -> server.stats().dropped() == 1);
+            Await.until(PROMPT, "request dropped", () -> server.stats().dropped() == 1);
             assertThat(Files.exists(fifo)).as("stale FIFO removed").isFalse();
         }
         assertServing();
@@ -113,7 +114,7 @@ class FaultTest {
         Path fifo = ServerProtocol.clientFifo(dir, id);
         try (Fifo _ = Fifo.create(fifo, 0600)) {
             RawClient.writeRaw(dir, RawClient.frame(id, "never opened".getBytes(UTF_8)));
-            RawClient.await(PROMPT, "request dropped", () -> server.stats().dropped() == 1);
+            Await.until(PROMPT, "request dropped", () -> server.stats().dropped() == 1);
             assertServing();
             assertThat(Files.exists(fifo)).as("abandoned FIFO removed").isFalse();
         }
@@ -123,14 +124,14 @@ class FaultTest {
     @Test
     void requestForAClientWithoutAnyFifo() throws Exception {
         RawClient.writeRaw(dir, RawClient.frame(FifoClient.uniqueId(), "x".getBytes(UTF_8)));
-        RawClient.await(PROMPT, "request dropped", () -> server.stats().dropped() == 1);
+        Await.until(PROMPT, "request dropped", () -> server.stats().dropped() == 1);
         assertServing();
     }
 
     @Test
     void plainTextIsDiscardedAsAPartialFrame() throws Exception {
         RawClient.writeRaw(dir, "hello\n".getBytes(UTF_8));
-        RawClient.await(PROMPT, "garbage logged", () -> server.stats().garbageBytes() == 6);
+        Await.until(PROMPT, "garbage logged", () -> server.stats().garbageBytes() == 6);
         assertThat(log).anyMatch(l -> l.contains("discarded 6 bytes at offset 0") && l.contains("partial frame"));
         assertServing();
     }
@@ -139,7 +140,7 @@ class FaultTest {
     void aHeaderWithAnImpossibleLengthIsSkipped() throws Exception {
         RawClient.writeRaw(dir, RawClient.frame(1L << 40, 7, new byte[0]));
         RawClient.writeRaw(dir, RawClient.frame(-5, 7, new byte[8]));
-        RawClient.await(PROMPT, "garbage discarded", () -> server.stats().garbageBytes() == 40);
+        Await.until(PROMPT, "garbage discarded", () -> server.stats().garbageBytes() == 40);
         assertServing();
         assertThat(server.stats().received()).isEqualTo(1);
     }
@@ -155,7 +156,7 @@ class FaultTest {
             total += junk.length;
         }
         long all = total;
-        RawClient.await(PROMPT, "garbage discarded", () -> server.stats().garbageBytes() == all);
+        Await.until(PROMPT, "garbage discarded", () -> server.stats().garbageBytes() == all);
         assertServing();
         assertServing();
     }
@@ -172,14 +173,14 @@ class FaultTest {
             assertThat(reader.receive()).isEqualTo(Message.of(0, "echo:after junk"));
             assertThat(reader.receive()).isEqualTo(new Message(2, new byte[0]));
         }
-        RawClient.await(PROMPT, "garbage counted", () -> server.stats().garbageBytes() == 17);
+        Await.until(PROMPT, "garbage counted", () -> server.stats().garbageBytes() == 17);
     }
 
     @Test
     void aPartialFrameDoesNotSwallowTheNextRequest() throws Exception {
         byte[] whole = RawClient.frame(100, 9, new byte[100]);
         RawClient.writeRaw(dir, java.util.Arrays.copyOf(whole, 60)); // header says 100, 44 arrive
-        RawClient.await(PROMPT, "partial discarded", () -> server.stats().garbageBytes() == 60);
+        Await.until(PROMPT, "partial discarded", () -> server.stats().garbageBytes() == 60);
         assertServing();
         assertThat(server.stats().received()).isEqualTo(1);
     }
@@ -189,7 +190,7 @@ class FaultTest {
         RawClient.writeRaw(dir, RawClient.concat(RawClient.frame(0, "zero".getBytes(UTF_8)),
                 RawClient.frame(-3, "negative".getBytes(UTF_8))));
         assertServing();
-        RawClient.await(PROMPT, "invalid frames counted", () -> server.stats().invalidFrames() == 2);
+        Await.until(PROMPT, "invalid frames counted", () -> server.stats().invalidFrames() == 2);
     }
 
     @Test
@@ -199,7 +200,7 @@ class FaultTest {
         Path link = ServerProtocol.clientFifo(dir, id);
         Files.createSymbolicLink(link, victim);
         RawClient.writeRaw(dir, RawClient.frame(id, "x".getBytes(UTF_8)));
-        RawClient.await(PROMPT, "request dropped", () -> server.stats().dropped() == 1);
+        Await.until(PROMPT, "request dropped", () -> server.stats().dropped() == 1);
         assertServing();
         assertThat(Files.readString(victim)).isEqualTo("precious");
         assertThat(Files.isSymbolicLink(link)).as("the server leaves what is not a FIFO alone").isTrue();
@@ -211,7 +212,7 @@ class FaultTest {
         long id = FifoClient.uniqueId();
         Path file = Files.writeString(ServerProtocol.clientFifo(dir, id), "precious");
         RawClient.writeRaw(dir, RawClient.frame(id, "x".getBytes(UTF_8)));
-        RawClient.await(PROMPT, "request dropped", () -> server.stats().dropped() == 1);
+        Await.until(PROMPT, "request dropped", () -> server.stats().dropped() == 1);
         assertServing();
         assertThat(Files.readString(file)).isEqualTo("precious");
         assertThat(log).anyMatch(l -> l.contains("not a FIFO"));
@@ -241,7 +242,7 @@ class FaultTest {
                 .hasMessageContaining("deadline");
         assertServing();
         assertThat(server.stats().abandoned()).isEqualTo(1);
-        RawClient.await(PROMPT, "nothing in flight", () -> server.inFlight() == 0);
+        Await.until(PROMPT, "nothing in flight", () -> server.inFlight() == 0);
     }
 
     @Test
@@ -251,7 +252,7 @@ class FaultTest {
         try (Fifo _ = Fifo.create(fifo, 0600);
              FifoReader never = RawClient.openReply(fifo)) {
             RawClient.writeRaw(dir, RawClient.frame(id, "flood".getBytes(UTF_8)));
-            RawClient.await(PROMPT, "reply pipe full", () -> {
+            Await.until(PROMPT, "reply pipe full", () -> {
                 try {
                     return never.available() >= 60_000;
                 } catch (java.io.IOException e) {
@@ -259,7 +260,7 @@ class FaultTest {
                 }
             });
             assertServing(); // while the flood is stuck
-            RawClient.await(PROMPT, "stuck request dropped", () -> server.stats().dropped() == 1);
+            Await.until(PROMPT, "stuck request dropped", () -> server.stats().dropped() == 1);
             assertThat(log).anyMatch(l -> l.contains("did not read its reply"));
         }
         assertServing();

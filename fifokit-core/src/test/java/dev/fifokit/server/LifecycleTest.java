@@ -4,6 +4,7 @@ import dev.fifokit.FifoException;
 import dev.fifokit.NotAFifoException;
 import dev.fifokit.SymlinkException;
 import dev.fifokit.files.Fifo;
+import dev.fifokit.testing.Await;
 import dev.fifokit.testing.Processes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -136,7 +137,7 @@ class LifecycleTest {
     private static void releaseOnceStopping(FifoServer server, CountDownLatch release) {
         Thread.ofPlatform().daemon().start(() -> {
             try {
-                RawClient.await(Duration.ofSeconds(60), "server stopping", () -> !Files.exists(server.serverFifo()));
+                Await.until(Duration.ofSeconds(60), "server stopping", () -> !Files.exists(server.serverFifo()));
             } catch (InterruptedException | AssertionError e) {
                 // release anyway: the test fails on its own
             }
@@ -170,7 +171,7 @@ class LifecycleTest {
             }
             assertThat(first.await(30, TimeUnit.SECONDS)).isTrue();
             // every client has its FIFO (so it has opened server.fifo) ...
-            RawClient.await(Duration.ofSeconds(30), "client FIFOs created", () -> {
+            Await.until(Duration.ofSeconds(30), "client FIFOs created", () -> {
                 try (var files = Files.list(dir)) {
                     return files.filter(p -> p.getFileName().toString().startsWith("client.")).count() == 10;
                 } catch (java.io.IOException e) {
@@ -178,7 +179,7 @@ class LifecycleTest {
                 }
             });
             // ... and has closed server.fifo again, which it does only once its request is written
-            RawClient.await(Duration.ofSeconds(30), "requests written",
+            Await.until(Duration.ofSeconds(30), "requests written",
                     () -> Processes.descriptorsOn(self, server.serverFifo()) == serversOwn);
             releaseOnceStopping(server, release);
             server.close();

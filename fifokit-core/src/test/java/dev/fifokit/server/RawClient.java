@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 
 /** Hand-made frames and misbehaving clients for fault tests. */
 final class RawClient {
@@ -48,16 +47,5 @@ final class RawClient {
     /** Opens an existing reply FIFO for reading without waiting for the server. */
     static FifoReader openReply(Path fifo) throws IOException {
         return FifoReader.open(fifo, OpenOptions.defaults().awaitWriter(false));
-    }
-
-    /** Polls {@code condition} every 10 ms; fails the test after {@code limit}. */
-    static void await(Duration limit, String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - end > 0) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 }

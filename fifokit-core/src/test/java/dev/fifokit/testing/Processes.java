@@ -3,6 +3,7 @@ package dev.fifokit.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -107,16 +108,7 @@ public final class Processes implements AutoCloseable {
 
     /** Polls until {@code pid} is in state {@code wanted}, or fails after {@code millis}. */
     public static void awaitState(long pid, long millis, char wanted) throws InterruptedException {
-        long end = System.nanoTime() + millis * 1_000_000;
-        char last = '?';
-        while (System.nanoTime() < end) {
-            last = state(pid);
-            if (last == wanted) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("pid " + pid + " state stayed '" + last + "', wanted '" + wanted + "'");
+        Await.until(Duration.ofMillis(millis), "pid " + pid + " in state '" + wanted + "'", () -> state(pid) == wanted);
     }
 
     /** Number of open descriptors of this JVM. */
