@@ -209,15 +209,19 @@ static int cmd_source(long long bytes, size_t chunk, const char *path) {
     return 0;
 }
 
-static int cmd_sink(const char *path) {
+/* Reads PATH (or stdin) to EOF and prints the rate from the first byte on: with read(2) into a
+ * buffer, or (zero_copy) with splice(2) into /dev/null, a consumer that costs (almost) nothing. */
+static int cmd_sink(const char *path, int zero_copy) {
     int fd = path ? open_fifo(path, O_RDONLY) : 0;
     size_t chunk = 1 << 16;
-    char *buf = buffer(chunk);
+    char *buf = zero_copy ? NULL : buffer(chunk);
+    int null = zero_copy ? open("/dev/null", O_WRONLY) : -1;
+    if (zero_copy && null < 0) die("/dev/null");
     long long first = 0, bytes = 0;
     for (;;) {
-        ssize_t n = read(fd, buf, chunk);
+        ssize_t n = zero_copy ? splice(fd, NULL, null, NULL, 1 << 20, SPLICE_F_MOVE) : read(fd, buf, chunk);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) die("read");
+        if (n < 0) die(zero_copy ? "splice" : "read");
         if (n == 0) break;
         if (first == 0) first = now_ns();
         bytes += n;
@@ -246,24 +250,6 @@ static int cmd_vsource(long long bytes, size_t chunk, const char *path) {
     return 0;
 }
 
-static int cmd_vsink(const char *path) {
-    int fd = path ? open_fifo(path, O_RDONLY) : 0;
-    int null = open("/dev/null", O_WRONLY);
-    if (null < 0) die("/dev/null");
-    long long first = 0, bytes = 0;
-    for (;;) {
-        ssize_t n = splice(fd, NULL, null, NULL, 1 << 20, SPLICE_F_MOVE);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) die("splice");
-        if (n == 0) break;
-        if (first == 0) first = now_ns();
-        bytes += n;
-    }
-    double secs = first ? (now_ns() - first) / 1e9 : 0;
-    printf("result bytes_per_s=%.0f bytes=%lld\n", secs > 0 ? bytes / secs : 0, bytes);
-    return 0;
-}
-
 int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     if (argc < 2) goto usage;
@@ -276,10 +262,10 @@ int main(int argc, char **argv) {
     if (!strcmp(m, "frames-read") && argc == 5) return cmd_frames_read(argv[2], atoll(argv[3]), atoll(argv[4]));
     if (!strcmp(m, "source") && (argc == 4 || argc == 5))
         return cmd_source(atoll(argv[2]), strtoul(argv[3], 0, 10), argc == 5 ? argv[4] : NULL);
-    if (!strcmp(m, "sink") && argc <= 3) return cmd_sink(argc == 3 ? argv[2] : NULL);
+    if (!strcmp(m, "sink") && argc <= 3) return cmd_sink(argc == 3 ? argv[2] : NULL, 0);
     if (!strcmp(m, "vsource") && (argc == 4 || argc == 5))
         return cmd_vsource(atoll(argv[2]), strtoul(argv[3], 0, 10), argc == 5 ? argv[4] : NULL);
-    if (!strcmp(m, "vsink") && argc <= 3) return cmd_vsink(argc == 3 ? argv[2] : NULL);
+    if (!strcmp(m, "vsink") && argc <= 3) return cmd_sink(argc == 3 ? argv[2] : NULL, 1);
 usage:
     fprintf(stderr, "usage: stream write|read|splice|frames-write|frames-read|source|sink|vsource|vsink ...\n");
     return 2;
