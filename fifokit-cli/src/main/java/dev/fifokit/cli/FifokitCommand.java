@@ -4,8 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.SequencedMap;
 
 /**
  * The {@code fifokit} command: FIFOs and pipes from the shell. Its subcommands are listed in
@@ -21,24 +22,26 @@ import java.util.Map;
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 3 peer absent (--no-wait), 124 timeout, 141 broken pipe."})
 public final class FifokitCommand implements Runnable {
     /** Every subcommand by name, in the order {@code fifokit --help} lists them. */
-    static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
+    static final SequencedMap<String, Class<?>> SUBCOMMANDS = subcommands();
 
-    static {
-        SUBCOMMANDS.put("mkfifo", MkfifoCommand.class);
-        SUBCOMMANDS.put("cat", CatCommand.class);
-        SUBCOMMANDS.put("write", WriteCommand.class);
-        SUBCOMMANDS.put("echo-server", EchoServerCommand.class);
-        SUBCOMMANDS.put("echo-client", EchoClientCommand.class);
-        SUBCOMMANDS.put("limits", LimitsCommand.class);
-        SUBCOMMANDS.put("who", WhoCommand.class);
-        SUBCOMMANDS.put("status", StatusCommand.class);
-        SUBCOMMANDS.put("launch", LaunchCommand.class);
-        SUBCOMMANDS.put("serve", ServeCommand.class);
-        SUBCOMMANDS.put("request", RequestCommand.class);
-        SUBCOMMANDS.put("demo", DemoCommand.class);
-        SUBCOMMANDS.put("completion", CompletionCommand.class);
-        SUBCOMMANDS.put("bench", BenchCommand.class);
-        SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
+    private static SequencedMap<String, Class<?>> subcommands() {
+        SequencedMap<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("mkfifo", MkfifoCommand.class);
+        m.put("cat", CatCommand.class);
+        m.put("write", WriteCommand.class);
+        m.put("echo-server", EchoServerCommand.class);
+        m.put("echo-client", EchoClientCommand.class);
+        m.put("limits", LimitsCommand.class);
+        m.put("who", WhoCommand.class);
+        m.put("status", StatusCommand.class);
+        m.put("launch", LaunchCommand.class);
+        m.put("serve", ServeCommand.class);
+        m.put("request", RequestCommand.class);
+        m.put("demo", DemoCommand.class);
+        m.put("completion", CompletionCommand.class);
+        m.put("bench", BenchCommand.class);
+        m.put("help", CommandLine.HelpCommand.class);
+        return Collections.unmodifiableSequencedMap(m);
     }
 
     /**

@@ -103,8 +103,7 @@ public final class Report {
 
     /** The metric's values over the rounds that produced one (a failed round is a null sample). */
     private static double[] values(List<Sample> samples, Metric m) {
-        return samples.stream().filter(x -> x != null).mapToDouble(x -> value(x, m))
-                .filter(d -> !Double.isNaN(d)).toArray();
+        return samples.stream().mapToDouble(x -> value(x, m)).filter(d -> !Double.isNaN(d)).toArray();
     }
 
     private static double value(Sample x, Metric m) {
