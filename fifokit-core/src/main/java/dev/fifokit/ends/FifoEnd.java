@@ -1,11 +1,9 @@
 package dev.fifokit.ends;
 
-import dev.fifokit.BrokenPipeException;
 import dev.fifokit.FifoClosedException;
 import dev.fifokit.FifoException;
 import dev.fifokit.FifoInterruptedException;
 import dev.fifokit.Limits;
-import dev.fifokit.PipeCapacityException;
 import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.PipeFd;
@@ -18,8 +16,6 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -35,8 +31,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * end is then closed).
  *
  * <p><b>Threads.</b> Reads are serialised with each other, and so are writes; one thread
- * may read while another writes. {@link #close()} may be called from any thread at any time;
- * descriptors are released when the last operation in progress returns.
+ * may read while another writes. {@link #close()} may be called from any thread at any time.
+ *
+ * <p><b>Closing is final.</b> When {@link #close()} returns, the descriptor is closed in the
+ * kernel: the peer's next write fails with EPIPE and the peer's reader sees end of stream, even
+ * when another thread was blocked in a read, write, transfer or open on this end (that thread
+ * ends with {@link FifoClosedException}). To get there, close wakes every waiting thread and
+ * waits for it to leave the system call it was in, up to {@value #CLOSE_BOUND_SECONDS} seconds
+ * (only a call on a descriptor fifokit does not own, such as a transfer into a file on a hung
+ * network file system, can take that long; the descriptor is then closed as soon as it returns).
  */
 public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         permits FifoReader, FifoWriter, FifoReadWrite {
@@ -47,9 +50,10 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
     final long spinNanos;
     final ReentrantLock readLock = new ReentrantLock();
     final ReentrantLock writeLock = new ReentrantLock();
-    private final AtomicInteger users = new AtomicInteger();
-    private final AtomicBoolean released = new AtomicBoolean();
     private volatile Runnable onClose;
+
+    /** How long {@link #close()} waits for threads to leave a call on the descriptor. */
+    static final int CLOSE_BOUND_SECONDS = 5;
 
     FifoEnd(Path path, PipeFd fd, OpenOptions options) {
         this.path = path;
@@ -71,15 +75,11 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
     /** The pipe's capacity in bytes (F_GETPIPE_SZ); 65536 unless someone changed it. */
     public final int capacity() throws FifoException {
         enter();
-        try {
-            int r = fd.capacity();
-            if (r < 0) {
-                throw Errors.of(path, -r, "get pipe capacity");
-            }
-            return r;
-        } finally {
-            exit();
+        int r = fd.capacity();
+        if (r < 0) {
+            throw failure(r, "get pipe capacity");
         }
+        return r;
     }
 
     /**
@@ -88,7 +88,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
      * end closes.
      *
      * @return the capacity now in force
-     * @throws PipeCapacityException above {@code /proc/sys/fs/pipe-max-size} without
+     * @throws dev.fifokit.PipeCapacityException above {@code /proc/sys/fs/pipe-max-size} without
      *         CAP_SYS_RESOURCE, or below the bytes already queued
      */
     public final int setCapacity(int bytes) throws FifoException {
@@ -96,25 +96,14 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
             throw new IllegalArgumentException("capacity must be positive: " + bytes);
         }
         enter();
-        try {
-            int r = fd.setCapacity(bytes);
-            if (r >= 0) {
-                return r;
-            }
-            if (r == -Errors.EPERM) {
-                long max = Limits.pipeMaxSize();
-                throw new PipeCapacityException(path, "cannot set the capacity to " + bytes
-                        + " bytes: the limit in /proc/sys/fs/pipe-max-size is " + max
-                        + " and only CAP_SYS_RESOURCE may go past it");
-            }
-            if (r == -Errors.EBUSY) {
-                throw new PipeCapacityException(path, "cannot shrink the capacity to " + bytes
-                        + " bytes: more bytes than that are queued in the pipe");
-            }
-            throw Errors.of(path, -r, "set pipe capacity");
-        } finally {
-            exit();
+        int r = fd.setCapacity(bytes);
+        if (r >= 0) {
+            return r;
         }
+        if (fd.isClosed()) {
+            throw closedError();
+        }
+        throw Errors.capacity(path, -r, bytes, Limits.pipeMaxSize());
     }
 
     /**
@@ -133,29 +122,25 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         }
     }
 
-    /** Bytes queued in the pipe right now (FIONREAD). */
+    /**
+     * Bytes that can be read right now without waiting: those queued in the pipe (FIONREAD),
+     * plus the byte a reader took out of the pipe while checking for a writer and hands out
+     * with its next read.
+     */
     public final int available() throws FifoException {
         enter();
-        try {
-            int r = fd.available();
-            if (r < 0) {
-                throw Errors.of(path, -r, "FIONREAD");
-            }
-            return r;
-        } finally {
-            exit();
+        int r = fd.available();
+        if (r < 0) {
+            throw failure(r, "FIONREAD");
         }
+        return r + heldBack();
     }
 
     /** PIPE_BUF for this pipe (fpathconf): writes of at most this many bytes are atomic. */
     public final int pipeBuf() throws FifoException {
         enter();
-        try {
-            long r = fd.pipeBuf();
-            return r > 0 ? (int) r : Limits.PIPE_BUF_POSIX_MIN;
-        } finally {
-            exit();
-        }
+        long r = fd.pipeBuf();
+        return r > 0 ? (int) r : Limits.PIPE_BUF_POSIX_MIN;
     }
 
     /**
@@ -171,12 +156,14 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         this.onClose = action;
     }
 
+    /**
+     * Closes the descriptor for good (see the class comment). Runs once, under the channel's
+     * close lock, from {@link #close()} or, after {@link Thread#interrupt()}, from the
+     * interrupting thread.
+     */
     @Override
     protected final void implCloseChannel() {
-        fd.signalClose();
-        if (users.get() == 0) {
-            release();
-        }
+        fd.close(CLOSE_BOUND_SECONDS * 1_000_000_000L);
         Runnable r = onClose;
         if (r != null) {
             onClose = null;
@@ -184,25 +171,29 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         }
     }
 
-    private void release() {
-        if (released.compareAndSet(false, true)) {
-            fd.release();
-        }
-    }
-
-    /** Marks an operation in progress; the descriptor is not released before {@link #exit()}. */
+    /** Fails at once when the end is closed. */
     final void enter() throws FifoClosedException {
-        users.incrementAndGet();
         if (fd.isClosed()) {
-            exit();
-            throw new FifoClosedException(path, "the end is closed");
+            throw closedError();
         }
     }
 
-    final void exit() {
-        if (users.decrementAndGet() == 0 && fd.isClosed()) {
-            release();
+    /** The error for an operation that found this end closed. */
+    final FifoClosedException closedError() {
+        return new FifoClosedException(path, "the end is closed");
+    }
+
+    /** The error for a failed call's result {@code n} (-errno); closed when the end was closed. */
+    final FifoException failure(long n, String operation) {
+        if (fd.isClosed()) {
+            return closedError();
         }
+        return Errors.of(path, (int) -n, operation);
+    }
+
+    /** A byte read out of the pipe that the next read hands out first (readers only). */
+    int heldBack() {
+        return 0;
     }
 
     // ---- the blocking loops shared by the readers and writers ----
@@ -217,17 +208,16 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
             return 0;
         }
         readLock.lock();
-        enter();
         try {
+            enter();
             return readLocked(seg, len);
         } finally {
-            exit();
             readLock.unlock();
         }
     }
 
     /** A byte the reader's writer-probe took out of the pipe; handed out by the next read. */
-    int pushback = -1;
+    volatile int pushback = -1;
 
     long readLocked(MemorySegment seg, long len) throws IOException {
         if (pushback >= 0) {
@@ -256,7 +246,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
                     return 0;
                 }
             } else if (n != -Errors.EINTR) {
-                throw Errors.of(path, (int) -n, "read");
+                throw failure(n, "read");
             }
             if (spinUntil != 0 && System.nanoTime() - spinUntil < 0) {
                 Thread.onSpinWait();
@@ -293,11 +283,10 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
             return 0;
         }
         writeLock.lock();
-        enter();
         try {
+            enter();
             return writeLocked(seg, len);
         } finally {
-            exit();
             writeLock.unlock();
         }
     }
@@ -319,15 +308,15 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
                 }
                 continue;
             }
-            if (n == -Errors.EPIPE) {
-                throw new BrokenPipeException(path, done);
-            }
             if (n == -Errors.EAGAIN) {
                 if (nonBlocking) {
                     return done;
                 }
             } else if (n != -Errors.EINTR && n != 0) {
-                throw Errors.of(path, (int) -n, "write");
+                if (fd.isClosed()) {
+                    throw closedError();
+                }
+                throw Errors.ofWrite(path, (int) -n, "write", done);
             }
             if (spinUntil != 0 && System.nanoTime() - spinUntil < 0) {
                 Thread.onSpinWait();
@@ -349,7 +338,49 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         } finally {
             endWait(r != PipeFd.CLOSED);
         }
+        if (r < 0) {
+            throw Errors.of(path, -r, "wait");
+        }
         return r;
+    }
+
+    /**
+     * As {@link #waitFor}, and also ends (with the closed error) when {@code other} is closed:
+     * a transfer between two ends waits on one of them and must stop when either closes.
+     */
+    final void waitForEither(short events, boolean writeSide, FifoEnd other, boolean otherWriteSide)
+            throws FifoException {
+        int r = PipeFd.CLOSED;
+        begin();
+        try {
+            r = fd.awaitAlso(events, PipeFd.NO_DEADLINE, writeSide, other.fd, otherWriteSide);
+        } finally {
+            endWait(r != PipeFd.CLOSED || !fd.isClosed());
+        }
+        if (r == PipeFd.CLOSED) {
+            throw other.closedError();
+        }
+        if (r < 0) {
+            throw Errors.of(path, -r, "wait");
+        }
+    }
+
+    /**
+     * Waits, interruptibly and cancellably by close, until a descriptor fifokit does not own
+     * reports {@code events}.
+     */
+    final void waitForForeign(int foreign, short events, boolean writeSide, java.nio.file.Path foreignPath)
+            throws FifoException {
+        int r = PipeFd.CLOSED;
+        begin();
+        try {
+            r = fd.awaitForeign(foreign, events, writeSide);
+        } finally {
+            endWait(r != PipeFd.CLOSED);
+        }
+        if (r < 0) {
+            throw Errors.of(foreignPath, -r, "wait");
+        }
     }
 
     /** {@link #end(boolean)} with its exceptions turned into fifokit's. */

@@ -131,15 +131,14 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
         }
         long deadline = timeout == null ? PipeFd.NO_DEADLINE : System.nanoTime() + timeout.toNanos();
         readLock.lock();
-        enter();
         try {
+            enter();
             int r = fd.reopenForRead();
             if (r < 0) {
-                throw Errors.of(path, -r, "re-open for the next writer");
+                throw failure(r, "re-open for the next writer");
             }
             awaitWriter(fd.fd(), deadline, timeout);
         } finally {
-            exit();
             readLock.unlock();
         }
     }
@@ -152,11 +151,8 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
      * @return bytes moved
      */
     public long transferTo(WritableByteChannel target, long count) throws IOException {
-        if (target instanceof FifoWriter w) {
-            return Transfer.splice(this, w.fd, w.path, w, count);
-        }
-        if (target instanceof FifoReadWrite w) {
-            return Transfer.splice(this, w.fd, w.path, w, count);
+        if (target instanceof FifoWriter || target instanceof FifoReadWrite) {
+            return Transfer.splice(this, (FifoEnd) target, count);
         }
         return Transfer.copy(this, target, count);
     }
@@ -194,7 +190,11 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
         return anonymous;
     }
 
-    /** Waits until a writer has the FIFO open, counting one that came and already left. */
+    /**
+     * Waits until a writer has the FIFO open, counting one that came and already left. The
+     * thread registers to be woken before each check, so an open that happens between the check
+     * and the wait still wakes it.
+     */
     private void awaitWriter(int pathFd, long deadline, Duration timeout) throws FifoException {
         if (writerPresent()) {
             return;
@@ -202,6 +202,7 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
         int watch = fd.watchOpens(pathFd);
         try {
             while (true) {
+                fd.prepareAwaitPeer();
                 if (writerPresent()) {
                     return;
                 }
@@ -213,6 +214,9 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
                     r = fd.awaitPeer(Flags.POLLIN, deadline, watch >= 0 ? Long.MAX_VALUE : 50_000_000L);
                 } finally {
                     endWait(r != PipeFd.CLOSED);
+                }
+                if (r < 0) {
+                    throw Errors.of(path, -r, "wait for a writer");
                 }
                 if (r == PipeFd.TIMEOUT && !writerPresent()) {
                     throw new PeerTimeoutException(path, PeerTimeoutException.Side.WRITER, timeout);
@@ -246,7 +250,25 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
         if (n == 0) {
             return false;
         }
-        throw Errors.of(path, (int) -n, "read");
+        throw failure(n, "read");
+    }
+
+    /** Waits (interruptibly, cancellably by close) until the pipe has bytes or hangs up. */
+    void awaitReadable() throws FifoException {
+        enter();
+        waitFor(Flags.POLLIN, false, PipeFd.NO_DEADLINE);
+    }
+
+    /** Hands out the byte the writer-probe held back, or -1; the caller holds the read lock. */
+    int takeHeldBack() {
+        int b = pushback;
+        pushback = -1;
+        return b;
+    }
+
+    @Override
+    int heldBack() {
+        return pushback >= 0 ? 1 : 0;
     }
 
     void closeQuietly() {

@@ -85,12 +85,15 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
     private void connect(int pathFd, OpenOptions options, long deadline) throws FifoException {
         int watch = -1;
         boolean watching = false;
-        enter();
         try {
             while (true) {
+                enter();
+                this.fd.prepareAwaitPeer();
                 int fd = Fifos.reopen(pathFd, Flags.O_WRONLY);
                 if (fd >= 0) {
-                    this.fd.attach(fd);
+                    if (!this.fd.attach(fd)) {
+                        throw closedError();
+                    }
                     return;
                 }
                 if (fd != -Errors.ENXIO) {
@@ -111,13 +114,15 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
                 } finally {
                     endWait(r != PipeFd.CLOSED);
                 }
+                if (r < 0) {
+                    throw Errors.of(path, -r, "wait for a reader");
+                }
                 if (r == PipeFd.TIMEOUT) {
                     throw new PeerTimeoutException(path, PeerTimeoutException.Side.READER, options.timeout());
                 }
             }
         } finally {
             this.fd.unwatch(watch);
-            exit();
         }
     }
 

@@ -9,6 +9,7 @@ import dev.fifokit.NoReaderException;
 import dev.fifokit.NoSuchFifoException;
 import dev.fifokit.NotAFifoException;
 import dev.fifokit.NotSeekableException;
+import dev.fifokit.PipeCapacityException;
 import dev.fifokit.SymlinkException;
 
 import java.nio.file.Path;
@@ -112,6 +113,32 @@ public final class Errors {
                     "too many open files in the system (see /proc/sys/fs/file-max)");
             case EISDIR -> new NotAFifoException(path, "exists and is not a FIFO (it is a directory)");
             default -> new FifoException(path, operation + " failed: " + describe(errno));
+        };
+    }
+
+    /**
+     * The exception for a failed write that had already moved {@code written} bytes of the
+     * same call: EPIPE says how many reached the pipe, anything else as {@link #of}.
+     */
+    public static FifoException ofWrite(Path path, int errno, String operation, long written) {
+        if (errno == EPIPE) {
+            return new BrokenPipeException(path, written);
+        }
+        return of(path, errno, operation);
+    }
+
+    /**
+     * The exception for a refused F_SETPIPE_SZ to {@code bytes}: EPERM is the per-system limit
+     * ({@code max}, from /proc/sys/fs/pipe-max-size), EBUSY a pipe holding more than that.
+     */
+    public static FifoException capacity(Path path, int errno, int bytes, long max) {
+        return switch (errno) {
+            case EPERM -> new PipeCapacityException(path, "cannot set the capacity to " + bytes
+                    + " bytes: the limit in /proc/sys/fs/pipe-max-size is " + max
+                    + " and only CAP_SYS_RESOURCE may go past it");
+            case EBUSY -> new PipeCapacityException(path, "cannot shrink the capacity to " + bytes
+                    + " bytes: more bytes than that are queued in the pipe");
+            default -> of(path, errno, "set pipe capacity");
         };
     }
 

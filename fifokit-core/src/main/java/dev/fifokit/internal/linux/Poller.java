@@ -27,6 +27,21 @@ final class Poller {
     }
 
     private static volatile boolean started;
+    /** The errno epoll_wait(2) failed with, once the poller thread could not go on; 0 while it runs. */
+    private static volatile int brokenErrno;
+
+    /**
+     * True once the poller thread stopped on an epoll_wait(2) error it cannot recover from. Every
+     * waiter was woken then; from then on virtual threads wait in poll(2) like platform threads
+     * (pinning their carrier, but never parked with nobody to wake them).
+     */
+    static boolean broken() {
+        return brokenErrno != 0;
+    }
+
+    static int brokenErrno() {
+        return brokenErrno;
+    }
 
     static Poller get() {
         started = true;
@@ -64,6 +79,14 @@ final class Poller {
     static final class Waiters {
         volatile Thread in;
         volatile Thread out;
+
+        void set(boolean out, Thread t) {
+            if (out) {
+                this.out = t;
+            } else {
+                this.in = t;
+            }
+        }
 
         void wakeAll() {
             Thread a = in;
@@ -107,6 +130,15 @@ final class Poller {
             w.out = null;
         } else {
             w.in = null;
+        }
+    }
+
+    /** Drops the registration of a descriptor fifokit does not own once its waiter woke. */
+    void forgetForeign(int fd, Waiters w) {
+        if (waiting.remove(fd, w)) {
+            try (Arena arena = Arena.ofConfined()) {
+                Libc.epollCtl(Libc.newCallState(arena), epfd, Flags.EPOLL_CTL_DEL, fd, MemorySegment.NULL);
+            }
         }
     }
 
@@ -199,6 +231,33 @@ final class Poller {
     }
 
     private void loop() {
+        try {
+            run();
+        } catch (Throwable t) {
+            fail(brokenErrno != 0 ? brokenErrno : Errors.EINVAL);
+            throw t;
+        }
+    }
+
+    /**
+     * The poller cannot go on: records why and wakes every waiter, so none stays parked with
+     * nobody left to wake it. They re-check their descriptor and wait in poll(2) from now on.
+     */
+    void fail(int errno) {
+        brokenErrno = errno;
+        for (Waiters w : waiting.values()) {
+            w.wakeAll();
+        }
+        synchronized (watchLock) {
+            for (var set : watchers.values()) {
+                for (Waiters w : set) {
+                    w.wakeAll();
+                }
+            }
+        }
+    }
+
+    private void run() {
         Arena arena = Arena.ofAuto();
         MemorySegment st = Libc.newCallState(arena);
         MemorySegment events = arena.allocate(EVENT_SIZE * BATCH, 8);
@@ -209,7 +268,8 @@ final class Poller {
                 if (n == -Errors.EINTR) {
                     continue;
                 }
-                throw new IllegalStateException("epoll_wait: " + Errors.describe(-n));
+                fail(-n);
+                return;
             }
             for (int i = 0; i < n; i++) {
                 int fd = (int) events.get(JAVA_LONG_UNALIGNED, i * EVENT_SIZE + DATA_OFFSET);

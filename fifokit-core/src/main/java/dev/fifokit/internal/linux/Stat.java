@@ -15,12 +15,15 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * @param uid  owner
  * @param dev  st_dev encoded like glibc's makedev, so it equals the JDK's {@code unix:dev}
  * @param ino  inode number
+ * @param rdev the device a character or block device file stands for (glibc makedev), else 0
  */
-public record Stat(int mode, int uid, long dev, long ino) {
+public record Stat(int mode, int uid, long dev, long ino, long rdev) {
     private static final long SIZE = 256;
     private static final long UID = 20;
     private static final long MODE = 28;
     private static final long INO = 32;
+    private static final long RDEV_MAJOR = 128;
+    private static final long RDEV_MINOR = 132;
     private static final long DEV_MAJOR = 136;
     private static final long DEV_MINOR = 140;
 
@@ -39,6 +42,11 @@ public record Stat(int mode, int uid, long dev, long ino) {
     /** Permission bits only, e.g. 0600. */
     public int permissions() {
         return mode & 07777;
+    }
+
+    /** True for /dev/null (character device 1:3), which never blocks and is always ready. */
+    public boolean isDevNull() {
+        return (mode & Flags.S_IFMT) == 0020000 && rdev == makedev(1, 3);
     }
 
     public boolean sameFile(Stat other) {
@@ -77,7 +85,9 @@ public record Stat(int mode, int uid, long dev, long ino) {
         long ino = buf.get(JAVA_LONG, INO);
         long major = Integer.toUnsignedLong(buf.get(JAVA_INT, DEV_MAJOR));
         long minor = Integer.toUnsignedLong(buf.get(JAVA_INT, DEV_MINOR));
-        return new Stat(mode, uid, makedev(major, minor), ino);
+        long rmajor = Integer.toUnsignedLong(buf.get(JAVA_INT, RDEV_MAJOR));
+        long rminor = Integer.toUnsignedLong(buf.get(JAVA_INT, RDEV_MINOR));
+        return new Stat(mode, uid, makedev(major, minor), ino, makedev(rmajor, rminor));
     }
 
     /** glibc's gnu_dev_makedev. */
