@@ -329,7 +329,7 @@ public final class PipeFd {
         wait = Math.min(wait, sliceNanos);
         int r;
         if (Thread.currentThread().isVirtual() && !Poller.broken()) {
-            r = awaitVirtual(fd, wait, writeSide, other, otherWriteSide);
+            r = awaitVirtual(fd, writeSide ? Flags.EPOLLOUT : Flags.EPOLLIN, wait, writeSide, other, otherWriteSide);
         } else {
             r = awaitPlatform(fd, events, wait, writeSide, other);
         }
@@ -359,7 +359,8 @@ public final class PipeFd {
         }
         int r;
         if (Thread.currentThread().isVirtual() && !Poller.broken()) {
-            r = awaitVirtual(foreign, Long.MAX_VALUE, writeSide, null, false);
+            r = awaitVirtual(foreign, (events & Flags.POLLOUT) != 0 ? Flags.EPOLLOUT : Flags.EPOLLIN, Long.MAX_VALUE,
+                    writeSide, null, false);
             if (r == -Errors.EPERM) {
                 r = READY; // a regular file or /dev/null: epoll cannot wait on it, it is always ready
             }
@@ -419,9 +420,9 @@ public final class PipeFd {
         }
     }
 
-    private int awaitVirtual(int on, long waitNanos, boolean writeSide, PipeFd other, boolean otherWriteSide) {
+    private int awaitVirtual(int on, int epollEvents, long waitNanos, boolean writeSide, PipeFd other,
+                             boolean otherWriteSide) {
         Poller poller = Poller.get();
-        int ev = writeSide ? Flags.EPOLLOUT : Flags.EPOLLIN;
         Thread me = Thread.currentThread();
         if (other != null) {
             other.waiters.set(otherWriteSide, me);
@@ -432,7 +433,8 @@ public final class PipeFd {
             }
             int r;
             try {
-                r = poller.arm(writeSide ? writeState : readState, writeSide ? writeEvent : readEvent, on, ev, waiters);
+                r = poller.arm(writeSide ? writeState : readState, writeSide ? writeEvent : readEvent, on,
+                        epollEvents, writeSide, waiters);
             } finally {
                 leave();
             }
@@ -447,9 +449,9 @@ public final class PipeFd {
                         LockSupport.parkNanos(this, waitNanos);
                     }
                 }
-                return Poller.broken() ? -Poller.brokenErrno() : READY;
+                return READY; // if the poller failed meanwhile, the next wait uses poll(2)
             } finally {
-                poller.disarm(waiters, ev);
+                poller.disarm(waiters, writeSide);
             }
         } finally {
             if (other != null) {

@@ -27,8 +27,6 @@ final class Poller {
     }
 
     private static volatile boolean started;
-    /** The errno epoll_wait(2) failed with, once the poller thread could not go on; 0 while it runs. */
-    private static volatile int brokenErrno;
 
     /**
      * True once the poller thread stopped on an epoll_wait(2) error it cannot recover from. Every
@@ -36,11 +34,20 @@ final class Poller {
      * (pinning their carrier, but never parked with nobody to wake them).
      */
     static boolean broken() {
+        return started && Holder.INSTANCE.brokenErrno != 0;
+    }
+
+    /** The errno epoll_wait(2) failed with, once the poller thread could not go on; 0 while it runs. */
+    private volatile int brokenErrno;
+
+    /** True once this poller's thread stopped (see {@link #broken()}). */
+    boolean failed() {
         return brokenErrno != 0;
     }
 
-    static int brokenErrno() {
-        return brokenErrno;
+    /** The epoll descriptor (for tests that break it on purpose). */
+    int epollFd() {
+        return epfd;
     }
 
     static Poller get() {
@@ -63,7 +70,8 @@ final class Poller {
     private final java.util.HashMap<Integer, java.util.Set<Waiters>> watchers = new java.util.HashMap<>();
     private final MemorySegment watchState = Libc.newCallState(Arena.ofAuto());
 
-    private Poller() {
+    /** The process-wide poller is {@link #get()}; tests make their own to break them. */
+    Poller() {
         Arena arena = Arena.ofAuto();
         MemorySegment st = Libc.newCallState(arena);
         int fd = Libc.epollCreate(st);
@@ -107,13 +115,17 @@ final class Poller {
      * @return 0, or -errno when epoll refused the descriptor
      */
     int arm(MemorySegment callState, MemorySegment eventBuf, int fd, int events, Waiters w) {
-        Thread me = Thread.currentThread();
-        if ((events & Flags.EPOLLOUT) != 0) {
-            w.out = me;
-        } else {
-            w.in = me;
-        }
+        return arm(callState, eventBuf, fd, events, (events & Flags.EPOLLOUT) != 0, w);
+    }
+
+    /**
+     * As above, with the waiter recorded in the slot {@code out} says, whatever the events (a
+     * reader's transfer waits for room on a descriptor that is not its own).
+     */
+    int arm(MemorySegment callState, MemorySegment eventBuf, int fd, int events, boolean out, Waiters w) {
+        w.set(out, Thread.currentThread());
         waiting.put(fd, w);
+        // one registration per descriptor: keep the other direction's waiter interested too
         int all = (w.in != null ? Flags.EPOLLIN : 0) | (w.out != null ? Flags.EPOLLOUT : 0) | events;
         eventBuf.set(JAVA_INT_UNALIGNED, 0, all | Flags.EPOLLONESHOT);
         eventBuf.set(JAVA_LONG_UNALIGNED, DATA_OFFSET, fd);
@@ -125,12 +137,8 @@ final class Poller {
     }
 
     /** Clears the current thread from its slot after it woke. */
-    void disarm(Waiters w, int events) {
-        if ((events & Flags.EPOLLOUT) != 0) {
-            w.out = null;
-        } else {
-            w.in = null;
-        }
+    void disarm(Waiters w, boolean out) {
+        w.set(out, null);
     }
 
     /** Drops the registration of a descriptor fifokit does not own once its waiter woke. */
