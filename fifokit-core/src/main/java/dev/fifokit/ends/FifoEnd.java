@@ -55,6 +55,10 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
     /** How long {@link #close()} waits for threads to leave a call on the descriptor. */
     static final int CLOSE_BOUND_SECONDS = 5;
 
+    static {
+        dev.fifokit.internal.ends.EndOpening.install(Opening::open);
+    }
+
     FifoEnd(Path path, PipeFd fd, OpenOptions options) {
         this.path = path;
         this.fd = fd;
@@ -168,6 +172,21 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         if (r != null) {
             onClose = null;
             r.run();
+        }
+    }
+
+    /**
+     * Connects an end made unconnected by {@link Opening} to the FIFO behind {@code pathFd},
+     * waiting for the peer as the options say. A close from another thread ends the wait.
+     */
+    abstract void connect(int pathFd, OpenOptions options, long deadline) throws FifoException;
+
+    /** Closes this end, for the paths where there is nobody to report a failure to. */
+    final void closeQuietly() {
+        try {
+            close();
+        } catch (IOException ignored) {
+            // closing a pipe end cannot fail in a way the caller could act on
         }
     }
 

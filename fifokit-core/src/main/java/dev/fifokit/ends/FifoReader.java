@@ -2,6 +2,7 @@ package dev.fifokit.ends;
 
 import dev.fifokit.FifoException;
 import dev.fifokit.PeerTimeoutException;
+import dev.fifokit.internal.ends.EndOpening;
 import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Flags;
@@ -66,32 +67,19 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
      * @throws dev.fifokit.DescriptorLimitException  out of descriptors
      */
     public static FifoReader open(Path path, OpenOptions options) throws FifoException {
-        long start = System.nanoTime();
-        Fifos.Handle h = Opening.pin(path, options.isFollowSymlinks());
-        FifoReader r = null;
-        try {
-            int fd = Fifos.reopen(h.fd(), Flags.O_RDONLY);
-            if (fd < 0) {
-                throw Errors.of(path, -fd, "open for reading");
+        return (FifoReader) Opening.open(EndOpening.Kind.READER, path, options, end -> { });
+    }
+
+    @Override
+    void connect(int pathFd, OpenOptions options, long deadline) throws FifoException {
+        Opening.attach(this, pathFd, Flags.O_RDONLY, "open for reading");
+        if (options.isKeepAlive()) {
+            int k = fd.holdWriteEnd();
+            if (k < 0) {
+                throw failure(k, "open the keep-alive write end");
             }
-            r = new FifoReader(path, new PipeFd(fd), options, false);
-            r.applyCapacity(options);
-            if (options.isKeepAlive()) {
-                int k = r.fd.holdWriteEnd();
-                if (k < 0) {
-                    throw Errors.of(path, -k, "open the keep-alive write end");
-                }
-            } else if (options.isAwaitWriter()) {
-                r.awaitWriter(h.fd(), options.deadline(start), options.timeout());
-            }
-            FifoReader done = r;
-            r = null;
-            return done;
-        } finally {
-            Fifos.close(h.fd());
-            if (r != null) {
-                r.closeQuietly();
-            }
+        } else if (options.isAwaitWriter()) {
+            awaitWriter(pathFd, deadline, options.timeout());
         }
     }
 
@@ -271,12 +259,5 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
         return pushback >= 0 ? 1 : 0;
     }
 
-    void closeQuietly() {
-        try {
-            close();
-        } catch (IOException ignored) {
-            // closing a pipe end cannot fail in a way the caller could act on
-        }
-    }
 
 }

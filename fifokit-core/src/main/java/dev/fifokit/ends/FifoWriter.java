@@ -3,6 +3,7 @@ package dev.fifokit.ends;
 import dev.fifokit.FifoException;
 import dev.fifokit.NoReaderException;
 import dev.fifokit.PeerTimeoutException;
+import dev.fifokit.internal.ends.EndOpening;
 import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Flags;
@@ -65,52 +66,41 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
      * @throws dev.fifokit.FifoInterruptedException  interrupted while waiting for a reader
      */
     public static FifoWriter open(Path path, OpenOptions options) throws FifoException {
-        long start = System.nanoTime();
-        Fifos.Handle h = Opening.pin(path, options.isFollowSymlinks());
-        FifoWriter w = new FifoWriter(path, new PipeFd(-1), options);
-        boolean ok = false;
-        try {
-            w.connect(h.fd(), options, options.deadline(start));
-            w.applyCapacity(options);
-            ok = true;
-            return w;
-        } finally {
-            Fifos.close(h.fd());
-            if (!ok) {
-                w.closeQuietly();
-            }
-        }
+        return (FifoWriter) Opening.open(EndOpening.Kind.WRITER, path, options, end -> { });
     }
 
-    private void connect(int pathFd, OpenOptions options, long deadline) throws FifoException {
+    /**
+     * Re-tries a non-blocking open for writing until a reader has the FIFO open: at once, each
+     * time inotify reports an open of the FIFO, and every {@value #RETRY_NANOS} ns.
+     */
+    @Override
+    void connect(int pathFd, OpenOptions options, long deadline) throws FifoException {
         int watch = -1;
         boolean watching = false;
         try {
             while (true) {
                 enter();
-                this.fd.prepareAwaitPeer();
-                int fd = Fifos.reopen(pathFd, Flags.O_WRONLY);
-                if (fd >= 0) {
-                    if (!this.fd.attach(fd)) {
+                fd.prepareAwaitPeer();
+                int opened = Fifos.reopen(pathFd, Flags.O_WRONLY);
+                if (opened >= 0) {
+                    if (!fd.attach(opened)) {
                         throw closedError();
                     }
                     return;
                 }
-                if (fd != -Errors.ENXIO) {
-                    throw Errors.of(path, -fd, "open for writing");
-                }
-                if (options.isFailIfNoReader()) {
-                    throw new NoReaderException(path, "no reader has the FIFO open");
+                FifoException failed = Errors.of(path, -opened, "open for writing");
+                if (!(failed instanceof NoReaderException) || options.isFailIfNoReader()) {
+                    throw failed;
                 }
                 if (!watching) {
-                    watch = this.fd.watchOpens(pathFd);
+                    watch = fd.watchOpens(pathFd);
                     watching = true;
                     continue; // a reader may have come before the watch: try once more
                 }
                 int r = PipeFd.CLOSED;
                 beginWait();
                 try {
-                    r = this.fd.awaitPeer((short) 0, deadline, RETRY_NANOS);
+                    r = fd.awaitPeer((short) 0, deadline, RETRY_NANOS);
                 } finally {
                     endWait(r != PipeFd.CLOSED);
                 }
@@ -122,7 +112,7 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
                 }
             }
         } finally {
-            this.fd.unwatch(watch);
+            fd.unwatch(watch);
         }
     }
 
@@ -182,12 +172,5 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
         return new EndStreams.Out(this);
     }
 
-    void closeQuietly() {
-        try {
-            close();
-        } catch (IOException ignored) {
-            // nothing to report
-        }
-    }
 
 }

@@ -236,8 +236,8 @@ public final class FifoClient {
         try {
             return Fifo.create(path, ServerProtocol.CLIENT_FIFO_MODE);
         } catch (FifoExistsException e) {
-            Stat s = Stat.of(path.toString(), false, new int[1]);
-            if (s == null || !s.isFifo() || s.uid() != Fifos.geteuid()) {
+            Stat s = Stat.of(path.toString(), false);
+            if (!s.isFifo() || s.uid() != Fifos.geteuid()) {
                 throw e;
             }
             Fifos.unlink(path);

@@ -18,22 +18,45 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * No wake-up is ever lost: two threads that open two FIFOs in crossed order, with no deadline on
  * the opens, always meet (A: reader of f1 then writer of f2; B: writer of f1 then reader of f2).
+ * Each test runs {@value #PAIRS} pairs at once, {@value #ROUNDS} rounds each.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class CrossedRendezvousTest {
     static final int ROUNDS = 2000;
+    /** Pairs meeting at the same time, each on its own two FIFOs: more chances to hit the window. */
+    static final int PAIRS = 4;
 
     @TempDir
     Path dir;
 
     @Test
     void crossedOpensAlwaysMeetOnPlatformThreads() throws Exception {
-        rounds(Executors.newFixedThreadPool(2), "platform");
+        pairs(false);
     }
 
     @Test
     void crossedOpensAlwaysMeetOnVirtualThreads() throws Exception {
-        rounds(Executors.newVirtualThreadPerTaskExecutor(), "virtual");
+        pairs(true);
+    }
+
+    private void pairs(boolean virtual) throws Exception {
+        try (ExecutorService drivers = Executors.newFixedThreadPool(PAIRS)) {
+            java.util.List<Future<Void>> all = new java.util.ArrayList<>();
+            for (int p = 0; p < PAIRS; p++) {
+                String kind = (virtual ? "virtual-" : "platform-") + p;
+                all.add(drivers.submit(() -> {
+                    rounds(virtual ? Executors.newVirtualThreadPerTaskExecutor() : Executors.newFixedThreadPool(2), kind);
+                    return null;
+                }));
+            }
+            for (Future<Void> f : all) {
+                try {
+                    f.get(250, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof Error err ? err : new AssertionError(e.getCause());
+                }
+            }
+        }
     }
 
     private void rounds(ExecutorService pool, String kind) throws Exception {

@@ -142,6 +142,23 @@ public final class Errors {
         };
     }
 
+    /**
+     * The check every open by path starts with: null when {@code stat} is a FIFO, else the
+     * exception to throw (the call failed, a symlink that was not to be followed, another type).
+     */
+    public static FifoException checkFifo(Path path, Stat stat, String operation) {
+        if (!stat.ok()) {
+            return of(path, stat.errno(), operation);
+        }
+        if (stat.isSymlink()) {
+            return new SymlinkException(path, "is a symbolic link; refusing to follow it (ask to follow symlinks)");
+        }
+        if (!stat.isFifo()) {
+            return notAFifo(path, stat.mode());
+        }
+        return null;
+    }
+
     /** The type check every open and create ends with. */
     public static NotAFifoException notAFifo(Path path, int mode) {
         String what = switch (mode & Flags.S_IFMT) {

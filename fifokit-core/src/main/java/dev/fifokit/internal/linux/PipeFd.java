@@ -605,8 +605,8 @@ public final class PipeFd {
                 return false;
             }
         }
-        Stat s = Stat.of(fd, new int[1]);
-        if (s == null) {
+        Stat s = Stat.of(fd);
+        if (!s.ok()) {
             return false;
         }
         int type = s.mode() & Flags.S_IFMT;
