@@ -78,10 +78,10 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
 
     /** The pipe's capacity in bytes (F_GETPIPE_SZ); 65536 unless someone changed it. */
     public final int capacity() throws FifoException {
-        enter();
+        enterControl();
         int r = fd.capacity();
         if (r < 0) {
-            throw failure(r, "get pipe capacity");
+            throw controlFailure(r, "get pipe capacity");
         }
         return r;
     }
@@ -99,13 +99,13 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         if (bytes <= 0) {
             throw new IllegalArgumentException("capacity must be positive: " + bytes);
         }
-        enter();
+        enterControl();
         int r = fd.setCapacity(bytes);
         if (r >= 0) {
             return r;
         }
         if (fd.isClosed()) {
-            throw closedError();
+            throw closedControl();
         }
         throw Errors.capacity(path, -r, bytes, Limits.pipeMaxSize());
     }
@@ -132,17 +132,17 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
      * with its next read.
      */
     public final int available() throws FifoException {
-        enter();
+        enterControl();
         int r = fd.available();
         if (r < 0) {
-            throw failure(r, "FIONREAD");
+            throw controlFailure(r, "FIONREAD");
         }
         return r + heldBack();
     }
 
     /** PIPE_BUF for this pipe (fpathconf): writes of at most this many bytes are atomic. */
     public final int pipeBuf() throws FifoException {
-        enter();
+        enterControl();
         long r = fd.pipeBuf();
         return r > 0 ? (int) r : Limits.PIPE_BUF_POSIX_MIN;
     }
@@ -179,7 +179,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
      * Connects an end made unconnected by {@link Opening} to the FIFO behind {@code pathFd},
      * waiting for the peer as the options say. A close from another thread ends the wait.
      */
-    abstract void connect(int pathFd, OpenOptions options, long deadline) throws FifoException;
+    abstract void connect(int pathFd, OpenOptions options, long deadline) throws IOException;
 
     /** Closes this end, for the paths where there is nobody to report a failure to. */
     final void closeQuietly() {
@@ -197,13 +197,36 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         }
     }
 
+    /**
+     * The closed check of the control calls (capacity, bytes queued, PIPE_BUF). They are not
+     * channel operations and keep to {@link FifoException}: a closed end is reported as a
+     * {@code FifoException} whose reason is "the end is closed".
+     */
+    final void enterControl() throws FifoException {
+        if (fd.isClosed()) {
+            throw closedControl();
+        }
+    }
+
+    final FifoException closedControl() {
+        return new FifoException(path, "the end is closed");
+    }
+
+    /** The result of a control call, or its error ({@link #enterControl()}). */
+    final FifoException controlFailure(long n, String operation) {
+        if (fd.isClosed()) {
+            return closedControl();
+        }
+        return Errors.of(path, (int) -n, operation);
+    }
+
     /** The error for an operation that found this end closed. */
     final FifoClosedException closedError() {
         return new FifoClosedException(path, "the end is closed");
     }
 
     /** The error for a failed call's result {@code n} (-errno); closed when the end was closed. */
-    final FifoException failure(long n, String operation) {
+    final IOException failure(long n, String operation) {
         if (fd.isClosed()) {
             return closedError();
         }
@@ -349,7 +372,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
      * Waits, interruptibly, for {@code events}. Returns normally when the operation should be
      * re-tried, throws when the end was closed or the thread interrupted.
      */
-    final int waitFor(short events, boolean writeSide, long deadline) throws FifoException {
+    final int waitFor(short events, boolean writeSide, long deadline) throws IOException {
         int r = PipeFd.CLOSED;
         begin();
         try {
@@ -368,7 +391,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
      * a transfer between two ends waits on one of them and must stop when either closes.
      */
     final void waitForEither(short events, boolean writeSide, FifoEnd other, boolean otherWriteSide)
-            throws FifoException {
+            throws IOException {
         int r = PipeFd.CLOSED;
         begin();
         try {
@@ -389,7 +412,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
      * reports {@code events}.
      */
     final void waitForForeign(int foreign, short events, boolean writeSide, java.nio.file.Path foreignPath)
-            throws FifoException {
+            throws IOException {
         int r = PipeFd.CLOSED;
         begin();
         try {
@@ -403,7 +426,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
     }
 
     /** {@link #end(boolean)} with its exceptions turned into fifokit's. */
-    final void endWait(boolean completed) throws FifoException {
+    final void endWait(boolean completed) throws IOException {
         try {
             end(completed);
         } catch (ClosedByInterruptException e) {

@@ -28,16 +28,16 @@ public final class FifoReadWrite extends FifoEnd implements ByteChannel {
     }
 
     /** Opens {@code path} read-write. Never waits. */
-    public static FifoReadWrite open(Path path, OpenOptions options) throws FifoException {
+    public static FifoReadWrite open(Path path, OpenOptions options) throws IOException {
         return (FifoReadWrite) Opening.open(EndOpening.Kind.READ_WRITE, path, options, end -> { });
     }
 
     @Override
-    void connect(int pathFd, OpenOptions options, long deadline) throws FifoException {
+    void connect(int pathFd, OpenOptions options, long deadline) throws IOException {
         Opening.attach(this, pathFd, Flags.O_RDWR, "open for reading and writing");
     }
 
-    public static FifoReadWrite open(Path path) throws FifoException {
+    public static FifoReadWrite open(Path path) throws IOException {
         return open(path, OpenOptions.defaults());
     }
 

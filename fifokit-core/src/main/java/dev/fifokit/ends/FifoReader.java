@@ -51,7 +51,7 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
     }
 
     /** Opens {@code path} for reading with the default options (wait for a writer without limit). */
-    public static FifoReader open(Path path) throws FifoException {
+    public static FifoReader open(Path path) throws IOException {
         return open(path, OpenOptions.defaults());
     }
 
@@ -66,12 +66,12 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
      * @throws dev.fifokit.FifoInterruptedException  interrupted while waiting for a writer
      * @throws dev.fifokit.DescriptorLimitException  out of descriptors
      */
-    public static FifoReader open(Path path, OpenOptions options) throws FifoException {
+    public static FifoReader open(Path path, OpenOptions options) throws IOException {
         return (FifoReader) Opening.open(EndOpening.Kind.READER, path, options, end -> { });
     }
 
     @Override
-    void connect(int pathFd, OpenOptions options, long deadline) throws FifoException {
+    void connect(int pathFd, OpenOptions options, long deadline) throws IOException {
         Opening.attach(this, pathFd, Flags.O_RDONLY, "open for reading");
         if (options.isKeepAlive()) {
             int k = fd.holdWriteEnd();
@@ -113,7 +113,7 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
      * @param timeout how long to wait, or null for no limit
      * @throws PeerTimeoutException no writer came in time
      */
-    public void awaitNextWriter(Duration timeout) throws FifoException {
+    public void awaitNextWriter(Duration timeout) throws IOException {
         if (anonymous) {
             throw new FifoException(path, "an anonymous pipe has no next writer");
         }
@@ -183,7 +183,7 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
      * thread registers to be woken before each check, so an open that happens between the check
      * and the wait still wakes it.
      */
-    private void awaitWriter(int pathFd, long deadline, Duration timeout) throws FifoException {
+    private void awaitWriter(int pathFd, long deadline, Duration timeout) throws IOException {
         if (writerPresent()) {
             return;
         }
@@ -216,7 +216,7 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
     }
 
     /** True when a writer is open, has written, or came and went. Never blocks. */
-    private boolean writerPresent() throws FifoException {
+    private boolean writerPresent() throws IOException {
         if (pushback >= 0) {
             return true;
         }
@@ -242,7 +242,7 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
     }
 
     /** Waits (interruptibly, cancellably by close) until the pipe has bytes or hangs up. */
-    void awaitReadable() throws FifoException {
+    void awaitReadable() throws IOException {
         enter();
         waitFor(Flags.POLLIN, false, PipeFd.NO_DEADLINE);
     }

@@ -50,7 +50,7 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
     }
 
     /** Opens {@code path} for writing, waiting for a reader without limit. */
-    public static FifoWriter open(Path path) throws FifoException {
+    public static FifoWriter open(Path path) throws IOException {
         return open(path, OpenOptions.defaults());
     }
 
@@ -65,7 +65,7 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
      * @throws PeerTimeoutException                  no reader came within the timeout
      * @throws dev.fifokit.FifoInterruptedException  interrupted while waiting for a reader
      */
-    public static FifoWriter open(Path path, OpenOptions options) throws FifoException {
+    public static FifoWriter open(Path path, OpenOptions options) throws IOException {
         return (FifoWriter) Opening.open(EndOpening.Kind.WRITER, path, options, end -> { });
     }
 
@@ -74,7 +74,7 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
      * time inotify reports an open of the FIFO, and every {@value #RETRY_NANOS} ns.
      */
     @Override
-    void connect(int pathFd, OpenOptions options, long deadline) throws FifoException {
+    void connect(int pathFd, OpenOptions options, long deadline) throws IOException {
         int watch = -1;
         boolean watching = false;
         try {

@@ -6,6 +6,7 @@ import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.PipeFd;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -23,7 +24,7 @@ final class Opening {
     }
 
     static FifoEnd open(EndOpening.Kind kind, Path path, OpenOptions options, Consumer<? super FifoEnd> register)
-            throws FifoException {
+            throws IOException {
         long start = System.nanoTime();
         Fifos.Handle h = Fifos.pin(path, options.isFollowSymlinks());
         try {
@@ -57,7 +58,7 @@ final class Opening {
     }
 
     /** Opens the file behind {@code pathFd} with {@code accessMode} and gives {@code end} the descriptor. */
-    static void attach(FifoEnd end, int pathFd, int accessMode, String operation) throws FifoException {
+    static void attach(FifoEnd end, int pathFd, int accessMode, String operation) throws IOException {
         int fd = Fifos.reopen(pathFd, accessMode);
         if (fd < 0) {
             throw Errors.of(end.path, -fd, operation);

@@ -188,17 +188,17 @@ public final class Fifo implements AutoCloseable {
     }
 
     /** Opens a reader; it is closed, and its waiting cancelled, when this object is closed. */
-    public FifoReader openReader(OpenOptions options) throws FifoException {
+    public FifoReader openReader(OpenOptions options) throws java.io.IOException {
         return (FifoReader) open(EndOpening.Kind.READER, options);
     }
 
     /** Opens a writer; it is closed, and its waiting cancelled, when this object is closed. */
-    public FifoWriter openWriter(OpenOptions options) throws FifoException {
+    public FifoWriter openWriter(OpenOptions options) throws java.io.IOException {
         return (FifoWriter) open(EndOpening.Kind.WRITER, options);
     }
 
     /** Opens a read-write end (never waits; see {@link FifoReadWrite} for its hazard). */
-    public FifoReadWrite openReadWrite(OpenOptions options) throws FifoException {
+    public FifoReadWrite openReadWrite(OpenOptions options) throws java.io.IOException {
         return (FifoReadWrite) open(EndOpening.Kind.READ_WRITE, options);
     }
 
@@ -206,7 +206,7 @@ public final class Fifo implements AutoCloseable {
      * The ends' one opening path, with this object's registration: the end is registered before
      * it waits for its peer, so {@link #close()} cancels a waiting open simply by closing it.
      */
-    private FifoEnd open(EndOpening.Kind kind, OpenOptions options) throws FifoException {
+    private FifoEnd open(EndOpening.Kind kind, OpenOptions options) throws java.io.IOException {
         if (closed) {
             throw new FifoClosedException(path, "the FIFO handle is closed");
         }

@@ -27,7 +27,7 @@ record ReplyFifo(FifoWriter writer, ClientIdentity client, Path path, Stat ident
      * @throws NotAFifoException               it is a regular file or anything else
      * @throws dev.fifokit.NoReaderException   nobody has it open for reading
      */
-    static ReplyFifo open(Path dir, long clientId) throws FifoException {
+    static ReplyFifo open(Path dir, long clientId) throws java.io.IOException {
         Path path = ServerProtocol.clientFifo(dir, clientId);
         FifoWriter w = FifoWriter.open(path, OpenOptions.defaults().failIfNoReader());
         boolean ok = false;

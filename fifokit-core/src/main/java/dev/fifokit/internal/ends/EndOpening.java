@@ -1,9 +1,9 @@
 package dev.fifokit.internal.ends;
 
-import dev.fifokit.FifoException;
 import dev.fifokit.ends.FifoEnd;
 import dev.fifokit.ends.OpenOptions;
 
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -23,7 +23,7 @@ public final class EndOpening {
     /** Implemented in {@code dev.fifokit.ends}. */
     public interface Opener {
         FifoEnd open(Kind kind, Path path, OpenOptions options, Consumer<? super FifoEnd> register)
-                throws FifoException;
+                throws IOException;
     }
 
     private static volatile Opener opener;
@@ -35,7 +35,7 @@ public final class EndOpening {
 
     /** Opens an end; see the class comment. */
     public static FifoEnd open(Kind kind, Path path, OpenOptions options, Consumer<? super FifoEnd> register)
-            throws FifoException {
+            throws IOException {
         Opener o = opener;
         if (o == null) {
             try {
