@@ -5,6 +5,7 @@ import dev.fifokit.FifoException;
 import dev.fifokit.FifoInterruptedException;
 import dev.fifokit.Limits;
 import dev.fifokit.internal.linux.Errors;
+import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.PipeFd;
 
@@ -179,7 +180,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
      * Connects an end made unconnected by {@link Opening} to the FIFO behind {@code pathFd},
      * waiting for the peer as the options say. A close from another thread ends the wait.
      */
-    abstract void connect(int pathFd, OpenOptions options, long deadline) throws IOException;
+    abstract void connect(Fifos.Handle pinned, OpenOptions options, long deadline) throws IOException;
 
     /** Closes this end, for the paths where there is nobody to report a failure to. */
     final void closeQuietly() {
@@ -218,6 +219,14 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
             return closedControl();
         }
         return Errors.of(path, (int) -n, operation);
+    }
+
+    /** As {@link #failure}, for a call that re-opens the FIFO (it may need /proc). */
+    final IOException reopenFailure(long n, String operation) {
+        if (fd.isClosed()) {
+            return closedError();
+        }
+        return Errors.ofReopen(path, (int) -n, operation);
     }
 
     /** The error for an operation that found this end closed. */

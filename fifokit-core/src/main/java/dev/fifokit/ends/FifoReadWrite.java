@@ -2,6 +2,7 @@ package dev.fifokit.ends;
 
 import dev.fifokit.FifoException;
 import dev.fifokit.internal.ends.EndOpening;
+import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.PipeFd;
 
@@ -33,8 +34,8 @@ public final class FifoReadWrite extends FifoEnd implements ByteChannel {
     }
 
     @Override
-    void connect(int pathFd, OpenOptions options, long deadline) throws IOException {
-        Opening.attach(this, pathFd, Flags.O_RDWR, "open for reading and writing");
+    void connect(Fifos.Handle pinned, OpenOptions options, long deadline) throws IOException {
+        Opening.attach(this, pinned, options, Flags.O_RDWR, "open for reading and writing");
     }
 
     public static FifoReadWrite open(Path path) throws IOException {

@@ -71,15 +71,15 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
     }
 
     @Override
-    void connect(int pathFd, OpenOptions options, long deadline) throws IOException {
-        Opening.attach(this, pathFd, Flags.O_RDONLY, "open for reading");
+    void connect(Fifos.Handle pinned, OpenOptions options, long deadline) throws IOException {
+        Opening.attach(this, pinned, options, Flags.O_RDONLY, "open for reading");
         if (options.isKeepAlive()) {
             int k = fd.holdWriteEnd();
             if (k < 0) {
-                throw failure(k, "open the keep-alive write end");
+                throw reopenFailure(k, "open the keep-alive write end");
             }
         } else if (options.isAwaitWriter()) {
-            awaitWriter(pathFd, deadline, options.timeout());
+            awaitWriter(pinned.fd(), deadline, options.timeout());
         }
     }
 
@@ -123,7 +123,7 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
             enter();
             int r = fd.reopenForRead();
             if (r < 0) {
-                throw failure(r, "re-open for the next writer");
+                throw reopenFailure(r, "re-open for the next writer");
             }
             awaitWriter(fd.fd(), deadline, timeout);
         } finally {

@@ -74,14 +74,15 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
      * time inotify reports an open of the FIFO, and every {@value #RETRY_NANOS} ns.
      */
     @Override
-    void connect(int pathFd, OpenOptions options, long deadline) throws IOException {
+    void connect(Fifos.Handle pinned, OpenOptions options, long deadline) throws IOException {
+        int pathFd = pinned.fd();
         int watch = -1;
         boolean watching = false;
         try {
             while (true) {
                 enter();
                 fd.prepareAwaitPeer();
-                int opened = Fifos.reopen(pathFd, Flags.O_WRONLY);
+                int opened = Fifos.reopen(pathFd, path, pinned.stat(), options.isFollowSymlinks(), Flags.O_WRONLY);
                 if (opened >= 0) {
                     if (!fd.attach(opened)) {
                         throw closedError();

@@ -41,7 +41,7 @@ final class Opening {
             boolean ok = false;
             try {
                 register.accept(end);
-                end.connect(h.fd(), options, options.deadline(start));
+                end.connect(h, options, options.deadline(start));
                 end.applyCapacity(options);
                 ok = true;
                 return end;
@@ -57,9 +57,10 @@ final class Opening {
         }
     }
 
-    /** Opens the file behind {@code pathFd} with {@code accessMode} and gives {@code end} the descriptor. */
-    static void attach(FifoEnd end, int pathFd, int accessMode, String operation) throws IOException {
-        int fd = Fifos.reopen(pathFd, accessMode);
+    /** Opens the pinned FIFO with {@code accessMode} and gives {@code end} the descriptor. */
+    static void attach(FifoEnd end, Fifos.Handle pinned, OpenOptions options, int accessMode, String operation)
+            throws IOException {
+        int fd = Fifos.reopen(pinned.fd(), end.path, pinned.stat(), options.isFollowSymlinks(), accessMode);
         if (fd < 0) {
             throw Errors.of(end.path, -fd, operation);
         }

@@ -142,7 +142,7 @@ public final class Fifo implements AutoCloseable {
                         + h.stat().uid() + ")");
             }
             if (h.stat().permissions() != mode) {
-                int c = Fifos.chmodPinned(h.fd(), mode);
+                int c = Fifos.chmodPinned(h.fd(), path, h.stat(), mode);
                 if (c < 0) {
                     Fifos.unlink(path);
                     throw Errors.of(path, -c, "set mode");

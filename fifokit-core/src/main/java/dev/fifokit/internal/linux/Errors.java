@@ -58,6 +58,7 @@ public final class Errors {
     public static final int ENAMETOOLONG = 36;
     public static final int ENOSYS = 38;
     public static final int ELOOP = 40;
+    public static final int ESTALE = 116;
 
     /** The symbolic name of an errno, e.g. {@code "ENXIO"}. */
     public static String name(int errno) {
@@ -83,6 +84,7 @@ public final class Errors {
             case ENAMETOOLONG -> "ENAMETOOLONG";
             case ENOSYS -> "ENOSYS";
             case ELOOP -> "ELOOP";
+            case ESTALE -> "ESTALE";
             default -> "errno " + errno;
         };
     }
@@ -112,6 +114,8 @@ public final class Errors {
             case ENFILE -> new DescriptorLimitException(path,
                     "too many open files in the system (see /proc/sys/fs/file-max)");
             case EISDIR -> new NotAFifoException(path, "exists and is not a FIFO (it is a directory)");
+            case ESTALE -> new FifoException(path, "was replaced by another file while it was being opened ("
+                    + operation + ")");
             default -> new FifoException(path, operation + " failed: " + describe(errno));
         };
     }
@@ -157,6 +161,18 @@ public final class Errors {
             return notAFifo(path, stat.mode());
         }
         return null;
+    }
+
+    /**
+     * As {@link #of}, for a call that re-opens a descriptor through {@code /proc/self/fd}: when
+     * {@code /proc} is not mounted, says so instead of a misleading "no such file".
+     */
+    public static FifoException ofReopen(Path path, int errno, String operation) {
+        if (errno == ENOENT && !Fifos.procMounted()) {
+            return new FifoException(path, operation + " needs /proc to be mounted (it re-opens the FIFO"
+                    + " through /proc/self/fd), and /proc is not mounted here");
+        }
+        return of(path, errno, operation);
     }
 
     /** The type check every open and create ends with. */

@@ -59,6 +59,39 @@ public final class Fifos {
         }
     }
 
+    /** True when {@code /proc} is mounted (this process's /proc/self/fd can be read). */
+    public static boolean procMounted() {
+        Stat s = Stat.of("/proc/self/fd", true);
+        return s.ok() && s.isDirectory();
+    }
+
+    /**
+     * Opens the FIFO pinned by {@code pathFd} (found at {@code path}, with {@code identity})
+     * again with {@code accessMode}, non-blocking and close-on-exec. Through /proc/self/fd when
+     * /proc is mounted; else through the path itself, then checked to be the same file (device
+     * and inode), so a file swapped in meanwhile is refused (-ESTALE) rather than used.
+     */
+    public static int reopen(int pathFd, Path path, Stat identity, boolean follow, int accessMode) {
+        int fd = reopen(pathFd, accessMode);
+        if (fd != -Errors.ENOENT || procMounted()) {
+            return fd;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = Libc.newCallState(arena);
+            fd = Libc.open(st, arena.allocateFrom(path.toString()),
+                    accessMode | Flags.O_NONBLOCK | Flags.O_CLOEXEC | (follow ? 0 : Flags.O_NOFOLLOW), 0);
+            if (fd < 0) {
+                return fd;
+            }
+            Stat now = Stat.of(fd);
+            if (!now.ok() || !now.sameFile(identity)) {
+                Libc.close(st, fd);
+                return -Errors.ESTALE;
+            }
+            return fd;
+        }
+    }
+
     /** As {@link #reopen(int, int)}, with errno captured in {@code state}. */
     public static int reopen(MemorySegment state, int fd, int accessMode) {
         try (Arena arena = Arena.ofConfined()) {
@@ -80,10 +113,30 @@ public final class Fifos {
         }
     }
 
-    /** chmod through a pinned handle, so the mode lands on the file we created. */
-    public static int chmodPinned(int pathFd, int mode) {
+    /**
+     * chmod through a pinned handle, so the mode lands on the file we created. Without /proc,
+     * the FIFO is opened by path (non-blocking: for reading, else for writing), checked to be the
+     * pinned file, and fchmod-ed.
+     */
+    public static int chmodPinned(int pathFd, Path path, Stat identity, int mode) {
         try (Arena arena = Arena.ofConfined()) {
-            return Libc.chmod(Libc.newCallState(arena), arena.allocateFrom("/proc/self/fd/" + pathFd), mode);
+            MemorySegment st = Libc.newCallState(arena);
+            int r = Libc.chmod(st, arena.allocateFrom("/proc/self/fd/" + pathFd), mode);
+            if (r != -Errors.ENOENT || procMounted()) {
+                return r;
+            }
+            int fd = reopen(pathFd, path, identity, false, Flags.O_RDONLY);
+            if (fd == -Errors.EACCES) {
+                fd = reopen(pathFd, path, identity, false, Flags.O_WRONLY);
+            }
+            if (fd < 0) {
+                return fd;
+            }
+            try {
+                return Libc.fchmod(st, fd, mode);
+            } finally {
+                Libc.close(st, fd);
+            }
         }
     }
 

@@ -119,6 +119,10 @@ public final class Libc {
         static final MethodHandle H = link("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     }
 
+    private static final class Fchmod {
+        static final MethodHandle H = link("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
     private static final class Mkfifo {
         static final MethodHandle H = link("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     }
@@ -292,6 +296,14 @@ public final class Libc {
     public static int chmod(MemorySegment state, MemorySegment path, int mode) {
         try {
             return result((int) Chmod.H.invokeExact(state, path, mode), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int fchmod(MemorySegment state, int fd, int mode) {
+        try {
+            return result((int) Fchmod.H.invokeExact(state, fd, mode), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
