@@ -462,6 +462,17 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         throw new dev.fifokit.NotSeekableException(path, "FIFOs and pipes are not seekable (ESPIPE)");
     }
 
+    /**
+     * FIFOs and pipes have no size either (bytes queued are {@link #available()}): always
+     * throws, like {@link #position()}, instead of the 0 that {@code FileChannel.size()} reports
+     * for a pipe.
+     *
+     * @throws dev.fifokit.NotSeekableException always
+     */
+    public final long size() throws dev.fifokit.NotSeekableException {
+        throw new dev.fifokit.NotSeekableException(path, "FIFOs and pipes are not seekable and have no size (ESPIPE)");
+    }
+
     static MemorySegment writable(ByteBuffer dst) {
         if (dst.isReadOnly()) {
             throw new ReadOnlyBufferException();
