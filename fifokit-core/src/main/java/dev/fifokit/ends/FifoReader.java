@@ -205,6 +205,7 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
                 }
             }
         } finally {
+            fd.finishAwaitPeer();
             fd.unwatch(watch);
         }
     }

@@ -113,6 +113,7 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
                 }
             }
         } finally {
+            fd.finishAwaitPeer();
             fd.unwatch(watch);
         }
     }
