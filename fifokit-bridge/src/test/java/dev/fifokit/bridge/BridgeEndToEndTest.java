@@ -1,0 +1,186 @@
+package dev.fifokit.bridge;
+
+import dev.fifokit.ends.FifoReader;
+import dev.fifokit.ends.FifoWriter;
+import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.files.Fifo;
+import dev.fifokit.messages.Framing;
+import dev.fifokit.messages.Message;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * FIFO → bridge → loopback TCP → bridge → FIFO: what goes in one FIFO comes out of the other,
+ * bytes identical in raw, messages identical (types and payloads) in mesg and line.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class BridgeEndToEndTest {
+    static final Duration LIMIT = Duration.ofSeconds(40);
+
+    static final java.util.function.Consumer<String> LOG = m -> System.err.println("bridge: " + m);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void rawBytesArriveIdentical() throws Exception {
+        byte[] data = new byte[3 << 20];
+        new SplittableRandom(7).nextBytes(data);
+        try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
+             Fifo out = Fifo.create(dir.resolve("out.fifo"));
+             FifoBridge far = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                     BridgeAddress.parse("fifo:" + out.path())).log(LOG).build().start();
+             FifoBridge near = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort())).log(LOG).build().start();
+             ExecutorService ex = Fifos.threads()) {
+            Future<byte[]> read = ex.submit(() -> {
+                ByteArrayOutputStream got = new ByteArrayOutputStream();
+                try (FifoReader r = FifoReader.open(out.path(), OpenOptions.defaults().timeout(Fifos.OPEN))) {
+                    byte[] b = new byte[65536];
+                    for (int n; (n = r.read(b, 0, b.length)) >= 0; ) {
+                        got.write(b, 0, n);
+                    }
+                }
+                return got.toByteArray();
+            });
+            try (FifoWriter w = FifoWriter.open(in.path(), OpenOptions.defaults().timeout(Fifos.OPEN))) {
+                for (int off = 0; off < data.length; off += 10_000) {
+                    w.write(data, off, Math.min(10_000, data.length - off));
+                }
+            }
+            assertThat(near.await(LIMIT)).isTrue();
+            assertThat(Fifos.get(read, LIMIT)).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void mesgMessagesArriveIdenticalWithTheirTypes() throws Exception {
+        List<Message> sent = new ArrayList<>();
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int i = 0; i < 2000; i++) {
+            int len = i == 0 ? 0 : i == 1 ? 4080 : rnd.nextInt(300);
+            byte[] p = new byte[len];
+            rnd.nextBytes(p);
+            sent.add(new Message(rnd.nextLong(), p));
+        }
+        assertThat(roundTrip(Framing.MESG, BridgeFormat.MESG, sent)).isEqualTo(sent);
+    }
+
+    @Test
+    void lineMessagesArriveIdenticalEscapesIncluded() throws Exception {
+        List<Message> sent = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            sent.add(Message.of(Framing.LINE_TYPE, "line " + i + (i % 3 == 0 ? " with \\ and \n inside" : "")
+                    + (i % 7 == 0 ? "" : " é€")));
+        }
+        sent.add(new Message(Framing.LINE_TYPE, new byte[0]));
+        assertThat(roundTrip(Framing.LINE, BridgeFormat.LINE, sent)).isEqualTo(sent);
+    }
+
+    @Test
+    void theListenerMaySendAndTheConnectorReceive() throws Exception {
+        List<Message> sent = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            sent.add(Message.of(i, "m" + i));
+        }
+        try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
+             Fifo out = Fifo.create(dir.resolve("out.fifo"));
+             FifoBridge server = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp-listen:[::1]:0")).format(BridgeFormat.MESG).log(LOG).build().start();
+             FifoBridge client = FifoBridge.builder(BridgeAddress.parse("tcp:[::1]:" + server.localPort()),
+                     BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).log(LOG).build().start();
+             ExecutorService ex = Fifos.threads()) {
+            Future<List<Message>> read = Fifos.readAll(ex, out.path(), Framing.MESG);
+            Fifos.get(Fifos.writeAll(ex, in.path(), Framing.MESG, sent), LIMIT);
+            assertThat(client.await(LIMIT)).isTrue();
+            assertThat(Fifos.get(read, LIMIT)).isEqualTo(sent);
+        }
+    }
+
+    @Test
+    void unixSocketsCarryMessagesToo() throws Exception {
+        List<Message> sent = List.of(Message.of(1, "one"), Message.of(2, "two"), Message.of(3, ""));
+        Path sock = dir.resolve("bridge.sock");
+        try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
+             Fifo out = Fifo.create(dir.resolve("out.fifo"));
+             FifoBridge far = FifoBridge.builder(BridgeAddress.parse("unix-listen:" + sock),
+                     BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).log(LOG).build().start();
+             FifoBridge near = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("unix:" + sock)).format(BridgeFormat.MESG).log(LOG).build().start();
+             ExecutorService ex = Fifos.threads()) {
+            Future<List<Message>> read = Fifos.readAll(ex, out.path(), Framing.MESG);
+            Fifos.get(Fifos.writeAll(ex, in.path(), Framing.MESG, sent), LIMIT);
+            assertThat(near.await(LIMIT)).isTrue();
+            assertThat(Fifos.get(read, LIMIT)).isEqualTo(sent);
+            far.close();
+            assertThat(sock).doesNotExist();
+        }
+    }
+
+    @Test
+    void differentFormatsOnTheTwoSidesAreRefusedNotRetried() throws Exception {
+        try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
+             Fifo out = Fifo.create(dir.resolve("out.fifo"));
+             FifoBridge far = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                     BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.LINE).log(LOG).build().start();
+             FifoBridge near = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort())).format(BridgeFormat.MESG)
+                     .reconnect(true).log(LOG).build().start()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> near.await(LIMIT))
+                    .isInstanceOf(BridgeException.class)
+                    .hasMessageContaining("--format mesg")
+                    .hasMessageContaining("--format line");
+        }
+    }
+
+    @Test
+    void aRefusedConnectionEndsTheBridgeWithoutReconnect() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
+             FifoBridge near = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp:127.0.0.1:" + port)).format(BridgeFormat.MESG).log(LOG).build().start()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> near.await(LIMIT))
+                    .isInstanceOf(BridgeException.class)
+                    .hasMessageContaining("connection refused");
+        }
+    }
+
+    private List<Message> roundTrip(Framing framing, BridgeFormat format, List<Message> sent) throws Exception {
+        try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
+             Fifo out = Fifo.create(dir.resolve("out.fifo"));
+             FifoBridge far = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                     BridgeAddress.parse("fifo:" + out.path())).format(format).log(LOG).build().start();
+             FifoBridge near = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort())).format(format).log(LOG).build().start();
+             ExecutorService ex = Fifos.threads()) {
+            Future<List<Message>> read = Fifos.readAll(ex, out.path(), framing);
+            Fifos.get(Fifos.writeAll(ex, in.path(), framing, sent), LIMIT);
+            assertThat(near.await(LIMIT)).isTrue();
+            List<Message> got = Fifos.get(read, LIMIT);
+            assertThat(near.stats().bufferedMessages()).isZero();
+            assertThat(far.stats().messagesDelivered()).isEqualTo(sent.size());
+            return got;
+        }
+    }
+
+    static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}
