@@ -704,7 +704,8 @@ public final class FifoBridge implements AutoCloseable {
             }
         } catch (IOException e) {
             if (!closed) {
-                log.accept(link + ": " + Endpoints.describe(e));
+                String m = Endpoints.describe(e);
+                log.accept(m.startsWith(link.name()) ? m : link + ": " + m);
             }
         } finally {
             link.close();

@@ -162,6 +162,73 @@ class BridgeEndToEndTest {
         }
     }
 
+    @Test
+    void severalClientsSendIntoOneListeningBridge() throws Exception {
+        int clients = 3;
+        int each = 2000;
+        try (Fifo out = Fifo.create(dir.resolve("out.fifo"));
+             FifoBridge far = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                     BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).log(LOG).build().start();
+             ExecutorService ex = Fifos.threads()) {
+            Future<List<Message>> read = ex.submit(() -> {
+                List<Message> got = new ArrayList<>();
+                try (FifoReader end = FifoReader.open(out.path(), OpenOptions.defaults().timeout(Fifos.OPEN));
+                     dev.fifokit.messages.MessageReader in = dev.fifokit.messages.MessageReader.of(end, Framing.MESG)) {
+                    while (got.size() < clients * each) {
+                        Message m = in.receive();
+                        if (m == null) {
+                            // every client that had connected so far was done: wait for the next
+                            end.awaitNextWriter(Fifos.OPEN);
+                        } else {
+                            got.add(m);
+                        }
+                    }
+                }
+                return got;
+            });
+            List<FifoBridge> nears = new ArrayList<>();
+            List<Fifo> ins = new ArrayList<>();
+            try {
+                List<Future<Void>> writes = new ArrayList<>();
+                for (int c = 0; c < clients; c++) {
+                    Fifo in = Fifo.create(dir.resolve("in" + c + ".fifo"));
+                    ins.add(in);
+                    nears.add(FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
+                            BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort())).format(BridgeFormat.MESG)
+                            .log(LOG).build().start());
+                    List<Message> mine = new ArrayList<>();
+                    for (int i = 0; i < each; i++) {
+                        mine.add(Message.of(c, c + ":" + i));
+                    }
+                    writes.add(Fifos.writeAll(ex, in.path(), Framing.MESG, mine));
+                }
+                for (Future<Void> w : writes) {
+                    Fifos.get(w, LIMIT);
+                }
+                for (FifoBridge n : nears) {
+                    assertThat(n.await(LIMIT)).isTrue();
+                }
+                List<Message> got = Fifos.get(read, LIMIT);
+                for (int c = 0; c < clients; c++) {
+                    int client = c;
+                    List<String> texts = got.stream().filter(m -> m.type() == client).map(Message::text).toList();
+                    assertThat(texts).hasSize(each);
+                    for (int i = 0; i < each; i++) {
+                        assertThat(texts.get(i)).isEqualTo(c + ":" + i);
+                    }
+                }
+                assertThat(far.stats().connections()).isEqualTo(clients);
+            } finally {
+                for (FifoBridge n : nears) {
+                    n.close();
+                }
+                for (Fifo f : ins) {
+                    f.close();
+                }
+            }
+        }
+    }
+
     private List<Message> roundTrip(Framing framing, BridgeFormat format, List<Message> sent) throws Exception {
         try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
              Fifo out = Fifo.create(dir.resolve("out.fifo"));
