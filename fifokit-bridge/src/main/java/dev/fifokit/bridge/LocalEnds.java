@@ -360,6 +360,31 @@ final class LocalEnds {
         void opened(FifoWriter w) throws IOException {
         }
 
+        /**
+         * The reader went away: waits for the next reader with a new end before closing the old
+         * one, so the FIFO stays open meanwhile and what the old reader left unread in the pipe
+         * is still there for the next one.
+         */
+        void reopen() throws IOException {
+            FifoWriter old = end;
+            if (closed) {
+                throw new dev.fifokit.FifoClosedException(path, "the bridge is closed");
+            }
+            FifoWriter fresh = FifoWriter.open(path);
+            end = fresh;
+            if (old != null) {
+                try {
+                    old.close();
+                } catch (IOException ignored) {
+                    // nothing to do
+                }
+            }
+            opened(fresh);
+            if (closed) {
+                fresh.close();
+            }
+        }
+
         void drop() {
             FifoWriter e = end;
             end = null;
@@ -436,7 +461,7 @@ final class LocalEnds {
                         if (e.bytesWritten() > 0) {
                             throw e;
                         }
-                        drop();
+                        reopen();
                     }
                 }
             } finally {
@@ -472,7 +497,7 @@ final class LocalEnds {
                         return;
                     } catch (BrokenPipeException e) {
                         done += (int) e.bytesWritten();
-                        drop();
+                        reopen();
                     }
                 }
             } finally {

@@ -229,6 +229,51 @@ class BridgeEndToEndTest {
         }
     }
 
+    @Test
+    void whenTheSinkReaderGoesAwayTheNextReaderGetsTheRestNoneLostOrTwice() throws Exception {
+        List<Message> sent = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            sent.add(Message.of(i, "message " + i));
+        }
+        try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
+             Fifo out = Fifo.create(dir.resolve("out.fifo"));
+             FifoBridge far = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                     BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).log(LOG).build().start();
+             FifoBridge near = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort())).format(BridgeFormat.MESG).log(LOG)
+                     .build().start();
+             ExecutorService ex = Fifos.threads()) {
+            Future<Void> writing = Fifos.writeAll(ex, in.path(), Framing.MESG, sent);
+            List<Message> got = new ArrayList<>();
+            // the first reader takes 500 messages, exactly (no read past them), and leaves
+            try (FifoReader first = FifoReader.open(out.path(), OpenOptions.defaults().timeout(Fifos.OPEN))) {
+                for (int i = 0; i < 500; i++) {
+                    byte[] header = readExactly(first, 16);
+                    java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(header).order(java.nio.ByteOrder.nativeOrder());
+                    int len = (int) h.getLong(0);
+                    got.add(new Message(h.getLong(8), readExactly(first, len)));
+                }
+            }
+            Thread.sleep(300); // the bridge finds the reader gone and waits for the next one
+            got.addAll(Fifos.get(Fifos.readAll(ex, out.path(), Framing.MESG), LIMIT));
+            Fifos.get(writing, LIMIT);
+            assertThat(near.await(LIMIT)).isTrue();
+            assertThat(got).isEqualTo(sent);
+        }
+    }
+
+    private static byte[] readExactly(FifoReader r, int n) throws java.io.IOException {
+        byte[] b = new byte[n];
+        for (int off = 0; off < n; ) {
+            int k = r.read(b, off, n - off);
+            if (k < 0) {
+                throw new java.io.EOFException("end of stream after " + off + " of " + n + " bytes");
+            }
+            off += k;
+        }
+        return b;
+    }
+
     private List<Message> roundTrip(Framing framing, BridgeFormat format, List<Message> sent) throws Exception {
         try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
              Fifo out = Fifo.create(dir.resolve("out.fifo"));
