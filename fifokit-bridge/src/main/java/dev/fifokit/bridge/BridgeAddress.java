@@ -33,6 +33,11 @@ public sealed interface BridgeAddress {
 
     /** {@code fifo:PATH}. */
     record Fifo(Path path) implements BridgeAddress {
+        /**
+         * Checks the path.
+         *
+         * @throws NullPointerException {@code path} is null
+         */
         public Fifo {
             Objects.requireNonNull(path, "path");
         }
@@ -58,6 +63,11 @@ public sealed interface BridgeAddress {
      * @param port 0 for an ephemeral port
      */
     record TcpListen(String host, int port) implements BridgeAddress {
+        /**
+         * Checks the port.
+         *
+         * @throws IllegalArgumentException the port is outside 0..65535
+         */
         public TcpListen {
             checkPort(port);
         }
@@ -70,6 +80,11 @@ public sealed interface BridgeAddress {
 
     /** {@code tcp:HOST:PORT}. */
     record Tcp(String host, int port) implements BridgeAddress {
+        /**
+         * Checks the host and port.
+         *
+         * @throws IllegalArgumentException the port is outside 1..65535
+         */
         public Tcp {
             Objects.requireNonNull(host, "host");
             checkPort(port);
@@ -86,6 +101,11 @@ public sealed interface BridgeAddress {
 
     /** {@code unix-listen:PATH}: a Unix-domain socket this bridge creates and removes. */
     record UnixListen(Path path) implements BridgeAddress {
+        /**
+         * Checks the path.
+         *
+         * @throws NullPointerException {@code path} is null
+         */
         public UnixListen {
             Objects.requireNonNull(path, "path");
         }
@@ -98,6 +118,11 @@ public sealed interface BridgeAddress {
 
     /** {@code unix:PATH}: connect to a Unix-domain socket. */
     record Unix(Path path) implements BridgeAddress {
+        /**
+         * Checks the path.
+         *
+         * @throws NullPointerException {@code path} is null
+         */
         public Unix {
             Objects.requireNonNull(path, "path");
         }

@@ -11,10 +11,12 @@ public class BridgeException extends IOException {
 
     private final boolean fatal;
 
+    /** A failure described by {@code message} ({@code "<address>: <reason>"}). */
     public BridgeException(String message) {
         this(message, null, false);
     }
 
+    /** A failure described by {@code message}, caused by {@code cause}. */
     public BridgeException(String message, Throwable cause) {
         this(message, cause, false);
     }

@@ -79,6 +79,7 @@ public final class BridgeTls {
         return new BridgeTls(certificate, key, trust, true);
     }
 
+    /** True when a listener refuses clients without a trusted certificate. */
     public boolean isRequireClientCertificate() {
         return requireClientCertificate;
     }
