@@ -65,9 +65,12 @@ final class Endpoints {
                     return Link.of(address.toString(), ch);
                 } catch (IOException e) {
                     ch.close();
-                    if (e instanceof ConnectException || e instanceof java.net.SocketException && !Files.exists(u.path())) {
+                    if (e instanceof ConnectException || !Files.exists(u.path())) {
+                        // the same as a TCP refusal: nobody listens there (exit 3 in the CLI)
+                        ConnectException refused = new ConnectException(Endpoints.describe(e));
+                        refused.initCause(e);
                         throw new BridgeException(address + ": connection refused"
-                                + (Files.exists(u.path()) ? "" : " (no such socket)"), e);
+                                + (Files.exists(u.path()) ? "" : " (no such socket)"), refused);
                     }
                     throw new BridgeException(address + ": cannot connect: " + describe(e), e);
                 }

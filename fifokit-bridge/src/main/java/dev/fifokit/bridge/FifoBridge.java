@@ -520,6 +520,12 @@ public final class FifoBridge implements AutoCloseable {
 
     private void runLocal() throws IOException {
         if (format == BridgeFormat.RAW) {
+            long spliced = LocalEnds.spliceLocal(rawSource, rawSink);
+            if (spliced >= 0) {
+                copied.addAndGet(spliced);
+                finish(null);
+                return;
+            }
             byte[] b = new byte[Link.BUFFER];
             for (int n; (n = rawSource.read(b, 0, b.length)) >= 0; ) {
                 rawSink.write(b, 0, n);

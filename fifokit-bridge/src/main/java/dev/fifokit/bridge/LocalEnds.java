@@ -545,6 +545,45 @@ final class LocalEnds {
         }
     }
 
+    /**
+     * Moves raw bytes between two local ends with the core's transfer methods (splice(2): no
+     * copy through Java) when one end is a FIFO: FIFO to FIFO, FIFO to standard output,
+     * standard input to FIFO. Returns -1 when neither end is a FIFO (the caller copies).
+     */
+    static long spliceLocal(RawSource source, RawSink sink) throws IOException {
+        final long chunk = 1L << 22;
+        long total = 0;
+        if (source instanceof FifoRawSource in) {
+            while (true) {
+                FifoReader r = in.end();
+                long n;
+                if (sink instanceof FifoRawSink out) {
+                    do {
+                        n = r.transferTo(out.end(), chunk);
+                        total += n;
+                    } while (n == chunk);
+                } else {
+                    do {
+                        n = r.transferToDescriptor(1, chunk);
+                        total += n;
+                    } while (n == chunk);
+                }
+                if (!in.nextWriter()) {
+                    return total;
+                }
+            }
+        }
+        if (sink instanceof FifoRawSink out) {
+            long n;
+            do {
+                n = out.end().transferFromDescriptor(0, chunk);
+                total += n;
+            } while (n == chunk);
+            return total;
+        }
+        return -1;
+    }
+
     private static ReadableByteChannel stdin() {
         FileChannel ch = new FileInputStream(FileDescriptor.in).getChannel();
         return new ReadableByteChannel() {

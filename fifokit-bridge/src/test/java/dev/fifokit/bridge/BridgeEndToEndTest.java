@@ -274,6 +274,40 @@ class BridgeEndToEndTest {
         return b;
     }
 
+    @Test
+    void twoLocalFifosAreJoinedWithoutASocketRawAndMesg() throws Exception {
+        byte[] data = new byte[1 << 20];
+        new SplittableRandom(3).nextBytes(data);
+        try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
+             Fifo out = Fifo.create(dir.resolve("out.fifo"));
+             FifoBridge copy = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("fifo:" + out.path())).build().start();
+             ExecutorService ex = Fifos.threads()) {
+            Future<byte[]> read = ex.submit(() -> {
+                try (FifoReader r = FifoReader.open(out.path(), OpenOptions.defaults().timeout(Fifos.OPEN))) {
+                    return r.inputStream().readAllBytes();
+                }
+            });
+            try (FifoWriter w = FifoWriter.open(in.path(), OpenOptions.defaults().timeout(Fifos.OPEN))) {
+                w.write(data);
+            }
+            assertThat(copy.await(LIMIT)).isTrue();
+            assertThat(Fifos.get(read, LIMIT)).isEqualTo(data);
+            assertThat(copy.stats().bytesCopied()).isEqualTo(data.length);
+        }
+        List<Message> sent = List.of(Message.of(5, "five"), Message.of(6, ""), Message.of(7, "seven"));
+        try (Fifo in = Fifo.create(dir.resolve("in2.fifo"));
+             Fifo out = Fifo.create(dir.resolve("out2.fifo"));
+             FifoBridge copy = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).build().start();
+             ExecutorService ex = Fifos.threads()) {
+            Future<List<Message>> read = Fifos.readAll(ex, out.path(), Framing.MESG);
+            Fifos.get(Fifos.writeAll(ex, in.path(), Framing.MESG, sent), LIMIT);
+            assertThat(copy.await(LIMIT)).isTrue();
+            assertThat(Fifos.get(read, LIMIT)).isEqualTo(sent);
+        }
+    }
+
     private List<Message> roundTrip(Framing framing, BridgeFormat format, List<Message> sent) throws Exception {
         try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
              Fifo out = Fifo.create(dir.resolve("out.fifo"));
