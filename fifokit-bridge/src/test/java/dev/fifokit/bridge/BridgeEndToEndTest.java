@@ -308,6 +308,73 @@ class BridgeEndToEndTest {
         }
     }
 
+    @Test
+    void aListenerThatSendsGivesEachMessageToExactlyOneOfItsClients() throws Exception {
+        int clients = 3;
+        int count = 3000;
+        List<Message> sent = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sent.add(Message.of(i, "m" + i));
+        }
+        List<FifoBridge> receivers = new ArrayList<>();
+        List<FifoReader> readers = new ArrayList<>();
+        List<Fifo> outs = new ArrayList<>();
+        java.util.Queue<Message> got = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
+             FifoBridge server = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp-listen:127.0.0.1:0")).format(BridgeFormat.MESG).log(LOG).build().start();
+             ExecutorService ex = Fifos.threads()) {
+            try {
+                List<Future<?>> reading = new ArrayList<>();
+                for (int c = 0; c < clients; c++) {
+                    Fifo out = Fifo.create(dir.resolve("out" + c + ".fifo"));
+                    outs.add(out);
+                    FifoReader r = FifoReader.open(out.path(), OpenOptions.defaults().awaitWriter(false));
+                    readers.add(r);
+                    reading.add(ex.submit(() -> {
+                        long last = -1;
+                        try (dev.fifokit.messages.MessageReader mr = dev.fifokit.messages.MessageReader.of(r, Framing.MESG)) {
+                            for (Message m; (m = mr.receive()) != null; ) {
+                                assertThat(m.type()).as("each client's share arrives in order").isGreaterThan(last);
+                                last = m.type();
+                                got.add(m);
+                            }
+                        } catch (dev.fifokit.FifoClosedException done) {
+                            // the test closed this reader once every message had arrived
+                        }
+                        return null;
+                    }));
+                    receivers.add(FifoBridge.builder(BridgeAddress.parse("tcp:127.0.0.1:" + server.localPort()),
+                            BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).log(LOG).build().start());
+                }
+                dev.fifokit.testing.Await.until(LIMIT, "every client connected",
+                        () -> server.stats().connections() == clients);
+                Fifos.get(Fifos.writeAll(ex, in.path(), Framing.MESG, sent), LIMIT);
+                dev.fifokit.testing.Await.until(LIMIT, "every message arrived", () -> got.size() >= count);
+                Thread.sleep(200); // a duplicate would arrive about now
+                for (FifoReader r : readers) {
+                    r.close();
+                }
+                for (Future<?> f : reading) {
+                    Fifos.get(f, LIMIT);
+                }
+                assertThat(got).hasSize(count);
+                assertThat(got.stream().map(Message::type).sorted().toList())
+                        .isEqualTo(sent.stream().map(Message::type).toList());
+            } finally {
+                for (FifoBridge b : receivers) {
+                    b.close();
+                }
+                for (FifoReader r : readers) {
+                    r.close();
+                }
+                for (Fifo f : outs) {
+                    f.close();
+                }
+            }
+        }
+    }
+
     private List<Message> roundTrip(Framing framing, BridgeFormat format, List<Message> sent) throws Exception {
         try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
              Fifo out = Fifo.create(dir.resolve("out.fifo"));
