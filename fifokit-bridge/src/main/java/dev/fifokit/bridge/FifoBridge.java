@@ -319,6 +319,8 @@ public final class FifoBridge implements AutoCloseable {
      * Builds TLS, binds a listening end and starts the bridge's threads. Returns at once.
      *
      * @return this bridge
+     * @throws dev.fifokit.NoSuchFifoException a {@code fifo:} path does not exist
+     * @throws dev.fifokit.NotAFifoException a {@code fifo:} path is not a FIFO
      * @throws BridgeException bad TLS material, or the listening address cannot be bound
      * @throws IllegalStateException already started
      */
@@ -328,6 +330,12 @@ public final class FifoBridge implements AutoCloseable {
         }
         started = true;
         try {
+            // a FIFO end must exist and be a FIFO now, not when the first peer comes
+            for (BridgeAddress a : new BridgeAddress[]{from, to}) {
+                if (a instanceof BridgeAddress.Fifo f) {
+                    dev.fifokit.files.Fifo.existing(f.path()).close();
+                }
+            }
             if (tlsConfig != null) {
                 ssl = tlsConfig.context();
             }

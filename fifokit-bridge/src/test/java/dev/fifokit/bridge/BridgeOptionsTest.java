@@ -49,6 +49,22 @@ class BridgeOptionsTest {
     }
 
     @Test
+    void aFifoEndThatIsMissingOrNotAFifoFailsAtStartNamingThePath(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path missing = dir.resolve("missing.fifo");
+        FifoBridge b = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                BridgeAddress.parse("fifo:" + missing)).format(BridgeFormat.MESG).build();
+        assertThatThrownBy(b::start).isInstanceOf(dev.fifokit.NoSuchFifoException.class)
+                .hasMessageContaining(missing.toString());
+        assertThat(b.isDone()).isTrue();
+        Path file = java.nio.file.Files.createFile(dir.resolve("regular"));
+        FifoBridge c = FifoBridge.builder(BridgeAddress.parse("fifo:" + file),
+                BridgeAddress.parse("tcp:127.0.0.1:9")).build();
+        assertThatThrownBy(c::start).isInstanceOf(dev.fifokit.NotAFifoException.class)
+                .hasMessageContaining(file.toString());
+    }
+
+    @Test
     void endsThatCannotWorkTogetherAreRefused() {
         BridgeAddress fifo = BridgeAddress.parse("fifo:/tmp/x");
         assertThatThrownBy(() -> FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:1"),

@@ -119,6 +119,7 @@ class BridgeTlsTest {
     void badKeyMaterialIsATypedErrorNamingTheFile() throws Exception {
         Path rsaOld = dir.resolve("old.key");
         Files.writeString(rsaOld, "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
+        Fifo.create(dir.resolve("x.fifo")).keep().close();
         FifoBridge b = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
                         BridgeAddress.parse("fifo:" + dir.resolve("x.fifo")))
                 .tls(BridgeTls.pem(certs.serverCert(), rsaOld)).build();
