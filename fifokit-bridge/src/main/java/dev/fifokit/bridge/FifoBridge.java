@@ -104,6 +104,8 @@ public final class FifoBridge implements AutoCloseable {
     /** Receiver state by the far side's instance. */
     private final Map<String, ReceiverState> receivers = new LinkedHashMap<>();
     private final ReentrantLock sessionsLock = new ReentrantLock();
+    /** The highest replay-buffer peak of sessions that have ended (guarded by sessionsLock). */
+    private long retiredPeak;
 
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
@@ -419,9 +421,10 @@ public final class FifoBridge implements AutoCloseable {
     public BridgeStats stats() {
         int msgs = 0;
         long bytes = 0;
-        long peak = 0;
+        long peak;
         sessionsLock.lock();
         try {
+            peak = retiredPeak;
             for (SenderSession s : senders.values()) {
                 msgs += s.buffer.messages();
                 bytes += s.buffer.bytes();
@@ -687,6 +690,7 @@ public final class FifoBridge implements AutoCloseable {
                     sessionsLock.lock();
                     try {
                         senders.remove(key);
+                        retiredPeak = Math.max(retiredPeak, s.buffer.peakBytes());
                     } finally {
                         sessionsLock.unlock();
                     }

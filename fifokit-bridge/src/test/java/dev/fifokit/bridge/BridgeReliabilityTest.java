@@ -151,6 +151,30 @@ class BridgeReliabilityTest {
         }
     }
 
+    @Test
+    void aReceivingConnectorResumesItsSessionWithASendingListenerAcrossCuts() throws Exception {
+        try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
+             Fifo out = Fifo.create(dir.resolve("out.fifo"));
+             FifoBridge server = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp-listen:127.0.0.1:0")).format(BridgeFormat.MESG).log(LOG)
+                     .replayLimit(256, 1 << 20).build().start();
+             TcpProxy proxy = new TcpProxy(server.localPort());
+             FifoBridge client = FifoBridge.builder(BridgeAddress.parse("tcp:127.0.0.1:" + proxy.port()),
+                     BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).log(LOG)
+                     .reconnect(true).backoff(Duration.ofMillis(10), Duration.ofMillis(200)).build().start()) {
+            Result r = pump(in.path(), out.path(), 4, 10_000, () -> {
+                for (int cut = 0; cut < 6; cut++) {
+                    Thread.sleep(150);
+                    proxy.cut();
+                }
+            });
+            assertThat(client.await(LIMIT)).isTrue();
+            r.check();
+            System.err.println("listener sending, after cuts: server " + server.stats() + "; client " + client.stats());
+            assertThat(proxy.accepted()).isGreaterThan(1);
+        }
+    }
+
     // ---- many writers through a bridge ----
 
     interface Disturbance {
