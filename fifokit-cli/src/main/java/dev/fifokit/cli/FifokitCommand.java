@@ -37,6 +37,7 @@ public final class FifokitCommand implements Runnable {
         m.put("launch", LaunchCommand.class);
         m.put("serve", ServeCommand.class);
         m.put("request", RequestCommand.class);
+        m.put("bridge", BridgeCommand.class);
         m.put("demo", DemoCommand.class);
         m.put("completion", CompletionCommand.class);
         m.put("bench", BenchCommand.class);

@@ -31,6 +31,7 @@ public final class Registry {
         LatencyWorkloads.register(r, env);
         ServerWorkloads.register(r, env, settings);
         CliWorkloads.register(r, env);
+        BridgeWorkloads.register(r, env);
         StartupWorkload.register(r, env);
         IdleReadersWorkload.register(r, env);
         return r;

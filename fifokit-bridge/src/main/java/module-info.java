@@ -1,0 +1,10 @@
+/**
+ * fifokit-bridge: a FIFO across machines. {@link dev.fifokit.bridge.FifoBridge} joins a FIFO
+ * (or standard input/output) to a TCP or Unix-domain socket, optionally with TLS, carrying
+ * whole messages with acknowledged, replayed delivery ({@code mesg} and {@code line}) or a plain
+ * byte stream ({@code raw}). The wire protocol and the guarantees are in {@code docs/bridge.md}.
+ */
+module dev.fifokit.bridge {
+    requires transitive dev.fifokit;
+    exports dev.fifokit.bridge;
+}
