@@ -4,6 +4,7 @@ import dev.fifokit.BrokenPipeException;
 import dev.fifokit.FifoException;
 import dev.fifokit.NoReaderException;
 import dev.fifokit.PeerTimeoutException;
+import dev.fifokit.SymlinkException;
 
 import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
@@ -34,12 +35,25 @@ public final class Failures {
 
     /** Prints the failure and returns its exit code. */
     public static int report(Throwable t, PrintStream err, boolean debug) {
+        return report(t, err, debug, false);
+    }
+
+    /**
+     * Prints the failure and returns its exit code; {@code followFlag} says the command has
+     * {@code -L}, so a refused symlink names it.
+     */
+    static int report(Throwable t, PrintStream err, boolean debug, boolean followFlag) {
         int code = exitCode(t);
         if (t instanceof BrokenPipeException b && b.path() == null) {
             // our own standard output went away (e.g. `| head`): end quietly, like a shell tool
             return code;
         }
-        err.println("fifokit: " + message(t));
+        String message = message(t);
+        if (followFlag && t instanceof SymlinkException) {
+            message = message.replace(" (ask to follow symlinks)", "").replace(" (not followed)", "")
+                    + " (pass -L to follow it)";
+        }
+        err.println("fifokit: " + message);
         if (debug) {
             t.printStackTrace(err);
         }

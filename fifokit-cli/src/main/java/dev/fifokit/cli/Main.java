@@ -52,7 +52,8 @@ public final class Main {
             }
         }
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
-                Failures.report(ex, System.err, top.debug()));
+                Failures.report(ex, System.err, top.debug(),
+                        commandLine.getCommandSpec().findOption("-L") != null));
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             PrintWriter err = c.getErr();

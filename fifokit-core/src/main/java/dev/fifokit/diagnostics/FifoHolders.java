@@ -2,6 +2,7 @@ package dev.fifokit.diagnostics;
 
 import dev.fifokit.FifoException;
 import dev.fifokit.SymlinkException;
+import dev.fifokit.internal.linux.BorrowedPipe;
 import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.Stat;
@@ -14,6 +15,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -73,6 +75,32 @@ public final class FifoHolders {
             throw Errors.notAFifo(path, s.mode());
         }
         return scan(path, s.dev(), s.ino(), linkCount(path, followSymlinks) == 0);
+    }
+
+    /**
+     * The capacity in bytes of the pipe behind a FIFO that is open somewhere, measured through a
+     * descriptor one of the {@code report}'s holders already has, without opening the FIFO.
+     *
+     * <p>A FIFO has a capacity only while it is open: the kernel makes its pipe at the first open
+     * and frees it (with any unread bytes) at the last close. Opening it just to ask would do
+     * harm: an open for reading releases a writer blocked in open(2), whose bytes then go into a
+     * pipe nobody reads and are lost; an open for writing releases a blocked reader and, when
+     * closed, can give a reader an early EOF. So this copies a holder's descriptor
+     * ({@code pidfd_getfd(2)}), which the kernel does not count as a new reader or writer: it
+     * releases nobody and reads nothing. Never blocks.
+     *
+     * @return the capacity, or empty when nobody holds the FIFO open, or no holder's descriptor
+     *         may be copied (another user's process without CAP_SYS_PTRACE, or a kernel older
+     *         than 5.6)
+     */
+    public static OptionalLong capacity(WhoReport report) {
+        for (Holder h : report.holders()) {
+            long c = BorrowedPipe.capacity(h.pid(), h.fd());
+            if (c > 0) {
+                return OptionalLong.of(c);
+            }
+        }
+        return OptionalLong.empty();
     }
 
     private static long linkCount(Path path, boolean follow) {
