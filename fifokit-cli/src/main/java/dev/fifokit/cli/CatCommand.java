@@ -92,7 +92,12 @@ final class CatCommand implements Callable<Integer> {
         try (MessageWriter out = MessageWriter.of(StdChannels.stdout(), Framing.LINE,
                 MessageOptions.defaults().exclusiveWriter().batching(true))) {
             while (true) {
-                MessagePump.copy(in, out, null, meter);
+                if (follow) {
+                    // one writer's bad last message must not end a reader that outlives writers
+                    MessagePump.copyReporting(in, out, null, meter, System.err);
+                } else {
+                    MessagePump.copy(in, out, null, meter);
+                }
                 if (!follow) {
                     return ExitCodes.OK;
                 }

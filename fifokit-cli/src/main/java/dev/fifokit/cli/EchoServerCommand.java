@@ -28,7 +28,9 @@ import java.util.concurrent.Callable;
         description = {"The seeds' echo server: print each message received on the FIFO as one line.",
                 "Creates PATH (mode 0600) if it does not exist, and removes it on exit if it created it.",
                 "A FIFO is one-way, so the echo goes to standard output, as in the seeds' C programs.",
-                "Without --once it serves client after client until stopped (Ctrl-C)."})
+                "Without --once it serves client after client until stopped (Ctrl-C).",
+                "A bad message (a last line without a newline, a cut or corrupt mesg frame) is reported on "
+                        + "standard error with the bytes that arrived, and serving goes on."})
 final class EchoServerCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", converter = StreamFormat.FramingConverter.class,
             completionCandidates = StreamFormat.FramingNames.class, defaultValue = "line",
@@ -70,7 +72,7 @@ final class EchoServerCommand implements Callable<Integer> {
                     maxPayload != null ? MessageOptions.defaults().maxPayload(maxPayload) : MessageOptions.defaults());
             Progress none = new Progress(false, System.err);
             while (true) {
-                MessagePump.copy(in, out, null, none);
+                MessagePump.copyReporting(in, out, null, none, System.err);
                 if (once) {
                     return ExitCodes.OK;
                 }

@@ -159,6 +159,64 @@ class EchoCommandsTest {
         assertThat(CliProcess.run(30, "echo-server", "--format", "raw", file.toString()).exit()).isEqualTo(2);
     }
 
+    @Test
+    void lineServerReportsAnUnterminatedLineAndAMesgClientThenKeepsServing() throws Exception {
+        Path fifo = dir.resolve("line.fifo");
+        try (Processes procs = new Processes()) {
+            Process server = procs.start(new ProcessBuilder(CliProcess.command("echo-server", fifo.toString())));
+            var log = new java.io.BufferedReader(new java.io.InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8));
+            awaitFile(fifo);
+            assertThat(Processes.waitFor(procs.sh("printf 'no newline' > '" + fifo + "'"), 20)).isZero();
+            assertThat(log.readLine()).contains("truncated message at byte offset 0", "(no newline)",
+                    "received: \"no newline\"");
+            CliProcess.Result mesg = CliProcess.run(30, "echo-client", "--format", "mesg", fifo.toString(), "hello");
+            assertThat(mesg.exit()).as(mesg.stderr()).isZero();
+            assertThat(log.readLine()).contains("truncated message", "\\x05\\x00", "hello\"");
+            assertThat(Files.isRegularFile(fifo)).isFalse();
+            CliProcess.Result ok = CliProcess.run(30, "echo-client", fifo.toString(), "normal one");
+            assertThat(ok.exit()).as(ok.stderr()).isZero();
+            byte[] expected = "normal one\n".getBytes(StandardCharsets.UTF_8);
+            assertThat(server.getInputStream().readNBytes(expected.length)).isEqualTo(expected);
+            assertThat(server.isAlive()).isTrue();
+            assertThat(Files.getAttribute(fifo, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .matches(m -> (((Integer) m) & 0170000) == 0010000, "still the server's FIFO");
+        }
+    }
+
+    @Test
+    void mesgServerReportsACorruptHeaderThenKeepsServing() throws Exception {
+        Path fifo = dir.resolve("mesg.fifo");
+        try (Processes procs = new Processes()) {
+            Process server = procs.start(new ProcessBuilder(CliProcess.command(
+                    "echo-server", "--format", "mesg", fifo.toString())));
+            var log = new java.io.BufferedReader(new java.io.InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8));
+            awaitFile(fifo);
+            assertThat(Processes.waitFor(procs.sh("echo 'plain text, not a frame' > '" + fifo + "'"), 20)).isZero();
+            assertThat(log.readLine()).contains("corrupt frame at byte offset 0", "plain text, not a frame\\x0a");
+            CliProcess.Result ok = CliProcess.run(30, "echo-client", "--format", "mesg", fifo.toString(), "after");
+            assertThat(ok.exit()).as(ok.stderr()).isZero();
+            byte[] expected = "after\n".getBytes(StandardCharsets.UTF_8);
+            assertThat(server.getInputStream().readNBytes(expected.length)).isEqualTo(expected);
+            assertThat(server.isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void catFollowReportsAWritersTruncatedLastLineAndGoesOn() throws Exception {
+        Path fifo = dir.resolve("follow.fifo");
+        try (Processes procs = new Processes(); Fifo f = Fifo.create(fifo)) {
+            Process cat = procs.start(new ProcessBuilder(CliProcess.command(
+                    "cat", "--follow", "--format", "line", fifo.toString())));
+            var log = new java.io.BufferedReader(new java.io.InputStreamReader(cat.getErrorStream(), StandardCharsets.UTF_8));
+            assertThat(Processes.waitFor(procs.sh("printf 'first\\ncut' > '" + fifo + "'"), 20)).isZero();
+            assertThat(log.readLine()).contains("truncated message at byte offset 6", "received: \"cut\"");
+            assertThat(Processes.waitFor(procs.sh("echo second > '" + fifo + "'"), 20)).isZero();
+            byte[] expected = "first\nsecond\n".getBytes(StandardCharsets.UTF_8);
+            assertThat(cat.getInputStream().readNBytes(expected.length)).isEqualTo(expected);
+            assertThat(cat.isAlive()).isTrue();
+        }
+    }
+
     static void awaitFile(Path p) throws InterruptedException {
         for (int i = 0; i < 1500 && !Files.exists(p); i++) {
             Thread.sleep(10);

@@ -64,6 +64,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * }</pre>
  */
 public final class MessageReader implements Closeable {
+    /** The most bytes of an incomplete frame a {@link TruncatedMessageException} keeps. */
+    static final int PARTIAL_KEPT = 4096;
+
     private static final int OK = 0;
     private static final int EOF = 1;
     private static final int EMPTY = 2;
@@ -357,11 +360,11 @@ public final class MessageReader implements Closeable {
         }
         long len = Frames.getLong(buf, start);
         if (len < 0) {
-            throw new CorruptFrameException(name, offset0(), "negative length " + len);
+            throw new CorruptFrameException(name, offset0(), "negative length " + len, badHeader());
         }
         if (len > maxPayload) {
             throw new CorruptFrameException(name, offset0(), "length " + len
-                    + " is over the maximum payload of " + maxPayload + " bytes");
+                    + " is over the maximum payload of " + maxPayload + " bytes", badHeader());
         }
         pendingLength = (int) len;
         lastType = Frames.getLong(buf, start + 8);
@@ -527,7 +530,8 @@ public final class MessageReader implements Closeable {
                 return true;
             }
             throw new TruncatedMessageException(name, lineStart, raw,
-                    cause(st) + " inside a line of " + raw + " bytes (no newline)");
+                    cause(st) + " inside a line of " + raw + " bytes (no newline)",
+                    Arrays.copyOf(line, Math.min(lineLength, PARTIAL_KEPT)));
         }
     }
 
@@ -614,10 +618,16 @@ public final class MessageReader implements Closeable {
 
     /** Drops the partial frame (everything buffered from its start) and describes it. */
     private TruncatedMessageException truncated(long frameStart, long received, int status, String detail) {
+        byte[] partial = Arrays.copyOfRange(buf, start, start + Math.min(end - start, PARTIAL_KEPT));
         base += end;
         start = 0;
         end = 0;
-        return new TruncatedMessageException(name, frameStart, received, cause(status) + " " + detail);
+        return new TruncatedMessageException(name, frameStart, received, cause(status) + " " + detail, partial);
+    }
+
+    /** The first bytes of a bad header and what follows it in the buffer, for the error. */
+    private byte[] badHeader() {
+        return Arrays.copyOfRange(buf, start, start + Math.min(end - start, 64));
     }
 
     private static String cause(int status) {
