@@ -12,6 +12,12 @@ public final class BrokenPipeException extends FifoException {
 
     private final long bytesWritten;
 
+    /**
+     * The reader of {@code path} went away.
+     *
+     * @param path         the FIFO, or {@code null} for this process's own standard output
+     * @param bytesWritten bytes of the failed call written before that
+     */
     public BrokenPipeException(Path path, long bytesWritten) {
         super(path, "reader went away (broken pipe)"
                 + (bytesWritten > 0 ? " after " + bytesWritten + " bytes of this write" : ""));

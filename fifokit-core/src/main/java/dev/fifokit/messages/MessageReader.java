@@ -164,8 +164,12 @@ public final class MessageReader implements Closeable {
      *
      * @throws BufferOverflowException {@code into} has less room than the payload; nothing is
      *         consumed, so the call can be repeated with a bigger buffer
-     * @throws CorruptFrameException, TruncatedMessageException, MessageTooLargeException as
-     *         {@link #receive()}
+     * @param into where the payload goes
+     * @return the payload's length, or -1 at a clean end of stream
+     * @throws CorruptFrameException      as {@link #receive()}
+     * @throws TruncatedMessageException  as {@link #receive()}
+     * @throws MessageTooLargeException   as {@link #receive()}
+     * @throws IOException                the channel failed
      */
     public int receive(ByteBuffer into) throws IOException {
         lock.lock();
@@ -207,8 +211,12 @@ public final class MessageReader implements Closeable {
      *
      * <p>A bad frame after good ones ends this call with the good ones; the next call throws.
      *
-     * @throws CorruptFrameException, TruncatedMessageException, MessageTooLargeException as
-     *         {@link #receive()}, when no message was handed out before the bad bytes
+     * @param handler gets each message
+     * @return how many messages the handler got, or -1 at a clean end of stream
+     * @throws CorruptFrameException     as {@link #receive()}, when no message was handed out
+     *                                   before the bad bytes
+     * @throws TruncatedMessageException as {@link #receive()}, likewise
+     * @throws MessageTooLargeException  as {@link #receive()}, likewise
      * @throws IllegalStateException the handler called back into this reader
      * @throws IOException whatever the handler throws (that message counts as received)
      */
