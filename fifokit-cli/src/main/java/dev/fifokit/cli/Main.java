@@ -23,12 +23,42 @@ public final class Main {
             cl.usage(System.err);
             return ExitCodes.USAGE;
         }
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (LinkageError e) {
+            // the JVM refused native access (picocli lets errors through): say what to add
+            IllegalCallerException denied = nativeAccessDenied(e);
+            if (denied == null) {
+                throw e;
+            }
+            return Failures.report(denied, System.err, FifokitCommand.isDebug());
+        }
         System.out.flush();
         if (System.out.checkError() && code == ExitCodes.OK) {
             return ExitCodes.BROKEN_PIPE;
         }
         return code;
+    }
+
+    /**
+     * The library's explanation of a refused native access in {@code e}'s causes (it says
+     * which flag or manifest entry to add), or one of our own; null for any other error.
+     */
+    static IllegalCallerException nativeAccessDenied(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            if (c instanceof IllegalCallerException ice && m != null && m.startsWith("native access is not enabled")) {
+                return ice;
+            }
+            if (c instanceof IllegalCallerException
+                    || (c instanceof LinkageError && m != null && m.contains("IllegalCallerException"))) {
+                return new IllegalCallerException("native access is not enabled for fifokit: run java with "
+                        + "--enable-native-access=ALL-UNNAMED (class path) or --enable-native-access=dev.fifokit "
+                        + "(module path), or add 'Enable-Native-Access: ALL-UNNAMED' to the main jar's manifest", e);
+            }
+        }
+        return null;
     }
 
     /** The whole command tree, every subcommand registered. */

@@ -63,6 +63,20 @@ class GeneralCliTest {
     }
 
     @Test
+    void refusedNativeAccessIsOneSentenceNamingTheFlag() throws Exception {
+        try (Fifo fifo = Fifo.create(dir.resolve("na"))) {
+            var cmd = new java.util.ArrayList<>(CliProcess.command("who", fifo.path().toString()));
+            cmd.set(cmd.indexOf("--enable-native-access=ALL-UNNAMED"), "--illegal-native-access=deny");
+            var r = CliProcess.finish(new ProcessBuilder(cmd).start(), new byte[0], 60);
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.stderr().lines().toList()).as(r.stderr()).hasSize(1);
+            assertThat(r.stderr()).startsWith("fifokit: native access is not enabled")
+                    .contains("--enable-native-access=ALL-UNNAMED", "Enable-Native-Access")
+                    .doesNotContain("Exception");
+        }
+    }
+
+    @Test
     void completionScripts() throws Exception {
         var b = CliProcess.run(30, "completion", "bash");
         assertThat(b.exit()).isZero();

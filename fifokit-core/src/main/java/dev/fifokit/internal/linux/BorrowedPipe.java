@@ -77,6 +77,10 @@ public final class BorrowedPipe {
                 int ignored = (int) H.CLOSE.invokeExact((int) pidfd);
             }
         } catch (Error | RuntimeException e) {
+            IllegalCallerException denied = NativeAccess.explain(e);
+            if (denied != null) {
+                throw denied;
+            }
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
