@@ -45,7 +45,7 @@ final class CatCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "Show bytes and rate on stderr.")
     boolean progress;
 
-    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH.")
+    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).")
     boolean dereference;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "The FIFO to read.")
@@ -57,7 +57,7 @@ final class CatCommand implements Callable<Integer> {
         if (timeout != null) {
             options = options.timeout(timeout);
         }
-        if (dereference) {
+        if (PathArgs.follow(path, dereference)) {
             options = options.followSymlinks();
         }
         if (format == StreamFormat.RAW) {

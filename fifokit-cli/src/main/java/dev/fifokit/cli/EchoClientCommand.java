@@ -41,7 +41,7 @@ final class EchoClientCommand implements Callable<Integer> {
             description = "Give up (exit 124) if the server is not there within DUR.")
     Duration timeout;
 
-    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH.")
+    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).")
     boolean dereference;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "The server's FIFO.")
@@ -77,7 +77,7 @@ final class EchoClientCommand implements Callable<Integer> {
     private FifoWriter openWhenThere() throws IOException, InterruptedException {
         long start = System.nanoTime();
         while (true) {
-            OpenOptions options = dereference ? OpenOptions.defaults().followSymlinks() : OpenOptions.defaults();
+            OpenOptions options = PathArgs.follow(path, dereference) ? OpenOptions.defaults().followSymlinks() : OpenOptions.defaults();
             if (timeout != null) {
                 Duration left = timeout.minusNanos(System.nanoTime() - start);
                 options = options.timeout(left.isNegative() ? Duration.ZERO : left);

@@ -48,7 +48,7 @@ final class EchoServerCommand implements Callable<Integer> {
             description = "Largest message accepted (default PIPE_BUF - 16).")
     Integer maxPayload;
 
-    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH.")
+    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).")
     boolean dereference;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "The FIFO to serve.")
@@ -58,7 +58,7 @@ final class EchoServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Fifo fifo = dereference && Files.isSymbolicLink(path) ? Fifo.existing(path, true) : Fifo.createOrReuse(path, 0600);
+        Fifo fifo = PathArgs.follow(path, dereference) && Files.isSymbolicLink(path) ? Fifo.existing(path, true) : Fifo.createOrReuse(path, 0600);
         Thread cleanup = new Thread(() -> {
             stopping = true;
             closeQuietly(fifo);

@@ -35,7 +35,7 @@ final class LimitsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
-    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH.")
+    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).")
     boolean dereference;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "PATH", description = "A FIFO to ask about.")

@@ -34,14 +34,14 @@ import java.util.concurrent.Callable;
                 "with the same words; device is \"MAJOR:MINOR\" (stat -c %%Hd:%%Ld).",
                 "",
                 "Without root, other users' processes cannot be inspected and the diagnosis",
-                "says the report is partial. Name an unlinked FIFO as /proc/PID/fd/N with -L."},
+                "says the report is partial. Name an unlinked FIFO as /proc/PID/fd/N."},
         footer = {"", "Exit codes: 0 ok (whatever the diagnosis); 1 no such path, not a FIFO,",
                 "or a symlink without -L."})
 final class WhoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
-    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (e.g. /proc/PID/fd/N).")
+    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).")
     boolean dereference;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "The FIFO.")
@@ -49,7 +49,7 @@ final class WhoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        WhoReport report = FifoHolders.of(path, dereference);
+        WhoReport report = FifoHolders.of(path, PathArgs.follow(path, dereference));
         System.out.print(json ? DiagnosticsJson.who(report) + "\n" : table(report));
         return ExitCodes.OK;
     }

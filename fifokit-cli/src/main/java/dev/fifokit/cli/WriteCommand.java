@@ -57,7 +57,7 @@ final class WriteCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "Show bytes and rate on stderr.")
     boolean progress;
 
-    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH.")
+    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).")
     boolean dereference;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "The FIFO to write.")
@@ -79,7 +79,7 @@ final class WriteCommand implements Callable<Integer> {
         if (noWait) {
             options = options.failIfNoReader();
         }
-        if (dereference) {
+        if (PathArgs.follow(path, dereference)) {
             options = options.followSymlinks();
         }
         if (format == StreamFormat.RAW) {
