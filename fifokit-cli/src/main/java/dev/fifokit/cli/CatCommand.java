@@ -18,11 +18,15 @@ import java.util.concurrent.Callable;
 
 /** {@code fifokit cat}: FIFO to standard output (SPEC §9, §12). */
 @Command(name = "cat", addMethodSubcommands = false, mixinStandardHelpOptions = true,
-        description = {"Copy a FIFO to standard output (with splice(2) where the kernel allows; raw copies",
-                "raise the FIFO's and a standard output pipe's capacity to /proc/sys/fs/pipe-max-size).",
-                "Waits for a writer (at most -t), then copies until every writer has closed.",
-                "With --format line or mesg, each message is printed as one line, a backslash as \\\\"
-                        + " and a newline as \\n (so 'cat --format mesg a | write --format mesg b' is lossless)."})
+        description = {"Copy a FIFO to standard output.",
+                "Waits for a writer (at most -t), then copies until every writer has closed; with --follow it "
+                        + "keeps reading as writers come and go.",
+                "Raw copies use splice(2) where the kernel allows, and raise the capacity of the FIFO and of a "
+                        + "standard output pipe to /proc/sys/fs/pipe-max-size.",
+                "With --format line or mesg, each message is printed as one line, a backslash as \\\\ and a "
+                        + "newline as \\n, so 'cat --format mesg a | write --format mesg b' is lossless. With "
+                        + "--follow, a writer's cut or corrupt last message is reported on standard error and "
+                        + "reading goes on."})
 final class CatCommand implements Callable<Integer> {
     private static final long CHUNK = 1L << 22;
 

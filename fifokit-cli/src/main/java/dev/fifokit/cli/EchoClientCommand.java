@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * {@code line} one line; each in one atomic write(2).
  */
 @Command(name = "echo-client", addMethodSubcommands = false, mixinStandardHelpOptions = true,
-        description = {"The seeds' echo client: send each MESSAGE (or each line of standard input) to the server.",
+        description = {"Send each MESSAGE, or each line of standard input, to an echo server.",
                 "Waits until PATH exists and a reader opens it (at most -t).",
                 "--format mesg sends struct mymesg messages of type 1; each message is one atomic write."})
 final class EchoClientCommand implements Callable<Integer> {

@@ -25,9 +25,9 @@ import java.util.concurrent.Callable;
  * text prints exactly as the seed's C server prints it).
  */
 @Command(name = "echo-server", addMethodSubcommands = false, mixinStandardHelpOptions = true,
-        description = {"The seeds' echo server: print each message received on the FIFO as one line.",
+        description = {"Print each message received on a FIFO as one line: the classic FIFO echo server.",
                 "Creates PATH (mode 0600) if it does not exist, and removes it on exit if it created it.",
-                "A FIFO is one-way, so the echo goes to standard output, as in the seeds' C programs.",
+                "A FIFO is one-way, so the echo goes to standard output, as the classic C echo server's does.",
                 "Without --once it serves client after client until stopped (Ctrl-C).",
                 "A bad message (a last line without a newline, a cut or corrupt mesg frame) is reported on "
                         + "standard error with the bytes that arrived, and serving goes on."})

@@ -88,8 +88,12 @@ public final class Main {
             CommandLine c = ex.getCommandLine();
             PrintWriter err = c.getErr();
             err.println("fifokit: " + ex.getMessage());
-            if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
-                c.usage(err);
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            if (c.getParent() == null && !(ex instanceof CommandLine.UnmatchedArgumentException)) {
+                c.usage(err); // `fifokit --debug` alone: as bare `fifokit`, the list of commands
+            } else {
+                // one line of what went wrong and where to look, not the whole help
+                err.println("see '" + c.getCommandSpec().qualifiedName() + " --help'");
             }
             err.flush();
             return ExitCodes.USAGE;

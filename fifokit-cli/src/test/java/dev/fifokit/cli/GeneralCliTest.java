@@ -34,6 +34,33 @@ class GeneralCliTest {
     }
 
     @Test
+    void aUsageErrorIsOneLineAndAHintNotTheWholeHelp() throws Exception {
+        var r = CliProcess.run(30, "cat");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).isEqualTo("fifokit: Missing required parameter: 'PATH'\nsee 'fifokit cat --help'\n");
+        var o = CliProcess.run(30, "write", "--no-such-option", dir.resolve("p").toString());
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.stderr().lines().toList()).hasSizeLessThanOrEqualTo(3).last().isEqualTo("see 'fifokit write --help'");
+    }
+
+    @Test
+    void everySummaryAndParagraphIsWholeSoHelpNeverCutsMidPhrase() {
+        // `fifokit --help` shows each command's first paragraph; picocli wraps each paragraph to
+        // the width itself, so a paragraph must be whole, never a line cut by hand
+        for (var e : Main.commandLine().getSubcommands().entrySet()) {
+            String[] description = e.getValue().getCommandSpec().usageMessage().description();
+            assertThat(description).as(e.getKey()).isNotEmpty();
+            assertThat(description[0]).as(e.getKey() + " summary").endsWith(".");
+            if (e.getKey().equals("cat") || e.getKey().equals("write") || e.getKey().equals("launch")
+                    || e.getKey().equals("serve") || e.getKey().equals("limits")) {
+                for (String paragraph : description) {
+                    assertThat(paragraph).as(e.getKey()).matches("(?s)(.*[.:)]|)");
+                }
+            }
+        }
+    }
+
+    @Test
     void versionAndHelpOnEveryCommand() throws Exception {
         var v = CliProcess.run(30, "--version");
         assertThat(v.exit()).isZero();

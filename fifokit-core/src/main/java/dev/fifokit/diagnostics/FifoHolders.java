@@ -9,7 +9,6 @@ import dev.fifokit.internal.linux.Stat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -129,13 +128,13 @@ public final class FifoHolders {
             List<Long> fds;
             try {
                 fds = ProcFs.numericEntries(dir.resolve("fd"));
-            } catch (AccessDeniedException e) {
-                if (Files.exists(dir)) {
+            } catch (IOException | SecurityException e) {
+                // EACCES, or EPERM (some container runtimes and security modules): not readable;
+                // ENOENT or ESRCH: exited meanwhile
+                if (Files.exists(dir) && !(e instanceof java.nio.file.NoSuchFileException)) {
                     unreadable++;
                 }
                 fds = List.of();
-            } catch (IOException | SecurityException e) {
-                fds = List.of(); // exited meanwhile
             }
             for (long fd : fds) {
                 Holder h = holder(pid, (int) fd, dev, ino);
