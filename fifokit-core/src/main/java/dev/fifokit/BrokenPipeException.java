@@ -24,7 +24,7 @@ public final class BrokenPipeException extends FifoException {
         this.bytesWritten = bytesWritten;
     }
 
-    /** Bytes of the failed call that were written before the reader went away. */
+    /** {@return bytes of the failed call that were written before the reader went away} */
     public long bytesWritten() {
         return bytesWritten;
     }

@@ -54,7 +54,7 @@ public final class CorruptFrameException extends FifoException {
         return received.clone();
     }
 
-    /** Byte offset of the first byte of the bad frame in the stream this reader consumed. */
+    /** {@return the byte offset of the first byte of the bad frame in the stream this reader consumed} */
     public long offset() {
         return offset;
     }

@@ -115,12 +115,27 @@ public final class MessageReader implements Closeable {
         this.whole = MemorySegment.ofArray(buf);
     }
 
-    /** A reader with the default maximum payload (PIPE_BUF - 16). */
+    /**
+     * A reader with the default maximum payload (PIPE_BUF - 16).
+     *
+     * @param channel where the bytes come from, in blocking mode (a fifokit end or any channel)
+     * @param framing how messages are cut
+     * @return the reader
+     * @throws FifoException PIPE_BUF of the channel's FIFO cannot be asked
+     */
     public static MessageReader of(ReadableByteChannel channel, Framing framing) throws FifoException {
         return of(channel, framing, MessageOptions.defaults());
     }
 
-    /** A reader configured by {@code options}; PIPE_BUF is read from the channel's FIFO. */
+    /**
+     * A reader configured by {@code options}; PIPE_BUF is read from the channel's FIFO.
+     *
+     * @param channel where the bytes come from, in blocking mode (a fifokit end or any channel)
+     * @param framing how messages are cut
+     * @param options maximum payload, buffer size, ...
+     * @return the reader
+     * @throws FifoException PIPE_BUF of the channel's FIFO cannot be asked
+     */
     public static MessageReader of(ReadableByteChannel channel, Framing framing, MessageOptions options)
             throws FifoException {
         return new MessageReader(channel, framing, Objects.requireNonNull(options, "options"));
@@ -133,6 +148,7 @@ public final class MessageReader implements Closeable {
      * @throws CorruptFrameException      negative or over-maximum {@code mesg_len}
      * @throws TruncatedMessageException  end of stream inside a frame
      * @throws MessageTooLargeException   a line longer than the maximum
+     * @return the message, or {@code null} at a clean end of stream
      */
     public Message receive() throws IOException {
         lock.lock();
@@ -236,7 +252,7 @@ public final class MessageReader implements Closeable {
         }
     }
 
-    /** The type of the message the last {@link #receive(ByteBuffer)} returned. */
+    /** {@return the type of the message the last {@link #receive(ByteBuffer)} returned} */
     public long lastType() {
         return lastType;
     }
@@ -245,6 +261,8 @@ public final class MessageReader implements Closeable {
      * True when a whole message (or a bad header that will throw) is buffered, so the next
      * {@code receive} will not touch the channel. A tool flushes its output when this is false,
      * before it may block.
+     *
+     * @return whether the next {@code receive} is served from the buffer
      */
     public boolean ready() {
         lock.lock();
@@ -262,7 +280,7 @@ public final class MessageReader implements Closeable {
         }
     }
 
-    /** Bytes read from the channel and not yet handed out as messages. */
+    /** {@return bytes read from the channel and not yet handed out as messages} */
     public int buffered() {
         lock.lock();
         try {
@@ -276,6 +294,8 @@ public final class MessageReader implements Closeable {
      * Drops every buffered byte (a bad header, a partial line, messages already read from the
      * channel but not yet received) and returns how many; the next {@code receive} starts with
      * fresh bytes from the channel. The way to give up on a corrupt stream without closing it.
+     *
+     * @return how many bytes were dropped
      */
     public int discardBuffered() {
         lock.lock();
@@ -293,7 +313,7 @@ public final class MessageReader implements Closeable {
         }
     }
 
-    /** Bytes consumed so far: the stream offset at which the next frame starts. */
+    /** {@return bytes consumed so far: the stream offset at which the next frame starts} */
     public long offset() {
         lock.lock();
         try {
@@ -303,12 +323,12 @@ public final class MessageReader implements Closeable {
         }
     }
 
-    /** The framing this reader expects. */
+    /** {@return the framing this reader expects} */
     public Framing framing() {
         return framing;
     }
 
-    /** The largest payload this reader accepts. */
+    /** {@return the largest payload this reader accepts} */
     public int maxPayload() {
         return maxPayload;
     }

@@ -25,7 +25,7 @@ public final class ErrorReplyException extends FifoException {
         this.text = text;
     }
 
-    /** The error text as sent by the server, unchanged. */
+    /** {@return the error text as sent by the server, unchanged} */
     public String text() {
         return text;
     }
