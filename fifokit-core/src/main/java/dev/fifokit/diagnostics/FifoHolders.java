@@ -46,7 +46,13 @@ public final class FifoHolders {
     private static final Set<String> READ_WAITS = Set.of("anon_pipe_read", "pipe_read");
     private static final Set<String> WRITE_WAITS = Set.of("anon_pipe_write", "pipe_write");
 
-    /** Who holds the FIFO at {@code path}; a symlink there is refused. */
+    /**
+     * Who holds the FIFO at {@code path}; a symlink there is refused.
+     *
+     * @param path the FIFO
+     * @return the snapshot
+     * @throws FifoException as {@link #of(Path, boolean)}
+     */
     public static WhoReport of(Path path) throws FifoException {
         return of(path, false);
     }
@@ -56,6 +62,9 @@ public final class FifoHolders {
      * (which also lets {@code /proc/<pid>/fd/<n>} name a FIFO that has been unlinked, or an
      * anonymous pipe).
      *
+     * @param path           the FIFO
+     * @param followSymlinks whether a symlink at {@code path} is followed
+     * @return the snapshot
      * @throws dev.fifokit.NoSuchFifoException the path does not exist
      * @throws dev.fifokit.NotAFifoException   it is not a FIFO
      * @throws SymlinkException                it is a symlink and links are not followed
@@ -88,6 +97,7 @@ public final class FifoHolders {
      * ({@code pidfd_getfd(2)}), which the kernel does not count as a new reader or writer: it
      * releases nobody and reads nothing. Never blocks.
      *
+     * @param report a snapshot of the FIFO's holders, from {@link #of(Path, boolean)}
      * @return the capacity, or empty when nobody holds the FIFO open, or no holder's descriptor
      *         may be copied (another user's process without CAP_SYS_PTRACE, or a kernel older
      *         than 5.6)

@@ -43,6 +43,8 @@ public record ProcessStatus(long pid, String name, String state, long ppid, long
      * @throws NoSuchProcessException     there is no such process (or it has just exited)
      * @throws FifoAccessDeniedException  {@code /proc} hides it from this caller (hidepid)
      * @throws FifoException              any other read failure, naming {@code /proc/<pid>}
+     * @param pid the process
+     * @return its status now
      */
     public static ProcessStatus of(long pid) throws FifoException {
         if (pid <= 0) {
@@ -106,19 +108,19 @@ public record ProcessStatus(long pid, String name, String state, long ppid, long
         return end == 0 ? 0 : Long.parseLong(value.substring(0, end));
     }
 
-    /** The one-letter state code ({@code R}, {@code S}, {@code D}, {@code T}, {@code Z}, ...), or '?'. */
+    /** {@return the one-letter state code ({@code R}, {@code S}, {@code D}, {@code T}, {@code Z}, ...), or '?'} */
     public char stateCode() {
         return state.isEmpty() ? '?' : state.charAt(0);
     }
 
-    /** The state in words: "sleeping", "running", ... (the part in parentheses). */
+    /** {@return the state in words: "sleeping", "running", ... (the part in parentheses)} */
     public String stateName() {
         int open = state.indexOf('(');
         int close = state.lastIndexOf(')');
         return open >= 0 && close > open ? state.substring(open + 1, close) : state;
     }
 
-    /** True when the process is blocked in open(2) of a FIFO, waiting for the other side. */
+    /** {@return true when the process is blocked in open(2) of a FIFO, waiting for the other side} */
     public boolean isBlockedOpeningFifo() {
         return WAIT_FOR_PARTNER.equals(wchan);
     }
@@ -173,6 +175,8 @@ public record ProcessStatus(long pid, String name, String state, long ppid, long
     /**
      * What the process is doing in a few words: {@code "running"},
      * {@code "sleeping in wait_for_partner"}, {@code "zombie"}...
+     *
+     * @return the state in words, with the wait channel when there is one
      */
     public String activity() {
         String words = stateName();

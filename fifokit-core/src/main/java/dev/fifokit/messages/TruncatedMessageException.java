@@ -57,12 +57,12 @@ public final class TruncatedMessageException extends FifoException {
         return partial.clone();
     }
 
-    /** Byte offset where the incomplete frame starts. */
+    /** {@return the byte offset where the incomplete frame starts} */
     public long offset() {
         return offset;
     }
 
-    /** How many bytes of the incomplete frame arrived (and were dropped). */
+    /** {@return how many bytes of the incomplete frame arrived (and were dropped)} */
     public long received() {
         return received;
     }
