@@ -82,8 +82,7 @@ public final class Main {
             }
         }
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
-                Failures.report(ex, System.err, top.debug(),
-                        commandLine.getCommandSpec().findOption("-L") != null));
+                Failures.report(ex, System.err, top.debug(), commandLine.getCommandSpec()));
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             PrintWriter err = c.getErr();

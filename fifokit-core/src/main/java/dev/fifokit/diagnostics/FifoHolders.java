@@ -104,7 +104,7 @@ public final class FifoHolders {
      */
     public static OptionalLong capacity(WhoReport report) {
         for (Holder h : report.holders()) {
-            long c = BorrowedPipe.capacity(h.pid(), h.fd());
+            long c = BorrowedPipe.capacity(h.pid(), h.fd(), report.inode());
             if (c > 0) {
                 return OptionalLong.of(c);
             }

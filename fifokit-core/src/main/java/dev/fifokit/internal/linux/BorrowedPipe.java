@@ -50,12 +50,13 @@ public final class BorrowedPipe {
     }
 
     /**
-     * The capacity of the pipe behind descriptor {@code fd} of process {@code pid}, in bytes, or
+     * The capacity of the pipe behind descriptor {@code fd} of process {@code pid} (checked to
+     * be inode {@code inode}), in bytes, or
      * {@code -errno} when it cannot be borrowed (ESRCH: gone; EPERM: not ours to trace; EBADF:
      * closed meanwhile; ENOSYS: kernel too old) or is not a pipe (EBADF from F_GETPIPE_SZ).
      * Never blocks.
      */
-    public static long capacity(long pid, int fd) {
+    public static long capacity(long pid, int fd, long inode) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(H.STATE);
             long pidfd = (long) H.SYSCALL3.invokeExact(state, SYS_PIDFD_OPEN, pid, 0L, 0L);
@@ -68,6 +69,13 @@ public final class BorrowedPipe {
                     return -errno(state);
                 }
                 try {
+                    // the holder may have closed that descriptor since the scan, and the number
+                    // been reused: only the same inode answers for this FIFO
+                    int[] errno = new int[1];
+                    Stat s = Stat.of((int) copy, errno);
+                    if (s == null || s.ino() != inode) {
+                        return -Errors.EBADF;
+                    }
                     int size = (int) H.FCNTL.invokeExact(state, (int) copy, Flags.F_GETPIPE_SZ, 0);
                     return size < 0 ? -errno(state) : size;
                 } finally {
