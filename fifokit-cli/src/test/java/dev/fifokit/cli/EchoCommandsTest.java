@@ -201,6 +201,54 @@ class EchoCommandsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"line", "mesg"})
+    void aHostileWriterStreamingGarbageDoesNotStopTheServer(String format) throws Exception {
+        Path fifo = dir.resolve("hostile-" + format + ".fifo");
+        try (Processes procs = new Processes()) {
+            Process server = procs.start(new ProcessBuilder(CliProcess.command(
+                    "echo-server", "--format", format, fifo.toString())));
+            // drain the reports as they come, so the server never blocks on a full stderr pipe
+            var log = new java.io.ByteArrayOutputStream();
+            Thread drain = Thread.ofPlatform().start(() -> {
+                try {
+                    server.getErrorStream().transferTo(log);
+                } catch (java.io.IOException ignored) {
+                    // the server was stopped
+                }
+            });
+            // and its output: garbage with newlines in it decodes to lines, which it prints
+            var printed = new java.io.ByteArrayOutputStream();
+            var goodOneSeen = new java.util.concurrent.CountDownLatch(1);
+            Thread.ofPlatform().start(() -> {
+                byte[] buf = new byte[8192];
+                try (var in = server.getInputStream()) {
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        synchronized (printed) {
+                            printed.write(buf, 0, n);
+                            if (printed.toString(StandardCharsets.ISO_8859_1).endsWith("still here\n")) {
+                                goodOneSeen.countDown();
+                            }
+                        }
+                    }
+                } catch (java.io.IOException ignored) {
+                    // the server was stopped
+                }
+            });
+            awaitFile(fifo);
+            assertThat(Processes.waitFor(procs.sh("head -c 1000000 /dev/urandom > '" + fifo + "'"), 60)).isZero();
+            // the garbage writer has exited, so at most one pipe's worth (64 KiB) is unread, which the
+            // server drains long before a client JVM has started: the good message starts a stream of its own
+            CliProcess.Result ok = CliProcess.run(60, "echo-client", "--format", format, fifo.toString(), "still here");
+            assertThat(ok.exit()).as(ok.stderr()).isZero();
+            assertThat(goodOneSeen.await(60, TimeUnit.SECONDS)).as("the good message after the garbage").isTrue();
+            assertThat(server.isAlive()).isTrue();
+            server.destroy();
+            drain.join(20_000);
+            assertThat(log.toString(StandardCharsets.UTF_8)).contains("fifokit: " + fifo);
+        }
+    }
+
     @Test
     void catFollowReportsAWritersTruncatedLastLineAndGoesOn() throws Exception {
         Path fifo = dir.resolve("follow.fifo");
