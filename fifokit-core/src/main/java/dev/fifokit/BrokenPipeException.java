@@ -12,13 +12,19 @@ public final class BrokenPipeException extends FifoException {
 
     private final long bytesWritten;
 
+    /**
+     * The reader of {@code path} went away.
+     *
+     * @param path         the FIFO, or {@code null} for this process's own standard output
+     * @param bytesWritten bytes of the failed call written before that
+     */
     public BrokenPipeException(Path path, long bytesWritten) {
         super(path, "reader went away (broken pipe)"
                 + (bytesWritten > 0 ? " after " + bytesWritten + " bytes of this write" : ""));
         this.bytesWritten = bytesWritten;
     }
 
-    /** Bytes of the failed call that were written before the reader went away. */
+    /** {@return bytes of the failed call that were written before the reader went away} */
     public long bytesWritten() {
         return bytesWritten;
     }

@@ -14,6 +14,8 @@ public final class Durations {
      * Parses {@code <number><unit>} with unit {@code ms}, {@code s}, {@code m} or {@code h};
      * a bare number means seconds.
      *
+     * @param text the duration, e.g. {@code 500ms}, {@code 5s}, {@code 2m}
+     * @return the duration
      * @throws IllegalArgumentException with the offending text when it is not such a duration
      */
     public static Duration parse(String text) {
@@ -42,7 +44,12 @@ public final class Durations {
         return Duration.ofNanos(Math.round(millis * 1_000_000));
     }
 
-    /** Formats a duration the way {@link #parse} reads it, e.g. {@code 1.5s} or {@code 250ms}. */
+    /**
+     * Formats a duration the way {@link #parse} reads it, e.g. {@code 1.5s} or {@code 250ms}.
+     *
+     * @param d the duration
+     * @return its text
+     */
     public static String format(Duration d) {
         long ms = d.toMillis();
         if (ms < 1000) {

@@ -17,10 +17,23 @@ public final class FifoClosedException extends AsynchronousCloseException implem
     private final transient Path path;
     private final String reason;
 
+    /**
+     * The end on {@code path} was closed.
+     *
+     * @param path   the FIFO concerned
+     * @param reason the reason, in words
+     */
     public FifoClosedException(Path path, String reason) {
         this(path, reason, null);
     }
 
+    /**
+     * The end on {@code path} was closed.
+     *
+     * @param path   the FIFO concerned
+     * @param reason the reason, in words
+     * @param cause  the underlying failure
+     */
     public FifoClosedException(Path path, String reason, Throwable cause) {
         this.path = path;
         this.reason = reason;

@@ -24,12 +24,12 @@ public class FifoException extends IOException implements FifoProblem {
         this.reason = reason;
     }
 
-    /** The FIFO this error is about, or {@code null} for an anonymous pipe. */
+    /** {@return the FIFO this error is about, or {@code null} for an anonymous pipe} */
     public Path path() {
         return path;
     }
 
-    /** The cause in words, without the path, e.g. "exists and is not a FIFO". */
+    /** {@return the cause in words, without the path, e.g. "exists and is not a FIFO"} */
     public String reason() {
         return reason;
     }

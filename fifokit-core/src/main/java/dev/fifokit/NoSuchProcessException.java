@@ -21,7 +21,7 @@ public final class NoSuchProcessException extends FifoException {
         this.pid = pid;
     }
 
-    /** The process id that was asked for. */
+    /** {@return the process id that was asked for} */
     public long pid() {
         return pid;
     }

@@ -33,12 +33,12 @@ public final class PeerTimeoutException extends FifoException {
         this.waited = waited;
     }
 
-    /** The side that never opened the FIFO. */
+    /** {@return the side that never opened the FIFO} */
     public Side missing() {
         return missing;
     }
 
-    /** How long the caller waited. */
+    /** {@return how long the caller waited} */
     public Duration waited() {
         return waited;
     }

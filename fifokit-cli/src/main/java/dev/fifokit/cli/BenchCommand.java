@@ -20,8 +20,9 @@ import java.util.concurrent.Callable;
  * whole run (under 2 minutes with --quick); exit 1 if some contender never produced a result.
  */
 @Command(name = "bench", addMethodSubcommands = false, mixinStandardHelpOptions = true,
-        description = {"Benchmark fifokit against C baselines (compiled with gcc -O2 at run time) and",
-                "dd/pv/socat; prints medians and the fifokit/C ratio per workload (see BENCHMARKS.md)."})
+        description = {"Benchmark fifokit against C baselines and dd, pv and socat.",
+                "The C baselines are compiled with gcc -O2 at run time; prints medians and the fifokit/C "
+                        + "ratio per workload (see BENCHMARKS.md)."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Fewer, shorter rounds: under 2 minutes.")
     boolean quick;

@@ -18,11 +18,15 @@ import java.util.concurrent.Callable;
 
 /** {@code fifokit cat}: FIFO to standard output (SPEC §9, §12). */
 @Command(name = "cat", addMethodSubcommands = false, mixinStandardHelpOptions = true,
-        description = {"Copy a FIFO to standard output (with splice(2) where the kernel allows; raw copies",
-                "raise the FIFO's and a standard output pipe's capacity to /proc/sys/fs/pipe-max-size).",
-                "Waits for a writer (at most -t), then copies until every writer has closed.",
-                "With --format line or mesg, each message is printed as one line, a backslash as \\\\"
-                        + " and a newline as \\n (so 'cat --format mesg a | write --format mesg b' is lossless)."})
+        description = {"Copy a FIFO to standard output.",
+                "Waits for a writer (at most -t), then copies until every writer has closed; with --follow it "
+                        + "keeps reading as writers come and go.",
+                "Raw copies use splice(2) where the kernel allows, and raise the capacity of the FIFO and of a "
+                        + "standard output pipe to /proc/sys/fs/pipe-max-size.",
+                "With --format line or mesg, each message is printed as one line, a backslash as \\\\ and a "
+                        + "newline as \\n, so 'cat --format mesg a | write --format mesg b' is lossless. With "
+                        + "--follow, a writer's cut or corrupt last message is reported on standard error and "
+                        + "reading goes on."})
 final class CatCommand implements Callable<Integer> {
     private static final long CHUNK = 1L << 22;
 
@@ -45,7 +49,7 @@ final class CatCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "Show bytes and rate on stderr.")
     boolean progress;
 
-    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH.")
+    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).")
     boolean dereference;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "The FIFO to read.")
@@ -57,7 +61,7 @@ final class CatCommand implements Callable<Integer> {
         if (timeout != null) {
             options = options.timeout(timeout);
         }
-        if (dereference) {
+        if (PathArgs.follow(path, dereference)) {
             options = options.followSymlinks();
         }
         if (format == StreamFormat.RAW) {
@@ -92,7 +96,12 @@ final class CatCommand implements Callable<Integer> {
         try (MessageWriter out = MessageWriter.of(StdChannels.stdout(), Framing.LINE,
                 MessageOptions.defaults().exclusiveWriter().batching(true))) {
             while (true) {
-                MessagePump.copy(in, out, null, meter);
+                if (follow) {
+                    // one writer's bad last message must not end a reader that outlives writers
+                    MessagePump.copyReporting(in, out, null, meter, System.err);
+                } else {
+                    MessagePump.copy(in, out, null, meter);
+                }
                 if (!follow) {
                     return ExitCodes.OK;
                 }

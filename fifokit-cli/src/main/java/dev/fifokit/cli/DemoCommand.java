@@ -37,9 +37,9 @@ import java.util.concurrent.TimeUnit;
  * framings, PIPE_BUF atomicity with several writers, the keep-alive pitfall, the limits.
  */
 @Command(name = "demo", addMethodSubcommands = false, mixinStandardHelpOptions = true,
-        description = {"A guided tour of the seeds on temporary FIFOs: blocking opens, the echo in line and mesg",
-                "framing, PIPE_BUF atomicity with several writers, the keep-alive pitfall, limits.",
-                "Cleans up after itself."})
+        description = {"A guided tour on temporary FIFOs, cleaned up afterwards.",
+                "Blocking opens, the echo in line and mesg framing, PIPE_BUF atomicity with several "
+                        + "writers, the keep-alive pitfall, limits."})
 final class DemoCommand implements Callable<Integer> {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final OpenOptions DEADLINE = OpenOptions.defaults().timeout(WAIT);

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * {@code line} one line; each in one atomic write(2).
  */
 @Command(name = "echo-client", addMethodSubcommands = false, mixinStandardHelpOptions = true,
-        description = {"The seeds' echo client: send each MESSAGE (or each line of standard input) to the server.",
+        description = {"Send each MESSAGE, or each line of standard input, to an echo server.",
                 "Waits until PATH exists and a reader opens it (at most -t).",
                 "--format mesg sends struct mymesg messages of type 1; each message is one atomic write."})
 final class EchoClientCommand implements Callable<Integer> {
@@ -41,7 +41,7 @@ final class EchoClientCommand implements Callable<Integer> {
             description = "Give up (exit 124) if the server is not there within DUR.")
     Duration timeout;
 
-    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH.")
+    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).")
     boolean dereference;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "The server's FIFO.")
@@ -77,7 +77,7 @@ final class EchoClientCommand implements Callable<Integer> {
     private FifoWriter openWhenThere() throws IOException, InterruptedException {
         long start = System.nanoTime();
         while (true) {
-            OpenOptions options = dereference ? OpenOptions.defaults().followSymlinks() : OpenOptions.defaults();
+            OpenOptions options = PathArgs.follow(path, dereference) ? OpenOptions.defaults().followSymlinks() : OpenOptions.defaults();
             if (timeout != null) {
                 Duration left = timeout.minusNanos(System.nanoTime() - start);
                 options = options.timeout(left.isNegative() ? Duration.ZERO : left);

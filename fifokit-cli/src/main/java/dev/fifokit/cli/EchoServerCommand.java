@@ -25,10 +25,12 @@ import java.util.concurrent.Callable;
  * text prints exactly as the seed's C server prints it).
  */
 @Command(name = "echo-server", addMethodSubcommands = false, mixinStandardHelpOptions = true,
-        description = {"The seeds' echo server: print each message received on the FIFO as one line.",
+        description = {"Print each message received on a FIFO as one line: the classic FIFO echo server.",
                 "Creates PATH (mode 0600) if it does not exist, and removes it on exit if it created it.",
-                "A FIFO is one-way, so the echo goes to standard output, as in the seeds' C programs.",
-                "Without --once it serves client after client until stopped (Ctrl-C)."})
+                "A FIFO is one-way, so the echo goes to standard output, as the classic C echo server's does.",
+                "Without --once it serves client after client until stopped (Ctrl-C).",
+                "A bad message (a last line without a newline, a cut or corrupt mesg frame) is reported on "
+                        + "standard error with the bytes that arrived, and serving goes on."})
 final class EchoServerCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", converter = StreamFormat.FramingConverter.class,
             completionCandidates = StreamFormat.FramingNames.class, defaultValue = "line",
@@ -46,7 +48,7 @@ final class EchoServerCommand implements Callable<Integer> {
             description = "Largest message accepted (default PIPE_BUF - 16).")
     Integer maxPayload;
 
-    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH.")
+    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).")
     boolean dereference;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "The FIFO to serve.")
@@ -56,7 +58,7 @@ final class EchoServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Fifo fifo = dereference && Files.isSymbolicLink(path) ? Fifo.existing(path, true) : Fifo.createOrReuse(path, 0600);
+        Fifo fifo = PathArgs.follow(path, dereference) && Files.isSymbolicLink(path) ? Fifo.existing(path, true) : Fifo.createOrReuse(path, 0600);
         Thread cleanup = new Thread(() -> {
             stopping = true;
             closeQuietly(fifo);
@@ -70,7 +72,7 @@ final class EchoServerCommand implements Callable<Integer> {
                     maxPayload != null ? MessageOptions.defaults().maxPayload(maxPayload) : MessageOptions.defaults());
             Progress none = new Progress(false, System.err);
             while (true) {
-                MessagePump.copy(in, out, null, none);
+                MessagePump.copyReporting(in, out, null, none, System.err);
                 if (once) {
                     return ExitCodes.OK;
                 }

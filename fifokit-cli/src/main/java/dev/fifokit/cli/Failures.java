@@ -3,6 +3,10 @@ package dev.fifokit.cli;
 import dev.fifokit.BrokenPipeException;
 import dev.fifokit.NoReaderException;
 import dev.fifokit.PeerTimeoutException;
+import dev.fifokit.FifoExistsException;
+import dev.fifokit.NoSuchFifoException;
+import dev.fifokit.SymlinkException;
+import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
@@ -33,12 +37,43 @@ public final class Failures {
 
     /** Prints the failure and returns its exit code. */
     public static int report(Throwable t, PrintStream err, boolean debug) {
+        return report(t, err, debug, false);
+    }
+
+    /**
+     * Prints the failure, with the flag of {@code command} that would have avoided it, and
+     * returns its exit code.
+     */
+    static int report(Throwable t, PrintStream err, boolean debug, CommandLine.Model.CommandSpec command) {
+        boolean follow = command.findOption("-L") != null;
+        boolean parents = command.name().equals("mkfifo") && command.findOption("-p") != null;
+        return report(t, err, debug, follow, parents);
+    }
+
+    /**
+     * Prints the failure and returns its exit code; {@code followFlag} says the command has
+     * {@code -L}, so a refused symlink names it.
+     */
+    static int report(Throwable t, PrintStream err, boolean debug, boolean followFlag) {
+        return report(t, err, debug, followFlag, false);
+    }
+
+    private static int report(Throwable t, PrintStream err, boolean debug, boolean followFlag, boolean mkfifoP) {
         int code = exitCode(t);
         if (t instanceof BrokenPipeException b && b.path() == null) {
             // our own standard output went away (e.g. `| head`): end quietly, like a shell tool
             return code;
         }
-        err.println("fifokit: " + message(t));
+        String message = message(t);
+        if (followFlag && t instanceof SymlinkException) {
+            message = message.replace(" (ask to follow symlinks)", "").replace(" (not followed)", "")
+                    + " (pass -L to follow it)";
+        } else if (mkfifoP && t instanceof FifoExistsException && message.contains("a FIFO is already there")) {
+            message += " (pass -p to accept an existing FIFO)";
+        } else if (mkfifoP && t instanceof NoSuchFifoException) {
+            message += " (pass -p to create missing parent directories)";
+        }
+        err.println("fifokit: " + message);
         if (debug) {
             t.printStackTrace(err);
         }

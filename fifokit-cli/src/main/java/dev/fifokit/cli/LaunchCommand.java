@@ -19,20 +19,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code fifokit launch}: the seed's background launcher on the command line (SPEC §8, §9, §12). */
 @Command(name = "launch", addMethodSubcommands = false, mixinStandardHelpOptions = true,
-        description = {"Run COMMAND in the background, show its output as it comes and tell what",
-                "it is doing. No shell: use `launch -- sh -c '...'` for one.",
-                "",
-                "stderr: 'pid N' first; then 'state WORDS' whenever its state holds a new",
-                "  value for two polls (100ms apart): 'state running', 'state sleeping in",
-                "  wait_for_partner' (blocked opening a FIFO), 'state sleeping in",
-                "  anon_pipe_write' (blocked on a full pipe)...; last 'exit N'.",
-                "stdout: each line the command writes to stdout as 'out| LINE', and to",
-                "  stderr as 'err| LINE', in the order they arrive.",
-                "",
-                "Standard input is passed through. SIGTERM or SIGINT to launch stops the",
-                "command and its children: SIGTERM, then SIGKILL after the grace period."},
-        footer = {"", "Exit status: the command's (128+N when signal N killed it); 127 command",
-                "not found; 126 not executable; 141 when launch's own stdout is gone."})
+        description = {"Run a command in the background and show its output and state as they come.",
+                "No shell: use `launch -- sh -c '...'` for one.",
+                "Standard output: each line the command writes there, as 'out| LINE'.",
+                "Standard error: each line the command writes there, as 'err| LINE'; before them 'pid N', "
+                        + "then 'state WORDS' whenever its state holds a new value for two polls (100ms "
+                        + "apart), with what its wait channel means: 'state sleeping in wait_for_partner "
+                        + "(waiting in open() for the other end)', 'state sleeping in pipe_write (waiting for "
+                        + "room)'...; last 'exit N'.",
+                "Standard input is passed through. SIGTERM or SIGINT to launch stops the command and its "
+                        + "children: SIGTERM, then SIGKILL after the grace period."},
+        footer = {"", "Exit status: the command's (128+N when signal N killed it); 127 command not found; "
+                + "126 not executable; 141 when launch's own stdout is gone."})
 final class LaunchCommand implements Callable<Integer> {
     private static final Duration POLL = Duration.ofMillis(100);
 
@@ -51,10 +49,16 @@ final class LaunchCommand implements Callable<Integer> {
         AtomicBoolean outGone = new AtomicBoolean();
         Launcher.OutputListener listener = (source, line) -> {
             awaitQuietly(pidShown);
-            out.print((source == Launcher.Source.STDOUT ? "out| " : "err| ") + line + "\n");
-            out.flush();
-            if (out.checkError()) {
-                outGone.set(true);
+            if (source == Launcher.Source.STDOUT) {
+                out.print("out| " + line + "\n");
+                out.flush();
+                if (out.checkError()) {
+                    outGone.set(true);
+                }
+            } else {
+                // the command's stderr stays on stderr: `2>/dev/null` hides it, as without launch
+                err.print("err| " + line + "\n");
+                err.flush();
             }
         };
         ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT);
@@ -99,7 +103,8 @@ final class LaunchCommand implements Callable<Integer> {
             String now;
             try {
                 ProcessStatus s = launcher.status();
-                now = s.activity();
+                String meaning = s.wchanMeaning();
+                now = meaning.isEmpty() ? s.activity() : s.activity() + " (" + meaning + ")";
             } catch (NoSuchProcessException e) {
                 return;
             } catch (IOException e) {

@@ -23,12 +23,42 @@ public final class Main {
             cl.usage(System.err);
             return ExitCodes.USAGE;
         }
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (LinkageError e) {
+            // the JVM refused native access (picocli lets errors through): say what to add
+            IllegalCallerException denied = nativeAccessDenied(e);
+            if (denied == null) {
+                throw e;
+            }
+            return Failures.report(denied, System.err, FifokitCommand.isDebug());
+        }
         System.out.flush();
         if (System.out.checkError() && code == ExitCodes.OK) {
             return ExitCodes.BROKEN_PIPE;
         }
         return code;
+    }
+
+    /**
+     * The library's explanation of a refused native access in {@code e}'s causes (it says
+     * which flag or manifest entry to add), or one of our own; null for any other error.
+     */
+    static IllegalCallerException nativeAccessDenied(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            if (c instanceof IllegalCallerException ice && m != null && m.startsWith("native access is not enabled")) {
+                return ice;
+            }
+            if (c instanceof IllegalCallerException
+                    || (c instanceof LinkageError && m != null && m.contains("IllegalCallerException"))) {
+                return new IllegalCallerException("native access is not enabled for fifokit: run java with "
+                        + "--enable-native-access=ALL-UNNAMED (class path) or --enable-native-access=dev.fifokit "
+                        + "(module path), or add 'Enable-Native-Access: ALL-UNNAMED' to the main jar's manifest", e);
+            }
+        }
+        return null;
     }
 
     /** The whole command tree, every subcommand registered. */
@@ -52,13 +82,17 @@ public final class Main {
             }
         }
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
-                Failures.report(ex, System.err, top.debug()));
+                Failures.report(ex, System.err, top.debug(), commandLine.getCommandSpec()));
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             PrintWriter err = c.getErr();
             err.println("fifokit: " + ex.getMessage());
-            if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
-                c.usage(err);
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            if (c.getParent() == null && !(ex instanceof CommandLine.UnmatchedArgumentException)) {
+                c.usage(err); // `fifokit --debug` alone: as bare `fifokit`, the list of commands
+            } else {
+                // one line of what went wrong and where to look, not the whole help
+                err.println("see '" + c.getCommandSpec().qualifiedName() + " --help'");
             }
             err.flush();
             return ExitCodes.USAGE;

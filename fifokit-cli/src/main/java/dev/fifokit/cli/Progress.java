@@ -1,26 +1,54 @@
 package dev.fifokit.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code --progress}: bytes and rate on stderr, refreshed twice a second on one line, and a
- * final summary. Does nothing when not enabled.
+ * {@code --progress}: bytes and rate on stderr, and a final summary line. On a terminal the
+ * line is redrawn twice a second in place ({@code \r}, then ESC [K clears what a longer
+ * earlier line left); when stderr is a file or a pipe, a plain line is printed every
+ * {@link #PLAIN_EVERY_MS} ms instead, so a log gets a few readable lines rather than
+ * carriage returns. Does nothing when not enabled.
  */
 final class Progress implements AutoCloseable {
+    /** Between two plain lines when stderr is not a terminal. */
+    static final long PLAIN_EVERY_MS = 10_000;
+    private static final String CLEAR_TO_END = "\033[K";
+
     private final AtomicLong bytes = new AtomicLong();
     private final long start = System.nanoTime();
     private final PrintStream err;
+    private final boolean terminal;
+    private final long everyMs;
     private final Thread ticker;
     private volatile boolean done;
 
     Progress(boolean enabled, PrintStream err) {
+        this(enabled, err, stderrIsTerminal(), 0);
+    }
+
+    /** {@code everyMs}: between two updates (0: twice a second on a terminal, else {@link #PLAIN_EVERY_MS}). */
+    Progress(boolean enabled, PrintStream err, boolean terminal, long everyMs) {
         this.err = err;
+        this.terminal = terminal;
+        this.everyMs = everyMs > 0 ? everyMs : terminal ? 500 : PLAIN_EVERY_MS;
         if (enabled) {
             ticker = Thread.ofPlatform().daemon().name("fifokit-progress").start(this::tick);
         } else {
             ticker = null;
+        }
+    }
+
+    /** True when descriptor 2 is a terminal (a tty or pseudo-terminal device). */
+    static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        } catch (Exception e) {
+            return false;
         }
     }
 
@@ -37,12 +65,12 @@ final class Progress implements AutoCloseable {
     private void tick() {
         while (!done) {
             try {
-                Thread.sleep(500);
+                Thread.sleep(everyMs);
             } catch (InterruptedException e) {
                 return;
             }
             if (!done) {
-                err.print("\r" + line());
+                err.print(terminal ? "\r" + line() + CLEAR_TO_END : line() + "\n");
                 err.flush();
             }
         }
@@ -78,7 +106,12 @@ final class Progress implements AutoCloseable {
         }
         done = true;
         ticker.interrupt();
-        err.print("\r" + line() + "\n");
+        try {
+            ticker.join(1000); // no update may follow the summary
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        err.print((terminal ? "\r" : "") + "done: " + line() + (terminal ? CLEAR_TO_END : "") + "\n");
         err.flush();
     }
 }

@@ -22,13 +22,13 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 @Command(name = "serve", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         customSynopsis = "fifokit serve [-q] [-d DUR] [-j N] [-m MODE] DIR -- COMMAND [ARG...]",
-        description = {"Serve requests sent to DIR/server.fifo, running COMMAND once per request:",
-                "the request is its standard input and its standard output the reply;",
-                "a non-zero exit makes the reply an error carrying its standard error.",
-                "COMMAND sees FIFOKIT_CLIENT_PID and FIFOKIT_CLIENT_UID.",
-                "DIR is created (0700) when missing; an existing DIR must be yours.",
-                "One server per DIR. SIGTERM or SIGINT stop it gracefully (exit 0):",
-                "requests in flight finish, server.fifo is removed.",
+        description = {"Serve requests sent to DIR/server.fifo, running COMMAND once per request.",
+                "The request is COMMAND's standard input and its standard output the reply; a non-zero exit "
+                        + "makes the reply an error carrying its standard error. COMMAND sees "
+                        + "FIFOKIT_CLIENT_PID and FIFOKIT_CLIENT_UID.",
+                "DIR is created (0700) when missing; an existing DIR must be yours. One server per DIR. "
+                        + "SIGTERM or SIGINT stop it gracefully (exit 0): requests in flight finish, "
+                        + "server.fifo is removed.",
                 "Protocol: docs/server-protocol.md.", ""},
         footer = {"", "Example:  fifokit serve /tmp/upper -- tr a-z A-Z",
                 "          fifokit request /tmp/upper hello"})

@@ -10,9 +10,15 @@ import java.util.concurrent.Callable;
 
 /** {@code fifokit status}: one process's /proc status and wait channel (SPEC §8, §9, §12). */
 @Command(name = "status", addMethodSubcommands = false, mixinStandardHelpOptions = true,
-        description = {"Show a process's /proc/PID/status fields and its wait channel (wchan):",
-                "wait_for_partner = blocked opening a FIFO; anon_pipe_read or pipe_read =",
-                "blocked reading a pipe; anon_pipe_write or pipe_write = blocked writing one.",
+        description = {"Show a process's status and what it is waiting for.",
+                "The fields of /proc/PID/status and the wait channel (wchan: the kernel function a sleeping "
+                        + "process waits in), with its meaning when it is a common one:",
+                "  wait_for_partner                waiting in open() for the other end of a FIFO",
+                "  pipe_read, anon_pipe_read       waiting for data in a pipe",
+                "  pipe_write, anon_pipe_write     waiting for room in a full pipe",
+                "  do_wait                         waiting for a child",
+                "  do_sys_poll, do_select, ep_poll waiting in poll, select or epoll",
+                "  futex_wait_queue                waiting on a lock or condition",
                 "",
                 "--json keys: pid, name, state (as the kernel writes it: \"S (sleeping)\"),",
                 "ppid, uid (real), threads, vm_rss (KiB; null when the process has none),",
@@ -44,7 +50,8 @@ final class StatusCommand implements Callable<Integer> {
         line(b, "vm_rss", s.vmRssKib() < 0 ? "-" : s.vmRssKib() + " kB");
         line(b, "voluntary_ctxt_switches", Long.toString(s.voluntaryContextSwitches()));
         line(b, "nonvoluntary_ctxt_switches", Long.toString(s.involuntaryContextSwitches()));
-        line(b, "wchan", s.wchan().isEmpty() ? "-" : s.wchan());
+        String meaning = s.wchanMeaning();
+        line(b, "wchan", s.wchan().isEmpty() ? "-" : meaning.isEmpty() ? s.wchan() : s.wchan() + "  (" + meaning + ")");
         return b.toString();
     }
 

@@ -16,11 +16,12 @@ import java.util.concurrent.Callable;
 
 /** {@code fifokit who}: who holds a FIFO and who is blocked opening it (SPEC §8, §9, §12). */
 @Command(name = "who", addMethodSubcommands = false, mixinStandardHelpOptions = true,
-        description = {"Show every process that has the FIFO open (matched by device and inode",
-                "through /proc/*/fd, so a renamed FIFO is found too) and every process blocked",
-                "opening it, then one line per problem this shows. Never opens the FIFO.",
+        description = {"Show who has a FIFO open and who is blocked opening it.",
+                "Processes are matched by device and inode through /proc/*/fd, so a renamed FIFO is found "
+                        + "too; then one line per problem this shows. Never opens the FIFO.",
                 "",
-                "Columns: PID, COMMAND, FD ('-' while still opening), MODE, STATE.",
+                "Columns: PID, COMMAND (its command line, a JVM's options left out; --json gives the "
+                        + "name), FD ('-' while still opening), MODE, STATE.",
                 "MODE:  read | write | read-write (from the flags in /proc/PID/fdinfo/FD).",
                 "STATE: blocked-read   waiting in read on this FIFO (it is empty)",
                 "       blocked-write  waiting in write on this FIFO (it is full)",
@@ -34,14 +35,14 @@ import java.util.concurrent.Callable;
                 "with the same words; device is \"MAJOR:MINOR\" (stat -c %%Hd:%%Ld).",
                 "",
                 "Without root, other users' processes cannot be inspected and the diagnosis",
-                "says the report is partial. Name an unlinked FIFO as /proc/PID/fd/N with -L."},
-        footer = {"", "Exit codes: 0 ok (whatever the diagnosis); 1 no such path, not a FIFO,",
-                "or a symlink without -L."})
+                "says the report is partial. Name an unlinked FIFO as /proc/PID/fd/N."},
+        footer = {"", "Exit codes: 0 ok (whatever the diagnosis); 1 no such path, not a FIFO, or a "
+                + "symlink without -L."})
 final class WhoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
-    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (e.g. /proc/PID/fd/N).")
+    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).")
     boolean dereference;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "The FIFO.")
@@ -49,7 +50,7 @@ final class WhoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        WhoReport report = FifoHolders.of(path, dereference);
+        WhoReport report = FifoHolders.of(path, PathArgs.follow(path, dereference));
         System.out.print(json ? DiagnosticsJson.who(report) + "\n" : table(report));
         return ExitCodes.OK;
     }
@@ -58,11 +59,12 @@ final class WhoCommand implements Callable<Integer> {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"PID", "COMMAND", "FD", "MODE", "STATE"});
         for (Holder h : r.holders()) {
-            rows.add(new String[] {Long.toString(h.pid()), h.command(), Integer.toString(h.fd()),
+            rows.add(new String[] {Long.toString(h.pid()), CommandLines.of(h.pid(), h.command()), Integer.toString(h.fd()),
                     h.mode().word(), h.state().word()});
         }
         for (Opener o : r.opening()) {
-            rows.add(new String[] {Long.toString(o.pid()), o.command(), "-", o.mode().word(), o.state().word()});
+            rows.add(new String[] {Long.toString(o.pid()), CommandLines.of(o.pid(), o.command()), "-",
+                    o.mode() == null ? "?" : o.mode().word(), o.state().word()});
         }
         int[] width = new int[5];
         for (String[] row : rows) {

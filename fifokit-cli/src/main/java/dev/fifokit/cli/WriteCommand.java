@@ -19,11 +19,12 @@ import java.util.concurrent.Callable;
 
 /** {@code fifokit write}: standard input to a FIFO (SPEC §9, §12). */
 @Command(name = "write", addMethodSubcommands = false, mixinStandardHelpOptions = true,
-        description = {"Copy standard input into a FIFO (with splice(2) where the kernel allows; raw copies",
-                "raise the FIFO's and a standard input pipe's capacity to /proc/sys/fs/pipe-max-size).",
+        description = {"Copy standard input into a FIFO.",
                 "Waits for a reader (at most -t) unless --no-wait.",
-                "With --format line or mesg, each line of standard input (\\\\ and \\n unescaped) becomes one"
-                        + " message, written with one atomic write(2); several writers may share the FIFO."})
+                "Raw copies use splice(2) where the kernel allows, and raise the capacity of the FIFO and of a "
+                        + "standard input pipe to /proc/sys/fs/pipe-max-size.",
+                "With --format line or mesg, each line of standard input (\\\\ and \\n unescaped) becomes one "
+                        + "message, written with one atomic write(2), so several writers may share the FIFO."})
 final class WriteCommand implements Callable<Integer> {
     private static final long CHUNK = 1L << 22;
 
@@ -57,7 +58,7 @@ final class WriteCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "Show bytes and rate on stderr.")
     boolean progress;
 
-    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH.")
+    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).")
     boolean dereference;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "The FIFO to write.")
@@ -79,7 +80,7 @@ final class WriteCommand implements Callable<Integer> {
         if (noWait) {
             options = options.failIfNoReader();
         }
-        if (dereference) {
+        if (PathArgs.follow(path, dereference)) {
             options = options.followSymlinks();
         }
         if (format == StreamFormat.RAW) {

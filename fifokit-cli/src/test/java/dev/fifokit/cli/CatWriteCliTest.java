@@ -190,7 +190,26 @@ class CatWriteCliTest {
             var r = CliProcess.run(30, "cat", "--progress", fifo.path().toString());
             assertThat(r.exit()).isZero();
             assertThat(r.stdout()).hasSize(1_000_000);
-            assertThat(r.stderr()).contains("1000000 bytes");
+            // stderr is a pipe here, not a terminal: plain lines, no carriage returns
+            assertThat(r.stderr()).doesNotContain("\r").endsWith("\n")
+                    .containsPattern("(?m)^done: 1000000 bytes \\(976.6 KiB\\) in [0-9.]+s, ");
+        }
+    }
+
+    @Test
+    void processSubstitutionAndDescriptorPathsAreAcceptedWithoutL() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "\"$@\" <(printf 'hi\\n')", "bash"));
+        cmd.addAll(CliProcess.command("cat"));
+        var r = CliProcess.finish(new ProcessBuilder(cmd).start(), new byte[0], 60);
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.out()).isEqualTo("hi\n");
+        // /dev/stdin and /proc/self/fd/0 name the descriptor fifokit was given
+        for (String name : List.of("/dev/stdin", "/proc/self/fd/0", "/dev/fd/0")) {
+            List<String> sh = new ArrayList<>(List.of("bash", "-c", "printf 'via %s\\n' \"$0\" | \"$@\"", name));
+            sh.addAll(CliProcess.command("cat", name));
+            var s = CliProcess.finish(new ProcessBuilder(sh).start(), new byte[0], 60);
+            assertThat(s.exit()).as(name + ": " + s.stderr()).isZero();
+            assertThat(s.out()).isEqualTo("via " + name + "\n");
         }
     }
 
@@ -214,7 +233,7 @@ class CatWriteCliTest {
             Path link = Files.createSymbolicLink(dir.resolve("link"), fifo.path());
             var r = CliProcess.run(30, "cat", link.toString());
             assertThat(r.exit()).isEqualTo(1);
-            assertThat(r.stderr()).startsWith("fifokit: " + link + ": is a symbolic link");
+            assertThat(r.stderr()).startsWith("fifokit: " + link + ": is a symbolic link").endsWith("(pass -L to follow it)\n");
             ps.sh("echo via-link > '" + fifo.path() + "'");
             r = CliProcess.run(30, "cat", "-L", "-t", "10s", link.toString());
             assertThat(r.exit()).isZero();

@@ -159,6 +159,112 @@ class EchoCommandsTest {
         assertThat(CliProcess.run(30, "echo-server", "--format", "raw", file.toString()).exit()).isEqualTo(2);
     }
 
+    @Test
+    void lineServerReportsAnUnterminatedLineAndAMesgClientThenKeepsServing() throws Exception {
+        Path fifo = dir.resolve("line.fifo");
+        try (Processes procs = new Processes()) {
+            Process server = procs.start(new ProcessBuilder(CliProcess.command("echo-server", fifo.toString())));
+            var log = new java.io.BufferedReader(new java.io.InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8));
+            awaitFile(fifo);
+            assertThat(Processes.waitFor(procs.sh("printf 'no newline' > '" + fifo + "'"), 20)).isZero();
+            assertThat(log.readLine()).contains("truncated message at byte offset 0", "(no newline)",
+                    "received: \"no newline\"");
+            CliProcess.Result mesg = CliProcess.run(30, "echo-client", "--format", "mesg", fifo.toString(), "hello");
+            assertThat(mesg.exit()).as(mesg.stderr()).isZero();
+            assertThat(log.readLine()).contains("truncated message", "\\x05\\x00", "hello\"");
+            assertThat(Files.isRegularFile(fifo)).isFalse();
+            CliProcess.Result ok = CliProcess.run(30, "echo-client", fifo.toString(), "normal one");
+            assertThat(ok.exit()).as(ok.stderr()).isZero();
+            byte[] expected = "normal one\n".getBytes(StandardCharsets.UTF_8);
+            assertThat(server.getInputStream().readNBytes(expected.length)).isEqualTo(expected);
+            assertThat(server.isAlive()).isTrue();
+            assertThat(Files.getAttribute(fifo, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .matches(m -> (((Integer) m) & 0170000) == 0010000, "still the server's FIFO");
+        }
+    }
+
+    @Test
+    void mesgServerReportsACorruptHeaderThenKeepsServing() throws Exception {
+        Path fifo = dir.resolve("mesg.fifo");
+        try (Processes procs = new Processes()) {
+            Process server = procs.start(new ProcessBuilder(CliProcess.command(
+                    "echo-server", "--format", "mesg", fifo.toString())));
+            var log = new java.io.BufferedReader(new java.io.InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8));
+            awaitFile(fifo);
+            assertThat(Processes.waitFor(procs.sh("echo 'plain text, not a frame' > '" + fifo + "'"), 20)).isZero();
+            assertThat(log.readLine()).contains("corrupt frame at byte offset 0", "plain text, not a frame\\x0a");
+            CliProcess.Result ok = CliProcess.run(30, "echo-client", "--format", "mesg", fifo.toString(), "after");
+            assertThat(ok.exit()).as(ok.stderr()).isZero();
+            byte[] expected = "after\n".getBytes(StandardCharsets.UTF_8);
+            assertThat(server.getInputStream().readNBytes(expected.length)).isEqualTo(expected);
+            assertThat(server.isAlive()).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"line", "mesg"})
+    void aHostileWriterStreamingGarbageDoesNotStopTheServer(String format) throws Exception {
+        Path fifo = dir.resolve("hostile-" + format + ".fifo");
+        try (Processes procs = new Processes()) {
+            Process server = procs.start(new ProcessBuilder(CliProcess.command(
+                    "echo-server", "--format", format, fifo.toString())));
+            // drain the reports as they come, so the server never blocks on a full stderr pipe
+            var log = new java.io.ByteArrayOutputStream();
+            Thread drain = Thread.ofPlatform().start(() -> {
+                try {
+                    server.getErrorStream().transferTo(log);
+                } catch (java.io.IOException ignored) {
+                    // the server was stopped
+                }
+            });
+            // and its output: garbage with newlines in it decodes to lines, which it prints
+            var printed = new java.io.ByteArrayOutputStream();
+            var goodOneSeen = new java.util.concurrent.CountDownLatch(1);
+            Thread.ofPlatform().start(() -> {
+                byte[] buf = new byte[8192];
+                try (var in = server.getInputStream()) {
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        synchronized (printed) {
+                            printed.write(buf, 0, n);
+                            if (printed.toString(StandardCharsets.ISO_8859_1).endsWith("still here\n")) {
+                                goodOneSeen.countDown();
+                            }
+                        }
+                    }
+                } catch (java.io.IOException ignored) {
+                    // the server was stopped
+                }
+            });
+            awaitFile(fifo);
+            assertThat(Processes.waitFor(procs.sh("head -c 1000000 /dev/urandom > '" + fifo + "'"), 60)).isZero();
+            // the garbage writer has exited, so at most one pipe's worth (64 KiB) is unread, which the
+            // server drains long before a client JVM has started: the good message starts a stream of its own
+            CliProcess.Result ok = CliProcess.run(60, "echo-client", "--format", format, fifo.toString(), "still here");
+            assertThat(ok.exit()).as(ok.stderr()).isZero();
+            assertThat(goodOneSeen.await(60, TimeUnit.SECONDS)).as("the good message after the garbage").isTrue();
+            assertThat(server.isAlive()).isTrue();
+            server.destroy();
+            drain.join(20_000);
+            assertThat(log.toString(StandardCharsets.UTF_8)).contains("fifokit: " + fifo);
+        }
+    }
+
+    @Test
+    void catFollowReportsAWritersTruncatedLastLineAndGoesOn() throws Exception {
+        Path fifo = dir.resolve("follow.fifo");
+        try (Processes procs = new Processes(); Fifo f = Fifo.create(fifo)) {
+            Process cat = procs.start(new ProcessBuilder(CliProcess.command(
+                    "cat", "--follow", "--format", "line", fifo.toString())));
+            var log = new java.io.BufferedReader(new java.io.InputStreamReader(cat.getErrorStream(), StandardCharsets.UTF_8));
+            assertThat(Processes.waitFor(procs.sh("printf 'first\\ncut' > '" + fifo + "'"), 20)).isZero();
+            assertThat(log.readLine()).contains("truncated message at byte offset 6", "received: \"cut\"");
+            assertThat(Processes.waitFor(procs.sh("echo second > '" + fifo + "'"), 20)).isZero();
+            byte[] expected = "first\nsecond\n".getBytes(StandardCharsets.UTF_8);
+            assertThat(cat.getInputStream().readNBytes(expected.length)).isEqualTo(expected);
+            assertThat(cat.isAlive()).isTrue();
+        }
+    }
+
     static void awaitFile(Path p) throws InterruptedException {
         for (int i = 0; i < 1500 && !Files.exists(p); i++) {
             Thread.sleep(10);

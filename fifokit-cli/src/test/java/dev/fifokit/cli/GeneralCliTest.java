@@ -34,6 +34,33 @@ class GeneralCliTest {
     }
 
     @Test
+    void aUsageErrorIsOneLineAndAHintNotTheWholeHelp() throws Exception {
+        var r = CliProcess.run(30, "cat");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).isEqualTo("fifokit: Missing required parameter: 'PATH'\nsee 'fifokit cat --help'\n");
+        var o = CliProcess.run(30, "write", "--no-such-option", dir.resolve("p").toString());
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.stderr().lines().toList()).hasSizeLessThanOrEqualTo(3).last().isEqualTo("see 'fifokit write --help'");
+    }
+
+    @Test
+    void everySummaryAndParagraphIsWholeSoHelpNeverCutsMidPhrase() {
+        // `fifokit --help` shows each command's first paragraph; picocli wraps each paragraph to
+        // the width itself, so a paragraph must be whole, never a line cut by hand
+        for (var e : Main.commandLine().getSubcommands().entrySet()) {
+            String[] description = e.getValue().getCommandSpec().usageMessage().description();
+            assertThat(description).as(e.getKey()).isNotEmpty();
+            assertThat(description[0]).as(e.getKey() + " summary").endsWith(".");
+            if (e.getKey().equals("cat") || e.getKey().equals("write") || e.getKey().equals("launch")
+                    || e.getKey().equals("serve") || e.getKey().equals("limits")) {
+                for (String paragraph : description) {
+                    assertThat(paragraph).as(e.getKey()).matches("(?s)(.*[.:)]|)");
+                }
+            }
+        }
+    }
+
+    @Test
     void versionAndHelpOnEveryCommand() throws Exception {
         var v = CliProcess.run(30, "--version");
         assertThat(v.exit()).isZero();
@@ -57,7 +84,22 @@ class GeneralCliTest {
         try (Fifo fifo = Fifo.create(dir.resolve("p"))) {
             var p = CliProcess.run(30, "limits", "--json", fifo.path().toString());
             assertThat(p.exit()).as(p.stderr()).isZero();
-            assertThat(p.out()).contains("\"capacity\":65536");
+            // closed: a FIFO has no buffer until it is opened, and limits never opens it
+            assertThat(p.out()).contains("\"capacity\":null", "\"capacity_state\":\"not-open\"");
+        }
+    }
+
+    @Test
+    void refusedNativeAccessIsOneSentenceNamingTheFlag() throws Exception {
+        try (Fifo fifo = Fifo.create(dir.resolve("na"))) {
+            var cmd = new java.util.ArrayList<>(CliProcess.command("who", fifo.path().toString()));
+            cmd.set(cmd.indexOf("--enable-native-access=ALL-UNNAMED"), "--illegal-native-access=deny");
+            var r = CliProcess.finish(new ProcessBuilder(cmd).start(), new byte[0], 60);
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.stderr().lines().toList()).as(r.stderr()).hasSize(1);
+            assertThat(r.stderr()).startsWith("fifokit: native access is not enabled")
+                    .contains("--enable-native-access=ALL-UNNAMED", "Enable-Native-Access")
+                    .doesNotContain("Exception");
         }
     }
 

@@ -80,10 +80,11 @@ class LaunchCommandTest {
     }
 
     @Test
-    void prefixesBothStreamsAndExitsWithTheCommandsStatus() throws Exception {
+    void prefixesBothStreamsKeepsEachOnItsOwnStreamAndExitsWithTheCommandsStatus() throws Exception {
         CliProcess.Result r = CliProcess.run(60, "launch", "--", "sh", "-c", "echo a; echo b >&2; echo 'c|d'; exit 3");
         assertThat(r.exit()).isEqualTo(3);
-        assertThat(r.out().lines()).contains("out| a", "err| b", "out| c|d");
+        assertThat(r.out().lines()).containsExactly("out| a", "out| c|d");
+        assertThat(r.stderr().lines()).contains("err| b").doesNotContain("out| a");
         assertThat(r.stderr().lines().findFirst()).hasValueSatisfying(l -> assertThat(l).matches("pid \\d+"));
         assertThat(r.stderr().lines().reduce((a, b) -> b)).hasValue("exit 3");
     }
@@ -96,7 +97,8 @@ class LaunchCommandTest {
                 BlockingQueue<String> out = lines(launch.getInputStream());
                 BlockingQueue<String> err = lines(launch.getErrorStream());
                 assertThat(next(err)).startsWith("pid ");
-                awaitLine(err, "state sleeping in wait_for_partner");
+                assertThat(awaitLine(err, "state sleeping in wait_for_partner"))
+                        .isEqualTo("state sleeping in wait_for_partner (waiting in open() for the other end)");
                 try (FifoWriter w = FifoWriter.open(fifo.path(), OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
                     w.write("Hello\n".getBytes(StandardCharsets.UTF_8));
                 }

@@ -1,10 +1,17 @@
 package dev.fifokit.cli;
 
+import dev.fifokit.ends.FifoReadWrite;
+import dev.fifokit.files.Fifo;
+import dev.fifokit.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +48,76 @@ class LimitsCommandTest {
         var r = CliProcess.finish(p, new byte[0], 60);
         assertThat(r.exit()).as(r.stderr()).isZero();
         assertThat(value(r.out(), "open_max")).isEqualTo(limit);
+    }
+
+    @Test
+    void askingAboutAFifoReleasesNoWaitingWriterAndLosesNoByte(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("p");
+        Fifo.create(fifo, 0600).keep().close();
+        // a shell writer blocked in open(2), waiting for a reader
+        Process writer = new ProcessBuilder("sh", "-c", "printf payload > \"$1\"", "sh", fifo.toString()).start();
+        Process reader = null;
+        try {
+            Await.until(Duration.ofSeconds(20), "the writer waits in open", () -> "wait_for_partner".equals(wchan(writer.pid())));
+            for (int i = 0; i < 3; i++) {
+                var r = CliProcess.run(60, "limits", "--json", fifo.toString());
+                assertThat(r.exit()).as(r.stderr()).isZero();
+                assertThat(r.out()).contains("\"capacity\":null", "\"capacity_state\":\"not-open\"",
+                        "\"mode\":\"0600\"");
+                var text = CliProcess.run(60, "limits", fifo.toString());
+                assertThat(text.out()).contains("nobody has it open", "1 process is waiting in open()");
+            }
+            assertThat(writer.isAlive()).as("the writer is still waiting for a reader").isTrue();
+            assertThat(wchan(writer.pid())).isEqualTo("wait_for_partner");
+            // a later reader still gets every byte
+            reader = new ProcessBuilder("cat", fifo.toString()).start();
+            byte[] got = reader.getInputStream().readAllBytes();
+            assertThat(new String(got, StandardCharsets.UTF_8)).isEqualTo("payload");
+            assertThat(writer.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(writer.exitValue()).isZero();
+        } finally {
+            writer.destroyForcibly();
+            if (reader != null) {
+                reader.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void anOpenFifosCapacityIsMeasuredOnAHoldersDescriptor(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("p");
+        Fifo.create(fifo, 0600).keep().close();
+        try (FifoReadWrite end = FifoReadWrite.open(fifo)) {
+            int set = end.setCapacity(128 * 1024);
+            end.write("unread".getBytes(StandardCharsets.UTF_8), 0, 6);
+            var r = CliProcess.run(60, "limits", "--json", fifo.toString());
+            assertThat(r.exit()).as(r.stderr()).isZero();
+            assertThat(value(r.out(), "capacity")).isEqualTo(set).isNotEqualTo(value(r.out(), "default_capacity"));
+            assertThat(r.out()).contains("\"capacity_state\":\"open\"");
+            // nothing was read: the bytes are still there for the reader
+            assertThat(end.available()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void aSymlinkIsRefusedWithTheFlagThatFollowsIt(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("p");
+        Fifo.create(fifo, 0600).keep().close();
+        Path link = Files.createSymbolicLink(dir.resolve("link"), fifo);
+        var refused = CliProcess.run(60, "limits", link.toString());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.stderr()).contains("symbolic link", "-L");
+        var followed = CliProcess.run(60, "limits", "-L", "--json", link.toString());
+        assertThat(followed.exit()).as(followed.stderr()).isZero();
+        assertThat(followed.out()).contains("\"capacity_state\":\"not-open\"");
+    }
+
+    private static String wchan(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "wchan")).strip();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static long value(String json, String key) {

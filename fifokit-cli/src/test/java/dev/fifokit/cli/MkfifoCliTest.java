@@ -39,13 +39,17 @@ class MkfifoCliTest {
         assertThat(CliProcess.run(30, "mkfifo", a.toString()).exit()).isZero();
         var r = CliProcess.run(30, "mkfifo", a.toString());
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.stderr()).isEqualTo("fifokit: " + a + ": exists (a FIFO is already there)\n");
+        assertThat(r.stderr()).isEqualTo("fifokit: " + a + ": exists (a FIFO is already there)"
+                + " (pass -p to accept an existing FIFO)\n");
         assertThat(CliProcess.run(30, "mkfifo", "-p", a.toString()).exit()).isZero();
     }
 
     @Test
     void dashPCreatesPrivateParents() throws Exception {
         Path deep = dir.resolve("x/y/p");
+        var refused = CliProcess.run(30, "mkfifo", deep.toString());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.stderr()).endsWith("(pass -p to create missing parent directories)\n");
         var r = CliProcess.run(30, "mkfifo", "-p", deep.toString());
         assertThat(r.exit()).as(r.stderr()).isZero();
         assertThat(mode(deep)).isEqualTo(0010600);

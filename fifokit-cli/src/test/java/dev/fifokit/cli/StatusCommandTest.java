@@ -39,7 +39,7 @@ class StatusCommandTest {
                     .containsPattern("(?m)^state\\s+S \\(sleeping\\)$")
                     .containsPattern("(?m)^ppid\\s+" + ProcessHandle.current().pid() + "$")
                     .containsPattern("(?m)^vm_rss\\s+\\d+ kB$")
-                    .containsPattern("(?m)^wchan\\s+wait_for_partner$");
+                    .containsPattern("(?m)^wchan\\s+wait_for_partner  \\(waiting in open\\(\\) for the other end\\)$");
 
             CliProcess.Result json = CliProcess.run(60, "status", "--json", Long.toString(cat.pid()));
             assertThat(json.exit()).as(json.stderr()).isZero();
@@ -51,6 +51,15 @@ class StatusCommandTest {
                     .containsEntry("threads", 1L).containsEntry("wchan", "wait_for_partner");
             assertThat((Long) s.get("vm_rss")).isPositive();
         }
+    }
+
+    @Test
+    void explainsAShellWaitingForItsChild() throws Exception {
+        Process sh = processes.start("sh", "-c", "sleep 60; :");
+        Processes.awaitWchan(sh.pid(), 10_000, "do_wait");
+        CliProcess.Result text = CliProcess.run(60, "status", Long.toString(sh.pid()));
+        assertThat(text.exit()).as(text.stderr()).isZero();
+        assertThat(text.out()).containsPattern("(?m)^wchan\\s+do_wait  \\(waiting for a child\\)$");
     }
 
     @Test

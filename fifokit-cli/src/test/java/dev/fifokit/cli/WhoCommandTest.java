@@ -33,6 +33,9 @@ class WhoCommandTest {
 
     private final Processes processes = new Processes();
 
+    /** The text form of the last {@link #who} call. */
+    private String lastText;
+
     @AfterEach
     void stopProcesses() {
         processes.close();
@@ -65,7 +68,18 @@ class WhoCommandTest {
         assertThat(text.exit()).as(text.stderr()).isZero();
         List<String> lines = text.out().lines().toList();
         assertThat(lines.getFirst().split("\\s+")).containsExactly("PID", "COMMAND", "FD", "MODE", "STATE");
-        List<String[]> rows = lines.stream().skip(1).filter(l -> l.matches("^\\d+\\s.*")).map(l -> l.split("\\s+")).toList();
+        // fixed-width columns: COMMAND is a command line and may hold spaces; a row keeps its
+        // first word (the program) there, and the whole text is checked through rowText
+        String header = lines.getFirst();
+        int[] at = {0, header.indexOf("COMMAND"), header.indexOf("FD"), header.indexOf("MODE"), header.indexOf("STATE")};
+        List<String[]> rows = lines.stream().skip(1).filter(l -> l.matches("^\\d+\\s.*")).map(l -> {
+            String[] r = new String[5];
+            for (int i = 0; i < 5; i++) {
+                r[i] = l.substring(at[i], i == 4 ? l.length() : at[i + 1]).strip();
+            }
+            r[1] = r[1].split(" ")[0];
+            return r;
+        }).toList();
         List<String> diagnosis = lines.stream().skip(1).filter(l -> !l.matches("^\\d+\\s.*")).toList();
         assertThat(rows).allSatisfy(r -> assertThat(r).hasSize(5));
 
@@ -75,6 +89,7 @@ class WhoCommandTest {
         Map<String, Object> obj = MiniJson.object(json.out());
         assertThat(obj.keySet()).containsExactly("path", "device", "inode", "holders", "opening", "diagnosis");
         assertThat((String) obj.get("device")).matches("\\d+:\\d+");
+        lastText = text.out();
         return new Seen(rows, diagnosis, obj);
     }
 
@@ -106,6 +121,65 @@ class WhoCommandTest {
         assertThat(seen.json().get("path")).isEqualTo(p.toString());
         assertThat(seen.json().get("inode")).isEqualTo(Files.getAttribute(p, "unix:ino"));
         assertThat(seen.json().get("diagnosis")).isEqualTo(seen.diagnosis());
+    }
+
+    @Test
+    void commandIsTheCommandLineSoJvmsAndShellsCanBeToldApart() throws Exception {
+        Path p = fifo();
+        Process cat = processes.start("cat", p.toString());
+        Processes.awaitWchan(cat.pid(), 10_000, "wait_for_partner");
+        who(p.toString());
+        assertThat(("cat " + p).length()).isLessThanOrEqualTo(CommandLines.WIDTH);
+        assertThat(lastText).containsPattern("(?m)^" + cat.pid() + "\\s+" + java.util.regex.Pattern.quote("cat " + p)
+                + "\\s+-\\s+read\\s+blocked-open$");
+        assertThat(CommandLines.shorten(List.of("/usr/lib/jvm/jdk-25/bin/java", "--enable-native-access=ALL-UNNAMED",
+                "-cp", "a.jar:b.jar", "-XX:+UseSerialGC", "dev.fifokit.cli.Main", "cat", "/tmp/p"), "java"))
+                .isEqualTo("java dev.fifokit.cli.Main cat /tmp/p");
+        assertThat(CommandLines.shorten(List.of("java", "-Xmx1g", "-jar", "/opt/app.jar", "serve"), "java"))
+                .isEqualTo("java -jar /opt/app.jar serve");
+        assertThat(CommandLines.shorten(List.of("sleep", "x".repeat(100)), "sleep")).hasSize(CommandLines.WIDTH).endsWith("...");
+    }
+
+    @Test
+    void rootInAContainerIsToldTheScanIsPartial() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/usr/bin/setpriv").canExecute()
+                && new java.io.File("/usr/bin/unshare").canExecute(), "setpriv and unshare needed");
+        Path p = fifo();
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Process holder = processes.start("sh", "-c", "exec sleep 300 3<>'" + p + "'");
+        Processes.awaitWchan(holder.pid(), 10_000, "hrtimer_nanosleep", "do_nanosleep");
+        // an unprivileged user made root of a user namespace of its own, as in a rootless container:
+        // root there, yet the processes outside may not be inspected
+        List<String> cmd = new java.util.ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534",
+                "--clear-groups", "unshare", "--user", "--map-root-user"));
+        List<String> cli = new java.util.ArrayList<>(CliProcess.command("who", p.toString()));
+        int cp = cli.indexOf("-cp") + 1;
+        cli.set(cp, readableClassPath(cli.get(cp)));
+        cmd.addAll(cli);
+        var r = CliProcess.finish(new ProcessBuilder(cmd).start(), new byte[0], 60);
+        org.junit.jupiter.api.Assumptions.assumeFalse(r.stderr().contains("unshare: "), "user namespaces not allowed: " + r.stderr());
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.out()).contains("no process this user may inspect has it open")
+                .containsPattern("partial: \\d+ process(es)? could not be inspected even as root");
+    }
+
+    /** The class path with every entry a user other than root may read (jars under /root are copied). */
+    private String readableClassPath(String classPath) throws Exception {
+        Path copies = Files.createDirectories(dir.resolve("cp"));
+        List<String> out = new java.util.ArrayList<>();
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            Path e = Path.of(entry);
+            if (entry.startsWith("/root") && Files.isRegularFile(e)) {
+                Path copy = copies.resolve(out.size() + "-" + e.getFileName());
+                Files.copy(e, copy);
+                Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                out.add(copy.toString());
+            } else if (!entry.startsWith("/root")) {
+                out.add(entry);
+            }
+        }
+        Files.setPosixFilePermissions(copies, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return String.join(java.io.File.pathSeparator, out);
     }
 
     @Test
@@ -214,9 +288,14 @@ class WhoCommandTest {
             assertThat(seen.diagnosis()).anyMatch(d -> d.startsWith("it has been unlinked"));
             assertThat(seen.json().get("path")).isEqualTo(viaProc);
 
-            CliProcess.Result refused = CliProcess.run(60, "who", viaProc);
+            // /proc/PID/fd/N names an open descriptor, not a planted link: no -L needed
+            Seen plain = who(viaProc);
+            assertThat(plain.row(cat.pid())).containsExactly(Long.toString(cat.pid()), "cat", "3", "read", "blocked-read");
+
+            Path link = Files.createSymbolicLink(dir.resolve("link"), Path.of(viaProc));
+            CliProcess.Result refused = CliProcess.run(60, "who", link.toString());
             assertThat(refused.exit()).isEqualTo(1);
-            assertThat(refused.stderr()).startsWith("fifokit: " + viaProc + ": ").contains("symbolic link");
+            assertThat(refused.stderr()).startsWith("fifokit: " + link + ": ").contains("symbolic link", "-L");
         }
     }
 

@@ -22,22 +22,27 @@ public enum AccessMode {
         this.word = word;
     }
 
-    /** The word fifokit prints: {@code read}, {@code write} or {@code read-write}. */
+    /** {@return the word fifokit prints: {@code read}, {@code write} or {@code read-write}} */
     public String word() {
         return word;
     }
 
-    /** Whether a descriptor in this mode counts as a reader of the pipe. */
+    /** {@return whether a descriptor in this mode counts as a reader of the pipe} */
     public boolean reads() {
         return this != WRITE;
     }
 
-    /** Whether a descriptor in this mode counts as a writer of the pipe. */
+    /** {@return whether a descriptor in this mode counts as a writer of the pipe} */
     public boolean writes() {
         return this != READ;
     }
 
-    /** The mode of open flags ({@code flags & 3}); {@code 3} (unused by Linux for FIFOs) reads as read-write. */
+    /**
+     * The mode of open flags ({@code flags & 3}); {@code 3} (unused by Linux for FIFOs) reads as read-write.
+     *
+     * @param flags open(2) flags, as in {@code /proc/PID/fdinfo/FD}
+     * @return the mode
+     */
     public static AccessMode ofFlags(long flags) {
         return switch ((int) (flags & 3)) {
             case 0 -> READ;

@@ -2,18 +2,19 @@ package dev.fifokit.diagnostics;
 
 import dev.fifokit.FifoException;
 import dev.fifokit.SymlinkException;
+import dev.fifokit.internal.linux.BorrowedPipe;
 import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.Stat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -45,7 +46,13 @@ public final class FifoHolders {
     private static final Set<String> READ_WAITS = Set.of("anon_pipe_read", "pipe_read");
     private static final Set<String> WRITE_WAITS = Set.of("anon_pipe_write", "pipe_write");
 
-    /** Who holds the FIFO at {@code path}; a symlink there is refused. */
+    /**
+     * Who holds the FIFO at {@code path}; a symlink there is refused.
+     *
+     * @param path the FIFO
+     * @return the snapshot
+     * @throws FifoException as {@link #of(Path, boolean)}
+     */
     public static WhoReport of(Path path) throws FifoException {
         return of(path, false);
     }
@@ -55,6 +62,9 @@ public final class FifoHolders {
      * (which also lets {@code /proc/<pid>/fd/<n>} name a FIFO that has been unlinked, or an
      * anonymous pipe).
      *
+     * @param path           the FIFO
+     * @param followSymlinks whether a symlink at {@code path} is followed
+     * @return the snapshot
      * @throws dev.fifokit.NoSuchFifoException the path does not exist
      * @throws dev.fifokit.NotAFifoException   it is not a FIFO
      * @throws SymlinkException                it is a symlink and links are not followed
@@ -72,6 +82,33 @@ public final class FifoHolders {
             throw Errors.notAFifo(path, s.mode());
         }
         return scan(path, s.dev(), s.ino(), linkCount(path, followSymlinks) == 0);
+    }
+
+    /**
+     * The capacity in bytes of the pipe behind a FIFO that is open somewhere, measured through a
+     * descriptor one of the {@code report}'s holders already has, without opening the FIFO.
+     *
+     * <p>A FIFO has a capacity only while it is open: the kernel makes its pipe at the first open
+     * and frees it (with any unread bytes) at the last close. Opening it just to ask would do
+     * harm: an open for reading releases a writer blocked in open(2), whose bytes then go into a
+     * pipe nobody reads and are lost; an open for writing releases a blocked reader and, when
+     * closed, can give a reader an early EOF. So this copies a holder's descriptor
+     * ({@code pidfd_getfd(2)}), which the kernel does not count as a new reader or writer: it
+     * releases nobody and reads nothing. Never blocks.
+     *
+     * @param report a snapshot of the FIFO's holders, from {@link #of(Path, boolean)}
+     * @return the capacity, or empty when nobody holds the FIFO open, or no holder's descriptor
+     *         may be copied (another user's process without CAP_SYS_PTRACE, or a kernel older
+     *         than 5.6)
+     */
+    public static OptionalLong capacity(WhoReport report) {
+        for (Holder h : report.holders()) {
+            long c = BorrowedPipe.capacity(h.pid(), h.fd(), report.inode());
+            if (c > 0) {
+                return OptionalLong.of(c);
+            }
+        }
+        return OptionalLong.empty();
     }
 
     private static long linkCount(Path path, boolean follow) {
@@ -100,13 +137,13 @@ public final class FifoHolders {
             List<Long> fds;
             try {
                 fds = ProcFs.numericEntries(dir.resolve("fd"));
-            } catch (AccessDeniedException e) {
-                if (Files.exists(dir)) {
+            } catch (IOException | SecurityException e) {
+                // EACCES, or EPERM (some container runtimes and security modules): not readable;
+                // ENOENT or ESRCH: exited meanwhile
+                if (Files.exists(dir) && !(e instanceof java.nio.file.NoSuchFileException)) {
                     unreadable++;
                 }
                 fds = List.of();
-            } catch (IOException | SecurityException e) {
-                fds = List.of(); // exited meanwhile
             }
             for (long fd : fds) {
                 Holder h = holder(pid, (int) fd, dev, ino);

@@ -15,7 +15,7 @@ package dev.fifokit.diagnostics;
 public record Holder(long pid, String command, int fd, AccessMode mode, HolderState state,
                      String wchan, String target) {
 
-    /** True when the FIFO was unlinked after this process opened it. */
+    /** {@return true when the FIFO was unlinked after this process opened it} */
     public boolean deleted() {
         return target != null && target.endsWith(" (deleted)");
     }

@@ -37,7 +37,7 @@ public enum HolderState {
         return word;
     }
 
-    /** True for the three states that mean "waiting on this FIFO". */
+    /** {@return true for the three states that mean "waiting on this FIFO"} */
     public boolean isBlocked() {
         return this == BLOCKED_READ || this == BLOCKED_WRITE || this == BLOCKED_OPEN;
     }

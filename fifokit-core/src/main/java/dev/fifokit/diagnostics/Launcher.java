@@ -162,7 +162,7 @@ public final class Launcher implements AutoCloseable {
         }
     }
 
-    /** The command's process id. */
+    /** {@return the command's process id} */
     public long pid() {
         return process.pid();
     }
@@ -176,7 +176,7 @@ public final class Launcher implements AutoCloseable {
         return ProcessStatus.of(process.pid());
     }
 
-    /** True until the command exits. */
+    /** {@return true until the command exits} */
     public boolean isAlive() {
         return process.isAlive();
     }

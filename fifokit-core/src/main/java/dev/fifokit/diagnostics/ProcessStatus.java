@@ -43,6 +43,8 @@ public record ProcessStatus(long pid, String name, String state, long ppid, long
      * @throws NoSuchProcessException     there is no such process (or it has just exited)
      * @throws FifoAccessDeniedException  {@code /proc} hides it from this caller (hidepid)
      * @throws FifoException              any other read failure, naming {@code /proc/<pid>}
+     * @param pid the process
+     * @return its status now
      */
     public static ProcessStatus of(long pid) throws FifoException {
         if (pid <= 0) {
@@ -106,26 +108,75 @@ public record ProcessStatus(long pid, String name, String state, long ppid, long
         return end == 0 ? 0 : Long.parseLong(value.substring(0, end));
     }
 
-    /** The one-letter state code ({@code R}, {@code S}, {@code D}, {@code T}, {@code Z}, ...), or '?'. */
+    /** {@return the one-letter state code ({@code R}, {@code S}, {@code D}, {@code T}, {@code Z}, ...), or '?'} */
     public char stateCode() {
         return state.isEmpty() ? '?' : state.charAt(0);
     }
 
-    /** The state in words: "sleeping", "running", ... (the part in parentheses). */
+    /** {@return the state in words: "sleeping", "running", ... (the part in parentheses)} */
     public String stateName() {
         int open = state.indexOf('(');
         int close = state.lastIndexOf(')');
         return open >= 0 && close > open ? state.substring(open + 1, close) : state;
     }
 
-    /** True when the process is blocked in open(2) of a FIFO, waiting for the other side. */
+    /** {@return true when the process is blocked in open(2) of a FIFO, waiting for the other side} */
     public boolean isBlockedOpeningFifo() {
         return WAIT_FOR_PARTNER.equals(wchan);
     }
 
     /**
+     * What the process's wait channel means, in words, e.g. {@code "waiting in open() for the
+     * other end"} for {@code wait_for_partner}; {@code ""} when it has none or it is not one of
+     * the common ones (see {@link #explainWchan(String)}).
+     *
+     * @return the meaning, or {@code ""}
+     */
+    public String wchanMeaning() {
+        return explainWchan(wchan);
+    }
+
+    /**
+     * What a kernel wait channel (the function a sleeping thread waits in, from
+     * {@code /proc/PID/wchan}) means, for the ones a pipe user meets: FIFO opens, pipe reads and
+     * writes (every kernel spelling), child waits, poll/select/epoll, futexes, sleeps, terminal
+     * and socket reads, signals, disk I/O.
+     *
+     * @param wchan a wait channel name
+     * @return the meaning in a few words, or {@code ""} for an empty or unknown name
+     */
+    public static String explainWchan(String wchan) {
+        if (wchan == null) {
+            return "";
+        }
+        int dot = wchan.indexOf('.'); // a compiler's copy: poll_schedule_timeout.constprop.0
+        return switch (dot > 0 ? wchan.substring(0, dot) : wchan) {
+            case WAIT_FOR_PARTNER -> "waiting in open() for the other end";
+            case "pipe_read", "anon_pipe_read", "pipe_wait", "pipe_wait_readable" -> "waiting for data";
+            case "pipe_write", "anon_pipe_write", "pipe_wait_writable" -> "waiting for room";
+            case "do_wait", "kernel_wait4", "do_waitid" -> "waiting for a child";
+            case "do_sys_poll", "do_poll", "do_select", "core_sys_select", "poll_schedule_timeout" ->
+                    "waiting in poll or select";
+            case "ep_poll", "do_epoll_wait" -> "waiting in epoll";
+            case "futex_wait_queue", "futex_wait_queue_me", "futex_wait", "futex_do_wait" ->
+                    "waiting on a lock or condition (futex)";
+            case "hrtimer_nanosleep", "do_nanosleep", "clock_nanosleep" -> "sleeping for a time";
+            case "n_tty_read", "wait_woken" -> "waiting for input";
+            case "unix_stream_read_generic", "unix_stream_data_wait", "sk_wait_data", "inet_csk_accept",
+                 "unix_wait_for_peer" -> "waiting on a socket";
+            case "sigsuspend", "do_sigtimedwait", "sys_pause", "__do_sys_pause" -> "waiting for a signal";
+            case "do_signal_stop" -> "stopped by a signal";
+            case "io_schedule", "folio_wait_bit_common", "wait_on_page_bit_common", "bit_wait_io" ->
+                    "waiting for disk I/O";
+            default -> "";
+        };
+    }
+
+    /**
      * What the process is doing in a few words: {@code "running"},
      * {@code "sleeping in wait_for_partner"}, {@code "zombie"}...
+     *
+     * @return the state in words, with the wait channel when there is one
      */
     public String activity() {
         String words = stateName();

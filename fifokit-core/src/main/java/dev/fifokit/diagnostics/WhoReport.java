@@ -29,22 +29,22 @@ public record WhoReport(Path path, long device, long inode, boolean unlinked, Li
         unknownOpeners = List.copyOf(unknownOpeners);
     }
 
-    /** The major device number of the file system holding the FIFO. */
+    /** {@return the major device number of the file system holding the FIFO} */
     public long deviceMajor() {
         return ((device >>> 8) & 0xfffL) | ((device >>> 32) & 0xfffff000L);
     }
 
-    /** The minor device number. */
+    /** {@return the minor device number} */
     public long deviceMinor() {
         return (device & 0xffL) | ((device >>> 12) & 0xffffff00L);
     }
 
-    /** The device as {@code "major:minor"}, e.g. {@code "254:0"} (as {@code stat -c %Hd:%Ld} prints it). */
+    /** {@return the device as {@code "major:minor"}, e.g. {@code "254:0"} (as {@code stat -c %Hd:%Ld} prints it)} */
     public String deviceName() {
         return deviceMajor() + ":" + deviceMinor();
     }
 
-    /** True when some processes could not be inspected, so holders may be missing. */
+    /** {@return true when some processes could not be inspected, so holders may be missing} */
     public boolean partial() {
         return unreadableProcesses > 0;
     }
@@ -53,6 +53,8 @@ public record WhoReport(Path path, long device, long inode, boolean unlinked, Li
      * One sentence per problem the snapshot shows, e.g. {@code "no reader: writers will block"}
      * or {@code "pid 123 holds it read-write: readers will never see EOF"}. Empty when nothing
      * is wrong.
+     *
+     * @return the sentences
      */
     public List<String> diagnosis() {
         return Diagnosis.of(this);

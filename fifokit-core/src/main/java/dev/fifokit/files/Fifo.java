@@ -60,7 +60,13 @@ public final class Fifo implements AutoCloseable {
         this.created = created;
     }
 
-    /** Creates a FIFO with mode 0600; fails with {@link FifoExistsException} if the path exists. */
+    /**
+     * Creates a FIFO with mode 0600; fails with {@link FifoExistsException} if the path exists.
+     *
+     * @param path where to create it
+     * @return the new FIFO, unlinked when closed unless {@linkplain #keep() kept}
+     * @throws FifoException as {@link #create(Path, int)}
+     */
     public static Fifo create(Path path) throws FifoException {
         return create(path, 0600);
     }
@@ -68,6 +74,9 @@ public final class Fifo implements AutoCloseable {
     /**
      * Creates a FIFO whose permission bits are exactly {@code mode} (the umask is not applied).
      *
+     * @param path where to create it
+     * @param mode the permission bits, e.g. {@code 0600}
+     * @return the new FIFO, unlinked when closed unless {@linkplain #keep() kept}
      * @throws FifoExistsException       something exists at the path
      * @throws dev.fifokit.NoSuchFifoException the parent directory does not exist
      * @throws FifoAccessDeniedException no permission to create it there
@@ -81,17 +90,35 @@ public final class Fifo implements AutoCloseable {
      * is not unlinked on close since this call did not create it). Anything else at the path is
      * refused with {@link dev.fifokit.NotAFifoException} ("exists and is not a FIFO"); a symlink
      * with {@link SymlinkException}.
+     *
+     * @param path where to create it or find it
+     * @param mode the permission bits of a FIFO this call creates
+     * @return the FIFO
+     * @throws FifoException anything but a FIFO is at the path, or it cannot be created
      */
     public static Fifo createOrReuse(Path path, int mode) throws FifoException {
         return create(path, mode, true);
     }
 
-    /** An existing FIFO, checked to be one; closing it never unlinks it. */
+    /**
+     * An existing FIFO, checked to be one; closing it never unlinks it.
+     *
+     * @param path where it is (a symlink there is refused)
+     * @return the FIFO
+     * @throws FifoException nothing there, not a FIFO, or a symlink
+     */
     public static Fifo existing(Path path) throws FifoException {
         return existing(path, false);
     }
 
-    /** An existing FIFO, following a symlink at the path when {@code followSymlinks}. */
+    /**
+     * An existing FIFO, following a symlink at the path when {@code followSymlinks}.
+     *
+     * @param path           where it is
+     * @param followSymlinks whether a symlink at {@code path} is followed
+     * @return the FIFO
+     * @throws FifoException nothing there, not a FIFO, or a symlink not followed
+     */
     public static Fifo existing(Path path, boolean followSymlinks) throws FifoException {
         Stat s = pinAndStat(path, followSymlinks);
         return new Fifo(path, s, false);
@@ -101,6 +128,10 @@ public final class Fifo implements AutoCloseable {
      * A new FIFO with a unique name in this JVM's private directory (mode 0700, under
      * {@code $XDG_RUNTIME_DIR} when set, else {@code java.io.tmpdir}). It is removed when closed
      * and, if still there, when the JVM exits.
+     *
+     * @param prefix the start of its file name
+     * @return the new FIFO
+     * @throws FifoException the directory or the FIFO cannot be created
      */
     public static Fifo createTemp(String prefix) throws FifoException {
         return TempFifos.create(prefix);
@@ -166,38 +197,66 @@ public final class Fifo implements AutoCloseable {
         return h.stat();
     }
 
-    /** The FIFO's path. */
+    /** {@return the FIFO's path} */
     public Path path() {
         return path;
     }
 
-    /** True when this object created the file (and so unlinks it on close, unless kept). */
+    /** {@return true when this object created the file (and so unlinks it on close, unless kept)} */
     public boolean created() {
         return created;
     }
 
-    /** The permission bits the file has now. */
+    /**
+     * {@return the permission bits the file has now}
+     *
+     * @throws FifoException it is gone or no longer a FIFO
+     */
     public int mode() throws FifoException {
         return pinAndStat(path, false).permissions();
     }
 
-    /** Leaves the file in place when this object is closed. Returns this. */
+    /**
+     * Leaves the file in place when this object is closed.
+     *
+     * @return this
+     */
     public Fifo keep() {
         keep = true;
         return this;
     }
 
-    /** Opens a reader; it is closed, and its waiting cancelled, when this object is closed. */
+    /**
+     * Opens a reader; it is closed, and its waiting cancelled, when this object is closed.
+     *
+     * @param options how to open it (timeout, ...)
+     * @return the reader
+     * @throws java.io.IOException as {@code FifoReader.open(path, options)}; a
+     *         {@link FifoClosedException} when this object is closed before or during the wait
+     */
     public FifoReader openReader(OpenOptions options) throws java.io.IOException {
         return (FifoReader) open(EndOpening.Kind.READER, options);
     }
 
-    /** Opens a writer; it is closed, and its waiting cancelled, when this object is closed. */
+    /**
+     * Opens a writer; it is closed, and its waiting cancelled, when this object is closed.
+     *
+     * @param options how to open it (timeout, fail if no reader, ...)
+     * @return the writer
+     * @throws java.io.IOException as {@code FifoWriter.open(path, options)}; a
+     *         {@link FifoClosedException} when this object is closed before or during the wait
+     */
     public FifoWriter openWriter(OpenOptions options) throws java.io.IOException {
         return (FifoWriter) open(EndOpening.Kind.WRITER, options);
     }
 
-    /** Opens a read-write end (never waits; see {@link FifoReadWrite} for its hazard). */
+    /**
+     * Opens a read-write end (never waits; see {@link FifoReadWrite} for its hazard).
+     *
+     * @param options how to open it
+     * @return the read-write end
+     * @throws java.io.IOException as {@code FifoReadWrite.open(path, options)}
+     */
     public FifoReadWrite openReadWrite(OpenOptions options) throws java.io.IOException {
         return (FifoReadWrite) open(EndOpening.Kind.READ_WRITE, options);
     }

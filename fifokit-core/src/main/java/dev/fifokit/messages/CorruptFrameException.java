@@ -17,13 +17,44 @@ public final class CorruptFrameException extends FifoException {
     private static final long serialVersionUID = 1L;
 
     private final long offset;
+    private final byte[] received;
 
+    /**
+     * A bad frame at {@code offset} of the stream read from {@code path}.
+     *
+     * @param path   the FIFO or channel name
+     * @param offset where the bad frame starts
+     * @param detail what is wrong with it
+     */
     public CorruptFrameException(Path path, long offset, String detail) {
-        super(path, "corrupt frame at byte offset " + offset + ": " + detail);
-        this.offset = offset;
+        this(path, offset, detail, new byte[0]);
     }
 
-    /** Byte offset of the first byte of the bad frame in the stream this reader consumed. */
+    /**
+     * A bad frame, with the first bytes of it as they arrived (for a log or an error message).
+     *
+     * @param path     the FIFO or channel name
+     * @param offset   where the bad frame starts
+     * @param detail   what is wrong with it
+     * @param received the first bytes of the bad frame (copied)
+     */
+    public CorruptFrameException(Path path, long offset, String detail, byte[] received) {
+        super(path, "corrupt frame at byte offset " + offset + ": " + detail);
+        this.offset = offset;
+        this.received = received.clone();
+    }
+
+    /**
+     * The first bytes of the bad frame as they arrived (at most 64), so a log can show what a
+     * peer sent; empty when not known.
+     *
+     * @return a copy of the bytes
+     */
+    public byte[] received() {
+        return received.clone();
+    }
+
+    /** {@return the byte offset of the first byte of the bad frame in the stream this reader consumed} */
     public long offset() {
         return offset;
     }

@@ -24,7 +24,7 @@ public record Message(long type, byte[] payload) {
         return new Message(type, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The payload decoded as UTF-8 (malformed bytes become U+FFFD). */
+    /** {@return the payload decoded as UTF-8 (malformed bytes become U+FFFD)} */
     public String text() {
         return new String(payload, StandardCharsets.UTF_8);
     }

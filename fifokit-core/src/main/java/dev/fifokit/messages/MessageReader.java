@@ -64,6 +64,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * }</pre>
  */
 public final class MessageReader implements Closeable {
+    /** The most bytes of an incomplete frame a {@link TruncatedMessageException} keeps. */
+    static final int PARTIAL_KEPT = 4096;
+
     private static final int OK = 0;
     private static final int EOF = 1;
     private static final int EMPTY = 2;
@@ -112,12 +115,27 @@ public final class MessageReader implements Closeable {
         this.whole = MemorySegment.ofArray(buf);
     }
 
-    /** A reader with the default maximum payload (PIPE_BUF - 16). */
+    /**
+     * A reader with the default maximum payload (PIPE_BUF - 16).
+     *
+     * @param channel where the bytes come from, in blocking mode (a fifokit end or any channel)
+     * @param framing how messages are cut
+     * @return the reader
+     * @throws FifoException PIPE_BUF of the channel's FIFO cannot be asked
+     */
     public static MessageReader of(ReadableByteChannel channel, Framing framing) throws FifoException {
         return of(channel, framing, MessageOptions.defaults());
     }
 
-    /** A reader configured by {@code options}; PIPE_BUF is read from the channel's FIFO. */
+    /**
+     * A reader configured by {@code options}; PIPE_BUF is read from the channel's FIFO.
+     *
+     * @param channel where the bytes come from, in blocking mode (a fifokit end or any channel)
+     * @param framing how messages are cut
+     * @param options maximum payload, buffer size, ...
+     * @return the reader
+     * @throws FifoException PIPE_BUF of the channel's FIFO cannot be asked
+     */
     public static MessageReader of(ReadableByteChannel channel, Framing framing, MessageOptions options)
             throws FifoException {
         return new MessageReader(channel, framing, Objects.requireNonNull(options, "options"));
@@ -130,6 +148,7 @@ public final class MessageReader implements Closeable {
      * @throws CorruptFrameException      negative or over-maximum {@code mesg_len}
      * @throws TruncatedMessageException  end of stream inside a frame
      * @throws MessageTooLargeException   a line longer than the maximum
+     * @return the message, or {@code null} at a clean end of stream
      */
     public Message receive() throws IOException {
         lock.lock();
@@ -161,8 +180,12 @@ public final class MessageReader implements Closeable {
      *
      * @throws BufferOverflowException {@code into} has less room than the payload; nothing is
      *         consumed, so the call can be repeated with a bigger buffer
-     * @throws CorruptFrameException, TruncatedMessageException, MessageTooLargeException as
-     *         {@link #receive()}
+     * @param into where the payload goes
+     * @return the payload's length, or -1 at a clean end of stream
+     * @throws CorruptFrameException      as {@link #receive()}
+     * @throws TruncatedMessageException  as {@link #receive()}
+     * @throws MessageTooLargeException   as {@link #receive()}
+     * @throws IOException                the channel failed
      */
     public int receive(ByteBuffer into) throws IOException {
         lock.lock();
@@ -204,8 +227,12 @@ public final class MessageReader implements Closeable {
      *
      * <p>A bad frame after good ones ends this call with the good ones; the next call throws.
      *
-     * @throws CorruptFrameException, TruncatedMessageException, MessageTooLargeException as
-     *         {@link #receive()}, when no message was handed out before the bad bytes
+     * @param handler gets each message
+     * @return how many messages the handler got, or -1 at a clean end of stream
+     * @throws CorruptFrameException     as {@link #receive()}, when no message was handed out
+     *                                   before the bad bytes
+     * @throws TruncatedMessageException as {@link #receive()}, likewise
+     * @throws MessageTooLargeException  as {@link #receive()}, likewise
      * @throws IllegalStateException the handler called back into this reader
      * @throws IOException whatever the handler throws (that message counts as received)
      */
@@ -225,7 +252,7 @@ public final class MessageReader implements Closeable {
         }
     }
 
-    /** The type of the message the last {@link #receive(ByteBuffer)} returned. */
+    /** {@return the type of the message the last {@link #receive(ByteBuffer)} returned} */
     public long lastType() {
         return lastType;
     }
@@ -234,6 +261,8 @@ public final class MessageReader implements Closeable {
      * True when a whole message (or a bad header that will throw) is buffered, so the next
      * {@code receive} will not touch the channel. A tool flushes its output when this is false,
      * before it may block.
+     *
+     * @return whether the next {@code receive} is served from the buffer
      */
     public boolean ready() {
         lock.lock();
@@ -251,7 +280,7 @@ public final class MessageReader implements Closeable {
         }
     }
 
-    /** Bytes read from the channel and not yet handed out as messages. */
+    /** {@return bytes read from the channel and not yet handed out as messages} */
     public int buffered() {
         lock.lock();
         try {
@@ -265,6 +294,8 @@ public final class MessageReader implements Closeable {
      * Drops every buffered byte (a bad header, a partial line, messages already read from the
      * channel but not yet received) and returns how many; the next {@code receive} starts with
      * fresh bytes from the channel. The way to give up on a corrupt stream without closing it.
+     *
+     * @return how many bytes were dropped
      */
     public int discardBuffered() {
         lock.lock();
@@ -282,7 +313,7 @@ public final class MessageReader implements Closeable {
         }
     }
 
-    /** Bytes consumed so far: the stream offset at which the next frame starts. */
+    /** {@return bytes consumed so far: the stream offset at which the next frame starts} */
     public long offset() {
         lock.lock();
         try {
@@ -292,12 +323,12 @@ public final class MessageReader implements Closeable {
         }
     }
 
-    /** The framing this reader expects. */
+    /** {@return the framing this reader expects} */
     public Framing framing() {
         return framing;
     }
 
-    /** The largest payload this reader accepts. */
+    /** {@return the largest payload this reader accepts} */
     public int maxPayload() {
         return maxPayload;
     }
@@ -357,11 +388,11 @@ public final class MessageReader implements Closeable {
         }
         long len = Frames.getLong(buf, start);
         if (len < 0) {
-            throw new CorruptFrameException(name, offset0(), "negative length " + len);
+            throw new CorruptFrameException(name, offset0(), "negative length " + len, badHeader());
         }
         if (len > maxPayload) {
             throw new CorruptFrameException(name, offset0(), "length " + len
-                    + " is over the maximum payload of " + maxPayload + " bytes");
+                    + " is over the maximum payload of " + maxPayload + " bytes", badHeader());
         }
         pendingLength = (int) len;
         lastType = Frames.getLong(buf, start + 8);
@@ -527,7 +558,8 @@ public final class MessageReader implements Closeable {
                 return true;
             }
             throw new TruncatedMessageException(name, lineStart, raw,
-                    cause(st) + " inside a line of " + raw + " bytes (no newline)");
+                    cause(st) + " inside a line of " + raw + " bytes (no newline)",
+                    Arrays.copyOf(line, Math.min(lineLength, PARTIAL_KEPT)));
         }
     }
 
@@ -614,10 +646,16 @@ public final class MessageReader implements Closeable {
 
     /** Drops the partial frame (everything buffered from its start) and describes it. */
     private TruncatedMessageException truncated(long frameStart, long received, int status, String detail) {
+        byte[] partial = Arrays.copyOfRange(buf, start, start + Math.min(end - start, PARTIAL_KEPT));
         base += end;
         start = 0;
         end = 0;
-        return new TruncatedMessageException(name, frameStart, received, cause(status) + " " + detail);
+        return new TruncatedMessageException(name, frameStart, received, cause(status) + " " + detail, partial);
+    }
+
+    /** The first bytes of a bad header and what follows it in the buffer, for the error. */
+    private byte[] badHeader() {
+        return Arrays.copyOfRange(buf, start, start + Math.min(end - start, 64));
     }
 
     private static String cause(int status) {

@@ -25,12 +25,12 @@ public final class MessageTooLargeException extends FifoException {
         this.offset = offset;
     }
 
-    /** The size that was refused (payload or frame bytes; for a line, at least this many). */
+    /** {@return the size that was refused (payload or frame bytes; for a line, at least this many)} */
     public long size() {
         return size;
     }
 
-    /** The limit it went past. */
+    /** {@return the limit it went past} */
     public long limit() {
         return limit;
     }

@@ -240,12 +240,12 @@ public final class MessageWriter implements Closeable {
         }
     }
 
-    /** The framing this writer speaks. */
+    /** {@return the framing this writer speaks} */
     public Framing framing() {
         return framing;
     }
 
-    /** The largest payload this writer sends, in bytes. */
+    /** {@return the largest payload this writer sends, in bytes} */
     public int maxPayload() {
         return maxPayload;
     }
@@ -255,7 +255,7 @@ public final class MessageWriter implements Closeable {
         return pipeBuf;
     }
 
-    /** Bytes batched and not yet written. */
+    /** {@return bytes batched and not yet written} */
     public int pending() {
         lock.lock();
         try {

@@ -16,19 +16,53 @@ public final class TruncatedMessageException extends FifoException {
 
     private final long offset;
     private final long received;
+    private final byte[] partial;
 
+    /**
+     * A frame cut short at {@code offset} of the stream read from {@code path}.
+     *
+     * @param path     the FIFO or channel name
+     * @param offset   where the incomplete frame starts
+     * @param received how many of its bytes arrived
+     * @param detail   where it was cut
+     */
     public TruncatedMessageException(Path path, long offset, long received, String detail) {
+        this(path, offset, received, detail, new byte[0]);
+    }
+
+    /**
+     * A frame cut short, with the bytes of it that arrived.
+     *
+     * @param path     the FIFO or channel name
+     * @param offset   where the incomplete frame starts
+     * @param received how many of its bytes arrived
+     * @param detail   where it was cut
+     * @param partial  the bytes that arrived, or their first part (copied)
+     */
+    public TruncatedMessageException(Path path, long offset, long received, String detail, byte[] partial) {
         super(path, "truncated message at byte offset " + offset + ": " + detail);
         this.offset = offset;
         this.received = received;
+        this.partial = partial.clone();
     }
 
-    /** Byte offset where the incomplete frame starts. */
+    /**
+     * What arrived of the incomplete frame (for a line, its text decoded so far), at most the
+     * first 4096 bytes, so a server can log what a peer sent
+     * before it went away; empty when not known.
+     *
+     * @return a copy of the bytes
+     */
+    public byte[] partial() {
+        return partial.clone();
+    }
+
+    /** {@return the byte offset where the incomplete frame starts} */
     public long offset() {
         return offset;
     }
 
-    /** How many bytes of the incomplete frame arrived (and were dropped). */
+    /** {@return how many bytes of the incomplete frame arrived (and were dropped)} */
     public long received() {
         return received;
     }

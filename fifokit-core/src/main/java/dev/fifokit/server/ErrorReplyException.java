@@ -14,12 +14,18 @@ public final class ErrorReplyException extends FifoException {
 
     private final String text;
 
+    /**
+     * An error reply from the server in {@code directory}.
+     *
+     * @param directory the server's directory
+     * @param text      the error text the server sent
+     */
     public ErrorReplyException(Path directory, String text) {
         super(directory, text.isBlank() ? "the server answered with an error" : text.strip());
         this.text = text;
     }
 
-    /** The error text as sent by the server, unchanged. */
+    /** {@return the error text as sent by the server, unchanged} */
     public String text() {
         return text;
     }

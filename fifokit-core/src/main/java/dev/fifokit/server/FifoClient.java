@@ -121,14 +121,17 @@ public final class FifoClient {
         return new FifoClient(directory, id, limit);
     }
 
+    /** @return the server directory this client talks to */
     public Path directory() {
         return directory;
     }
 
+    /** @return the id that names this client's reply FIFO */
     public long id() {
         return id;
     }
 
+    /** @return how long a request may wait for its whole reply */
     public Duration timeout() {
         return timeout;
     }

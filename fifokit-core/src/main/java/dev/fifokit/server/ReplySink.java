@@ -11,19 +11,36 @@ import java.io.OutputStream;
  * <p><b>Blocking.</b> {@code send} waits while the reply is being written (a slow client
  * slows its own handler, never the server); it is bounded by the request's deadline.
  *
- * @throws IOException from {@code send} when the request is over: its deadline passed or the
- *         client went away. A handler should then stop; it is interrupted too.
+ * <p><b>Errors.</b> {@code send} throws {@link IOException} when the request is over: its
+ * deadline passed or the client went away. A handler should then stop; it is interrupted too.
  */
 public interface ReplySink {
-    /** Sends {@code len} bytes of {@code data} from {@code off} as reply data. */
+    /**
+     * Sends {@code len} bytes of {@code data} from {@code off} as reply data.
+     *
+     * @param data the bytes
+     * @param off  where they start in {@code data}
+     * @param len  how many
+     * @throws IOException the request is over (deadline passed, or the client went away)
+     */
     void send(byte[] data, int off, int len) throws IOException;
 
-    /** Sends all of {@code data} as reply data. */
+    /**
+     * Sends all of {@code data} as reply data.
+     *
+     * @param data the bytes
+     * @throws IOException the request is over (deadline passed, or the client went away)
+     */
     default void send(byte[] data) throws IOException {
         send(data, 0, data.length);
     }
 
-    /** Sends {@code text} in UTF-8 as reply data. */
+    /**
+     * Sends {@code text} in UTF-8 as reply data.
+     *
+     * @param text the text
+     * @throws IOException the request is over (deadline passed, or the client went away)
+     */
     default void send(String text) throws IOException {
         send(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
@@ -31,6 +48,8 @@ public interface ReplySink {
     /**
      * An output stream over this sink that collects bytes into full frames before sending.
      * {@code flush()} sends what is collected; closing it flushes and does not end the reply.
+     *
+     * @return the stream (its writes throw as {@code send} does)
      */
     OutputStream outputStream();
 }

@@ -104,4 +104,20 @@ class ProcessStatusTest {
         assertThat(s.vmRssKib()).isEqualTo(1636);
         assertThat(s.activity()).isEqualTo("running");
     }
+
+    @Test
+    void commonWaitChannelsAreExplainedInWordsInEveryKernelSpelling() {
+        assertThat(ProcessStatus.explainWchan("wait_for_partner")).isEqualTo("waiting in open() for the other end");
+        for (String read : new String[] {"pipe_read", "anon_pipe_read", "pipe_wait", "pipe_wait_readable"}) {
+            assertThat(ProcessStatus.explainWchan(read)).as(read).isEqualTo("waiting for data");
+        }
+        for (String write : new String[] {"pipe_write", "anon_pipe_write", "pipe_wait_writable"}) {
+            assertThat(ProcessStatus.explainWchan(write)).as(write).isEqualTo("waiting for room");
+        }
+        assertThat(ProcessStatus.explainWchan("do_wait")).isEqualTo("waiting for a child");
+        assertThat(ProcessStatus.explainWchan("poll_schedule_timeout.constprop.0")).isEqualTo("waiting in poll or select");
+        assertThat(ProcessStatus.explainWchan("some_driver_function")).isEmpty();
+        assertThat(ProcessStatus.explainWchan("")).isEmpty();
+        assertThat(ProcessStatus.explainWchan(null)).isEmpty();
+    }
 }

@@ -28,7 +28,9 @@ class BadInputTest {
         assertThatThrownBy(r::receive)
                 .isInstanceOf(CorruptFrameException.class)
                 .hasMessageContaining("corrupt frame at byte offset 21: negative length -1")
-                .satisfies(e -> assertThat(((CorruptFrameException) e).offset()).isEqualTo(21));
+                .satisfies(e -> assertThat(((CorruptFrameException) e).offset()).isEqualTo(21))
+                .satisfies(e -> assertThat(((CorruptFrameException) e).received())
+                        .startsWith(java.util.Arrays.copyOf(mesg(-1, 1, new byte[0]), 16)));
         // the bad header stays: the reader does not guess where a next frame could start
         assertThatThrownBy(r::receive).isInstanceOf(CorruptFrameException.class);
         assertThat(r.discardBuffered()).isPositive();
@@ -59,7 +61,9 @@ class BadInputTest {
         assertThat(r.receive().text()).isEqualTo("hello");
         assertThatThrownBy(r::receive)
                 .isInstanceOf(TruncatedMessageException.class)
-                .hasMessageContaining("truncated message at byte offset 21: end of stream after 9 of the 16 header bytes");
+                .hasMessageContaining("truncated message at byte offset 21: end of stream after 9 of the 16 header bytes")
+                .satisfies(e -> assertThat(((TruncatedMessageException) e).partial())
+                        .as("what arrived, for a server's log").isEqualTo(java.util.Arrays.copyOf(header, 9)));
         assertThat(r.receive()).isNull();
 
         MessageReader p = reader(Framing.MESG, concat(HELLO, header, new byte[30]), 7);
@@ -67,7 +71,9 @@ class BadInputTest {
         assertThatThrownBy(p::receive)
                 .isInstanceOf(TruncatedMessageException.class)
                 .hasMessageContaining("after 30 of 100 payload bytes")
-                .satisfies(e -> assertThat(((TruncatedMessageException) e).received()).isEqualTo(46));
+                .satisfies(e -> assertThat(((TruncatedMessageException) e).received()).isEqualTo(46))
+                .satisfies(e -> assertThat(((TruncatedMessageException) e).partial())
+                        .isEqualTo(concat(header, new byte[30])));
         assertThat(p.receive()).isNull();
     }
 
@@ -106,7 +112,9 @@ class BadInputTest {
         assertThat(strict.receive().text()).isEqualTo("one");
         assertThatThrownBy(strict::receive)
                 .isInstanceOf(TruncatedMessageException.class)
-                .hasMessageContaining("byte offset 4: end of stream inside a line of 3 bytes");
+                .hasMessageContaining("byte offset 4: end of stream inside a line of 3 bytes")
+                .satisfies(e -> assertThat(((TruncatedMessageException) e).partial())
+                        .isEqualTo("two".getBytes(StandardCharsets.US_ASCII)));
         MessageReader lenient = MessageReader.of(new TestChannels.Chunked(text, 2), Framing.LINE,
                 MessageOptions.defaults().acceptUnterminatedLine());
         assertThat(lenient.receive().text()).isEqualTo("one");

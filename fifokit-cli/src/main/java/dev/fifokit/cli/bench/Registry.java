@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /**
  * The workloads the suite knows. Each group registers itself in one line here; a new group
  * (the message codecs, the server) is one class with a {@code register(Registry, Env)} method
- * and one line in {@link #standard(Env)}.
+ * and one line in {@code standard(Env)}.
  */
 public final class Registry {
     private final List<Workload> workloads = new ArrayList<>();

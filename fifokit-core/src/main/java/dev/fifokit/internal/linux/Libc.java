@@ -77,6 +77,10 @@ public final class Libc {
     }
 
     private static RuntimeException unexpected(Throwable t) {
+        IllegalCallerException denied = NativeAccess.explain(t);
+        if (denied != null) {
+            throw denied;
+        }
         if (t instanceof RuntimeException re) {
             return re;
         }
