@@ -24,6 +24,16 @@ public class FifoException extends IOException {
         this.reason = reason;
     }
 
+    /**
+     * For errors about something that is not a path, such as an inherited descriptor: the
+     * message is {@code "<subject>: <reason>"} and {@link #path()} is {@code null}.
+     */
+    protected FifoException(String subject, String reason, Throwable cause) {
+        super(subject + ": " + reason, cause);
+        this.path = null;
+        this.reason = reason;
+    }
+
     /** The FIFO this error is about, or {@code null} for an anonymous pipe. */
     public Path path() {
         return path;

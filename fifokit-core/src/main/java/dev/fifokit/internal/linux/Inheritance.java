@@ -1,0 +1,84 @@
+package dev.fifokit.internal.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Raw checks and flag changes on a descriptor fifokit did not open: one this process inherited
+ * (adoption) or one it hands to a child. Results follow {@link Libc}: {@code >= 0} or
+ * {@code -errno}.
+ */
+public final class Inheritance {
+    private Inheritance() {}
+
+    public static final int F_DUPFD_CLOEXEC = 1030;
+    public static final int F_GETFD = 1;
+    public static final int F_SETFD = 2;
+    public static final int FD_CLOEXEC = 1;
+    /** {@code f_type} of an anonymous pipe's file system (pipefs). */
+    public static final long PIPEFS_MAGIC = 0x50495045L;
+
+    /** struct statfs: 120 bytes on x86-64 and aarch64, {@code f_type} a long at offset 0. */
+    private static final long STATFS_SIZE = 128;
+
+    private static final class Fstatfs {
+        static final MethodHandle H = Libc.link("fstatfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    }
+
+    private static int fcntl(int fd, int cmd, int arg) {
+        try (Arena arena = Arena.ofConfined()) {
+            return Libc.fcntl(Libc.newCallState(arena), fd, cmd, arg);
+        }
+    }
+
+    /** F_GETFL: the access mode and status flags, or -errno (EBADF: not open). */
+    public static int statusFlags(int fd) {
+        return fcntl(fd, Flags.F_GETFL, 0);
+    }
+
+    /** Sets O_NONBLOCK on the open file description (shared with every holder of it). */
+    public static int setNonBlocking(int fd, boolean on) {
+        int flags = statusFlags(fd);
+        if (flags < 0) {
+            return flags;
+        }
+        int want = on ? flags | Flags.O_NONBLOCK : flags & ~Flags.O_NONBLOCK;
+        return want == flags ? 0 : fcntl(fd, Flags.F_SETFL, want);
+    }
+
+    /** F_GETFD: FD_CLOEXEC or 0, or -errno. */
+    public static int descriptorFlags(int fd) {
+        return fcntl(fd, F_GETFD, 0);
+    }
+
+    /** Marks the descriptor close-on-exec (this descriptor only). */
+    public static int setCloseOnExec(int fd) {
+        return fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+
+    /** A close-on-exec duplicate numbered at least {@code minimum}, or -errno. */
+    public static int duplicateAbove(int fd, int minimum) {
+        return fcntl(fd, F_DUPFD_CLOEXEC, minimum);
+    }
+
+    /** The file system type ({@code f_type} of fstatfs), or -errno. */
+    public static long fileSystemType(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = Libc.newCallState(arena);
+            MemorySegment buf = arena.allocate(STATFS_SIZE, 8);
+            int r;
+            try {
+                r = Libc.resultOf((int) Fstatfs.H.invokeExact(st, fd, buf), st);
+            } catch (Throwable t) {
+                throw Libc.rethrow(t);
+            }
+            return r < 0 ? r : buf.get(JAVA_LONG, 0);
+        }
+    }
+}
