@@ -27,16 +27,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * is instead); its access mode suits the direction ({@link Problem#WRONG_DIRECTION}: a reader
  * needs {@code O_RDONLY} or {@code O_RDWR}, a writer {@code O_WRONLY} or {@code O_RDWR}, a
  * read-write end {@code O_RDWR}); no other end adopted it ({@link Problem#ALREADY_ADOPTED}).
- * Then it marks the descriptor close-on-exec (so children do not inherit it by accident) and
- * sets {@code O_NONBLOCK}. Adopting never blocks and never waits for a peer.
+ * Then it makes the descriptor close-on-exec (so children do not inherit it by accident) and
+ * non-blocking, as every fifokit descriptor is. Adopting never blocks and never waits for a
+ * peer.
  *
- * <p><b>Hazards.</b> {@code O_NONBLOCK} belongs to the open file description, which the parent
- * (or a sibling) shares when it still holds the same descriptor: a program that then reads or
- * writes it with blocking calls gets {@code EAGAIN}. This is what every event-loop library
- * does with an inherited pipe; a parent normally closes its copy. A FIFO inherited open
- * read-write (systemd opens {@code ListenFIFO=} that way) counts as a writer of itself, so a
- * reader made from it never sees end of stream: it waits for the next writer's data, which is
- * what a long-running service wants.
+ * <p><b>The parent's copy is left alone.</b> {@code O_NONBLOCK} belongs to the open file
+ * description, which a parent shares when it still holds the same descriptor ({@code exec
+ * 3<>fifo} in a shell); flipping it would make the parent's own blocking reads fail with
+ * {@code EAGAIN}. So the pipe is opened again through {@code /proc/self/fd/N}, in the same
+ * access mode, and the new description takes number N (dup3); the pipe keeps its reader or
+ * writer throughout. Where that is impossible or would change what the end sees (no
+ * {@code /proc}, a FIFO's write end whose readers have all gone, a FIFO this process may no
+ * longer open by its permissions, or a FIFO's read end whose writers have all gone, which a
+ * new open would not report as end of stream), the shared description is made non-blocking
+ * instead.
+ *
+ * <p><b>Hazard.</b> A FIFO inherited open read-write (systemd opens {@code ListenFIFO=} that
+ * way) counts as a writer of itself, so a reader made from it never sees end of stream: it
+ * waits for the next writer's data, which is what a long-running service wants.
  *
  * <p>The end owns the descriptor from then on: closing it closes descriptor N. Its
  * {@link FifoEnd#path()} is the FIFO's path as {@code /proc/self/fd/N} shows it, or
@@ -163,15 +171,20 @@ public final class Inherited {
         }
         boolean ok = false;
         try {
-            int r = Inheritance.setCloseOnExec(fd);
-            if (r < 0) {
-                throw new DescriptorException(subject, fd, Problem.NOT_OPEN, "cannot set close-on-exec: " + Errors.describe(-r));
-            }
-            r = Inheritance.setNonBlocking(fd, true);
-            if (r < 0) {
-                throw new DescriptorException(subject, fd, Problem.NOT_OPEN, "cannot set O_NONBLOCK: " + Errors.describe(-r));
-            }
+            // a private description, so the parent's copy stays as it was (blocking, usually);
+            // failing that (no /proc, a FIFO writer without reader, permissions), flip the
+            // flags of the shared one
             boolean anonymous = Inheritance.fileSystemType(fd) == Inheritance.PIPEFS_MAGIC;
+            if (Inheritance.reopenInPlace(fd, mode, !anonymous && mode == Flags.O_RDONLY) < 0) {
+                int r = Inheritance.setCloseOnExec(fd);
+                if (r < 0) {
+                    throw new DescriptorException(subject, fd, Problem.NOT_OPEN, "cannot set close-on-exec: " + Errors.describe(-r));
+                }
+                r = Inheritance.setNonBlocking(fd, true);
+                if (r < 0) {
+                    throw new DescriptorException(subject, fd, Problem.NOT_OPEN, "cannot set O_NONBLOCK: " + Errors.describe(-r));
+                }
+            }
             ok = true;
             return new Checked(anonymous ? null : fifoPath(fd), anonymous);
         } finally {

@@ -55,6 +55,45 @@ class InheritedTest {
     }
 
     @Test
+    void theParentsCopyOfTheDescriptorStaysBlocking() throws Exception {
+        try (Fifo fifo = Fifo.create(dir.resolve("shared"))) {
+            int fd = RawFds.open(fifo.path(), RawFds.O_RDWR); // a shell's exec 3<>fifo
+            int parentsCopy = RawFds.dup(fd);                   // same open file description
+            try (FifoWriter out = Inherited.writer(fd)) {
+                assertThat(RawFds.statusFlags(fd) & RawFds.O_NONBLOCK).isEqualTo(RawFds.O_NONBLOCK);
+                assertThat(RawFds.statusFlags(parentsCopy) & RawFds.O_NONBLOCK)
+                        .as("the parent's blocking reads must not start failing with EAGAIN").isZero();
+                out.write("still one pipe".getBytes(StandardCharsets.UTF_8));
+                try (FifoReader in = Inherited.reader(parentsCopy)) {
+                    byte[] b = new byte[64];
+                    assertThat(new String(b, 0, in.read(b, 0, b.length), StandardCharsets.UTF_8)).isEqualTo("still one pipe");
+                }
+            }
+        }
+    }
+
+    @Test
+    void anInheritedFifoReaderWhoseWriterAlreadyLeftStillSeesEndOfStream() throws Exception {
+        try (Fifo fifo = Fifo.create(dir.resolve("left"))) {
+            int fd = RawFds.open(fifo.path(), RawFds.O_RDONLY | RawFds.O_NONBLOCK);
+            try (FifoWriter w = FifoWriter.open(fifo.path(), OpenOptions.defaults().failIfNoReader())) {
+                w.write("last words".getBytes(StandardCharsets.UTF_8));
+            }
+            // a fresh open now would wait for a next writer; the adopted end must not
+            try (FifoReader in = Inherited.reader(fd)) {
+                CompletableFuture<String> all = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return new String(in.inputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                assertThat(all.get(30, TimeUnit.SECONDS)).isEqualTo("last words");
+            }
+        }
+    }
+
+    @Test
     void anInheritedWriterReportsABrokenPipeWhenTheReaderGoes() throws Exception {
         int[] p = RawFds.pipe();
         try (FifoWriter out = Inherited.writer(p[1])) {

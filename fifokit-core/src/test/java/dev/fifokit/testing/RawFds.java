@@ -38,6 +38,7 @@ public final class RawFds {
     private static final MethodHandle SOCKET = h("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle FCNTL = h("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
             Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle DUP = h("dup", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle WRITE = h("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
 
     /** pipe2(0): {read, write}, both blocking and inheritable. */
@@ -64,6 +65,15 @@ public final class RawFds {
     public static int socket() {
         try {
             return check((int) SOCKET.invokeExact(1, 1, 0), "socket");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** dup(2): a second descriptor sharing the open file description, as a parent's copy does. */
+    public static int dup(int fd) {
+        try {
+            return check((int) DUP.invokeExact(fd), "dup");
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -62,6 +62,39 @@ public final class Inheritance {
         return fcntl(fd, F_SETFD, FD_CLOEXEC);
     }
 
+    /**
+     * Gives descriptor {@code fd} a private open file description: the same pipe opened again
+     * through {@code /proc/self/fd} with {@code accessMode|O_NONBLOCK|O_CLOEXEC}, put in place
+     * with dup3 so the number stays. Whoever else holds the old description (the parent) keeps
+     * its flags. The pipe never loses its reader or writer on the way (the new open comes
+     * first). Returns 0 or -errno: ENXIO for a FIFO writer with no reader, ENOENT without
+     * /proc, EACCES when the FIFO's permissions no longer let this process open it, EAGAIN
+     * when {@code keepHangup} is set and the old description reports a hang-up the new one
+     * would not.
+     *
+     * @param keepHangup for a FIFO's reader: a description opened after every writer left
+     *                   does not report the hang-up (the kernel waits for a new writer), so
+     *                   the end would wait instead of seeing end of stream; refuse then
+     */
+    public static int reopenInPlace(int fd, int accessMode, boolean keepHangup) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = Libc.newCallState(arena);
+            int fresh = Fifos.reopen(st, fd, accessMode);
+            if (fresh < 0) {
+                return fresh;
+            }
+            // checked after the new open: a writer that leaves in between is seen here
+            if (keepHangup && (PipeFd.pollRaw(fd, Flags.POLLIN, 0) & Flags.POLLHUP) != 0
+                    && (PipeFd.pollRaw(fresh, Flags.POLLIN, 0) & Flags.POLLHUP) == 0) {
+                Libc.close(st, fresh);
+                return -Errors.EAGAIN;
+            }
+            int r = Libc.dup3(st, fresh, fd, Flags.O_CLOEXEC);
+            Libc.close(st, fresh);
+            return r < 0 ? r : 0;
+        }
+    }
+
     /** A close-on-exec duplicate numbered at least {@code minimum}, or -errno. */
     public static int duplicateAbove(int fd, int minimum) {
         return fcntl(fd, F_DUPFD_CLOEXEC, minimum);
