@@ -7,6 +7,7 @@ import dev.fifokit.ends.Inherited;
 import dev.fifokit.ends.ListenFds;
 import dev.fifokit.ends.OpenOptions;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,12 +50,12 @@ final class Endpoints {
     }
 
     /** Opens PATH for reading, or adopts {@code fd:N} / {@code listen:NAME} (no wait: it is open). */
-    static FifoReader reader(Path arg, OpenOptions options) throws FifoException {
+    static FifoReader reader(Path arg, OpenOptions options) throws IOException {
         return isDescriptor(arg) ? Inherited.reader(descriptor(arg), options) : FifoReader.open(arg, options);
     }
 
     /** Opens PATH for writing, or adopts {@code fd:N} / {@code listen:NAME} (no wait: it is open). */
-    static FifoWriter writer(Path arg, OpenOptions options) throws FifoException {
+    static FifoWriter writer(Path arg, OpenOptions options) throws IOException {
         return isDescriptor(arg) ? Inherited.writer(descriptor(arg), options) : FifoWriter.open(arg, options);
     }
 }

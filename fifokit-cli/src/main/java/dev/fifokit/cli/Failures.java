@@ -48,7 +48,7 @@ public final class Failures {
     }
 
     static String message(Throwable t) {
-        if (t instanceof FifoException || t instanceof CliException) {
+        if (t instanceof dev.fifokit.FifoProblem || t instanceof CliException) {
             return t.getMessage();
         }
         if (t instanceof NoSuchFileException e) {

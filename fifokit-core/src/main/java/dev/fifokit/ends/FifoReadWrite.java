@@ -1,7 +1,7 @@
 package dev.fifokit.ends;
 
 import dev.fifokit.FifoException;
-import dev.fifokit.internal.linux.Errors;
+import dev.fifokit.internal.ends.EndOpening;
 import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.PipeFd;
@@ -29,31 +29,16 @@ public final class FifoReadWrite extends FifoEnd implements ByteChannel {
     }
 
     /** Opens {@code path} read-write. Never waits. */
-    public static FifoReadWrite open(Path path, OpenOptions options) throws FifoException {
-        Fifos.Handle h = Opening.pin(path, options.isFollowSymlinks());
-        try {
-            int fd = Fifos.reopen(h.fd(), Flags.O_RDWR);
-            if (fd < 0) {
-                throw Errors.of(path, -fd, "open for reading and writing");
-            }
-            FifoReadWrite end = new FifoReadWrite(path, new PipeFd(fd), options);
-            try {
-                end.applyCapacity(options);
-            } catch (FifoException e) {
-                try {
-                    end.close();
-                } catch (java.io.IOException ignored) {
-                    // never handed out
-                }
-                throw e;
-            }
-            return end;
-        } finally {
-            Fifos.close(h.fd());
-        }
+    public static FifoReadWrite open(Path path, OpenOptions options) throws IOException {
+        return (FifoReadWrite) Opening.open(EndOpening.Kind.READ_WRITE, path, options, end -> { });
     }
 
-    public static FifoReadWrite open(Path path) throws FifoException {
+    @Override
+    void connect(Fifos.Handle pinned, OpenOptions options, long deadline) throws IOException {
+        Opening.attach(this, pinned, options, Flags.O_RDWR, "open for reading and writing");
+    }
+
+    public static FifoReadWrite open(Path path) throws IOException {
         return open(path, OpenOptions.defaults());
     }
 

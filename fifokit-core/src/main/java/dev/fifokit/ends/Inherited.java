@@ -148,10 +148,9 @@ public final class Inherited {
         if (flags < 0) {
             throw new DescriptorException(subject, fd, Problem.NOT_OPEN, "fcntl(F_GETFL) failed: " + Errors.describe(-flags));
         }
-        int[] errno = new int[1];
-        Stat st = Stat.of(fd, errno);
-        if (st == null) {
-            throw new DescriptorException(subject, fd, Problem.NOT_OPEN, "fstat failed: " + Errors.describe(errno[0]));
+        Stat st = Stat.of(fd);
+        if (!st.ok()) {
+            throw new DescriptorException(subject, fd, Problem.NOT_OPEN, "fstat failed: " + Errors.describe(st.errno()));
         }
         if (!st.isFifo()) {
             throw new DescriptorException(subject, fd, Problem.NOT_A_PIPE, "is " + kind(st.mode()) + ", not a FIFO or pipe");

@@ -219,7 +219,7 @@ public final class FifoClient {
         }
     }
 
-    private static FifoWriter openServer(Path serverFifo) throws FifoException {
+    private static FifoWriter openServer(Path serverFifo) throws IOException {
         try {
             return FifoWriter.open(serverFifo, OpenOptions.defaults().failIfNoReader());
         } catch (NoSuchFifoException e) {
@@ -236,8 +236,8 @@ public final class FifoClient {
         try {
             return Fifo.create(path, ServerProtocol.CLIENT_FIFO_MODE);
         } catch (FifoExistsException e) {
-            Stat s = Stat.of(path.toString(), false, new int[1]);
-            if (s == null || !s.isFifo() || s.uid() != Fifos.geteuid()) {
+            Stat s = Stat.of(path.toString(), false);
+            if (!s.isFifo() || s.uid() != Fifos.geteuid()) {
                 throw e;
             }
             Fifos.unlink(path);
@@ -259,7 +259,7 @@ public final class FifoClient {
         volatile boolean expired;
         volatile boolean replyStarted;
 
-        synchronized <T extends AutoCloseable> T add(T c) throws FifoException {
+        synchronized <T extends AutoCloseable> T add(T c) throws IOException {
             if (expired) {
                 closeQuietly(c);
                 throw new dev.fifokit.FifoClosedException(null, "request deadline passed");

@@ -125,10 +125,9 @@ public final class FifoServer implements AutoCloseable {
             Fifo.create(fresh, options.fifoMode()).keep().close();
             reader = FifoReader.open(fresh, OpenOptions.defaults().keepAlive());
             wake = FifoWriter.open(fresh, OpenOptions.defaults().failIfNoReader());
-            int[] errno = new int[1];
-            Stat identity = Stat.of(reader.descriptor(), errno);
-            if (identity == null) {
-                throw Errors.of(fresh, errno[0], "fstat");
+            Stat identity = Stat.of(reader.descriptor());
+            if (!identity.ok()) {
+                throw Errors.of(fresh, identity.errno(), "fstat");
             }
             try {
                 Files.move(fresh, path, StandardCopyOption.ATOMIC_MOVE);
@@ -155,8 +154,8 @@ public final class FifoServer implements AutoCloseable {
         String prefix = "." + ServerProtocol.SERVER_FIFO + ".";
         try (var files = Files.newDirectoryStream(dir, prefix + "*.new")) {
             for (Path p : files) {
-                Stat s = Stat.of(p.toString(), false, new int[1]);
-                if (s != null && s.isFifo()) {
+                Stat s = Stat.of(p.toString(), false);
+                if (s.isFifo()) {
                     Fifos.unlink(p);
                 }
             }
@@ -164,9 +163,8 @@ public final class FifoServer implements AutoCloseable {
     }
 
     private static void removeStale(Path path, ServerLog log) throws FifoException {
-        int[] errno = new int[1];
-        Stat s = Stat.of(path.toString(), false, errno);
-        if (s == null) {
+        Stat s = Stat.of(path.toString(), false);
+        if (!s.ok()) {
             return;
         }
         if (!s.isFifo()) {
@@ -347,8 +345,8 @@ public final class FifoServer implements AutoCloseable {
     /** Removes server.fifo if the name still is our FIFO. */
     private void unlinkServerFifo() {
         Path path = ctx.serverFifo();
-        Stat now = Stat.of(path.toString(), false, new int[1]);
-        if (now != null && now.sameFile(identity)) {
+        Stat now = Stat.of(path.toString(), false);
+        if (now.ok() && now.sameFile(identity)) {
             int r = Fifos.unlink(path);
             if (r < 0 && r != -Errors.ENOENT) {
                 ctx.log().line(Errors.of(path, -r, "remove").getMessage());

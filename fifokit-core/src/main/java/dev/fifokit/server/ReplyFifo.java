@@ -27,15 +27,14 @@ record ReplyFifo(FifoWriter writer, ClientIdentity client, Path path, Stat ident
      * @throws NotAFifoException               it is a regular file or anything else
      * @throws dev.fifokit.NoReaderException   nobody has it open for reading
      */
-    static ReplyFifo open(Path dir, long clientId) throws FifoException {
+    static ReplyFifo open(Path dir, long clientId) throws java.io.IOException {
         Path path = ServerProtocol.clientFifo(dir, clientId);
         FifoWriter w = FifoWriter.open(path, OpenOptions.defaults().failIfNoReader());
         boolean ok = false;
         try {
-            int[] errno = new int[1];
-            Stat s = Stat.of(w.descriptor(), errno);
-            if (s == null) {
-                throw Errors.of(path, errno[0], "fstat");
+            Stat s = Stat.of(w.descriptor());
+            if (!s.ok()) {
+                throw Errors.of(path, s.errno(), "fstat");
             }
             if (!s.isFifo()) {
                 throw Errors.notAFifo(path, s.mode());
@@ -51,8 +50,8 @@ record ReplyFifo(FifoWriter writer, ClientIdentity client, Path path, Stat ident
 
     /** Removes the FIFO this reply was written to, if the name still is that FIFO (its reader died); true if removed. */
     boolean removeIfSame() {
-        Stat now = Stat.of(path.toString(), false, new int[1]);
-        return now != null && now.sameFile(identity) && Fifos.unlink(path) == 0;
+        Stat now = Stat.of(path.toString(), false);
+        return now.ok() && now.sameFile(identity) && Fifos.unlink(path) == 0;
     }
 
     /**
@@ -62,8 +61,8 @@ record ReplyFifo(FifoWriter writer, ClientIdentity client, Path path, Stat ident
      */
     static boolean removeAbandoned(Path dir, long clientId) {
         Path path = ServerProtocol.clientFifo(dir, clientId);
-        Stat s = Stat.of(path.toString(), false, new int[1]);
-        return s != null && s.isFifo() && Fifos.unlink(path) == 0;
+        Stat s = Stat.of(path.toString(), false);
+        return s.isFifo() && Fifos.unlink(path) == 0;
     }
 
     /** Closes the writer, also from another thread (wakes a blocked write). */

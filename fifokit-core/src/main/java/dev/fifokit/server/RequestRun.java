@@ -53,7 +53,7 @@ final class RequestRun implements Runnable {
                 boolean removed = ReplyFifo.removeAbandoned(ctx.directory(), clientId);
                 drop("nobody reads the reply FIFO (the client died or never opened it)" + (removed ? "; FIFO removed" : ""));
                 return;
-            } catch (FifoException e) {
+            } catch (IOException e) {
                 drop("no usable reply FIFO: " + e.getMessage());
                 return;
             }

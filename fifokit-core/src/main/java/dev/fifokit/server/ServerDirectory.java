@@ -95,14 +95,13 @@ final class ServerDirectory implements AutoCloseable {
     }
 
     private static void prepare(Path dir, Consumer<String> log) throws IOException {
-        int[] errno = new int[1];
-        Stat s = Stat.of(dir.toString(), false, errno);
-        if (s == null && errno[0] == Errors.ENOENT) {
+        Stat s = Stat.of(dir.toString(), false);
+        if (s.errno() == Errors.ENOENT) {
             create(dir);
-            s = Stat.of(dir.toString(), false, errno);
+            s = Stat.of(dir.toString(), false);
         }
-        if (s == null) {
-            throw new FifoException(dir, "cannot use the server directory: " + Errors.describe(errno[0]));
+        if (!s.ok()) {
+            throw new FifoException(dir, "cannot use the server directory: " + Errors.describe(s.errno()));
         }
         if (s.isSymlink()) {
             throw new SymlinkException(dir, "is a symbolic link; a server directory must be a real directory");

@@ -152,8 +152,7 @@ public final class ChildProcess implements AutoCloseable {
     private void releaseExitFd() {
         if (exitFd != null && !exitFdReleased) {
             exitFdReleased = true;
-            exitFd.signalClose();
-            exitFd.release();
+            exitFd.close(1_000_000_000L); // no thread is inside a call on it: the wait lock is ours
         }
     }
 

@@ -13,6 +13,7 @@ import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.Inheritance;
 import dev.fifokit.internal.linux.Spawning;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -143,7 +144,7 @@ public final class Spawn {
      * @throws DescriptorException {@code /proc} is not mounted
      * @throws FifoException       opening an end again for the child failed otherwise
      */
-    public ChildProcess start() throws SpawnException, FifoException {
+    public ChildProcess start() throws IOException {
         int highest = fds.isEmpty() ? 2 : Math.max(2, fds.lastKey());
         List<Integer> copies = new ArrayList<>();
         try {
@@ -190,7 +191,7 @@ public final class Spawn {
      * A new, blocking, close-on-exec open of the pipe behind {@code end}, numbered above every
      * target so that no dup2 in the child overwrites a source before it is used.
      */
-    private static int blockingCopy(FifoEnd end, int minimum) throws FifoException {
+    private static int blockingCopy(FifoEnd end, int minimum) throws IOException {
         int fd = end.descriptor();
         if (!end.isOpen() || fd < 0) {
             throw new FifoClosedException(end.path(), "the end is closed; it cannot be given to a child");

@@ -84,8 +84,8 @@ public final class Inheritance {
                 return fresh;
             }
             // checked after the new open: a writer that leaves in between is seen here
-            if (keepHangup && (PipeFd.pollRaw(fd, Flags.POLLIN, 0) & Flags.POLLHUP) != 0
-                    && (PipeFd.pollRaw(fresh, Flags.POLLIN, 0) & Flags.POLLHUP) == 0) {
+            if (keepHangup && (pollNow(arena, st, fd) & Flags.POLLHUP) != 0
+                    && (pollNow(arena, st, fresh) & Flags.POLLHUP) == 0) {
                 Libc.close(st, fresh);
                 return -Errors.EAGAIN;
             }
@@ -93,6 +93,15 @@ public final class Inheritance {
             Libc.close(st, fresh);
             return r < 0 ? r : 0;
         }
+    }
+
+    /** poll(2) for POLLIN with a zero timeout: the revents now. */
+    private static short pollNow(Arena arena, MemorySegment st, int fd) {
+        MemorySegment p = arena.allocate(8, 8);
+        p.set(JAVA_INT, 0, fd);
+        p.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, Flags.POLLIN);
+        int r = Libc.poll(st, p, 1, 0);
+        return r > 0 ? p.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 6) : 0;
     }
 
     /** A close-on-exec duplicate numbered at least {@code minimum}, or -errno. */
