@@ -189,4 +189,44 @@ class InheritedDescriptorsCliTest {
             }
         }
     }
+
+    @Test
+    void launchGivesTheCommandFifosAsChosenDescriptorsAndNothingElse() throws Exception {
+        try (Fifo in = Fifo.create(dir.resolve("in.fifo")); Fifo out = Fifo.create(dir.resolve("out.fifo"))) {
+            Process p = new ProcessBuilder(CliProcess.command("launch", "--read-fd", "5=" + in.path(),
+                    "--write-fd", "7=" + out.path(), "--", "sh", "-c", "tr a-z A-Z <&5 >&7; ls /proc/$$/fd")).start();
+            try {
+                // launch opens in.fifo first, waiting for a writer, then out.fifo, waiting for a reader
+                try (FifoWriter w = FifoWriter.open(in.path(), OpenOptions.defaults().timeout(Duration.ofSeconds(30)))) {
+                    FifoReader r = FifoReader.open(out.path(), OpenOptions.defaults().awaitWriter(false));
+                    try (r) {
+                        w.write("hello\n".getBytes(StandardCharsets.UTF_8));
+                        w.close();
+                        assertThat(new String(r.inputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("HELLO\n");
+                    }
+                }
+                CliProcess.Result res = CliProcess.finish(p, new byte[0], 60);
+                assertThat(res.exit()).as(res.stderr()).isZero();
+                assertThat(res.out()).isEqualTo("out| 0\nout| 1\nout| 2\nout| 5\nout| 7\n");
+            } finally {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void launchPassesAnInheritedDescriptorOnUnderAnotherNumber() throws Exception {
+        CliProcess.Result r = run(sh("exec 6<&0; exec \"$@\" </dev/null", List.of(),
+                "launch", "--read-fd", "0=fd:6", "--", "tr", "a-z", "A-Z"), "piped in\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.out()).isEqualTo("out| PIPED IN\n");
+    }
+
+    @Test
+    void launchRefusesABadDescriptorSpecification() throws Exception {
+        CliProcess.Result r = CliProcess.run(new byte[0], 60, "launch", "--read-fd", "x=/tmp", "--", "true");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).startsWith("fifokit: --read-fd needs N=PATH with N a descriptor number: x=/tmp");
+    }
 }

@@ -62,6 +62,7 @@ public final class Inherited {
 
     static {
         Errors.preload();
+        dev.fifokit.internal.ends.EndHandover.install(end -> end.pushback >= 0 ? 1 : 0);
     }
 
     /** Descriptors adopted and not yet closed, so one number never gets two owners. */

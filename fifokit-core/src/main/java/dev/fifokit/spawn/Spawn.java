@@ -7,6 +7,7 @@ import dev.fifokit.ends.FifoEnd;
 import dev.fifokit.ends.FifoReadWrite;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.ListenFds;
+import dev.fifokit.internal.ends.EndHandover;
 import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Flags;
@@ -15,6 +16,7 @@ import dev.fifokit.internal.linux.Spawning;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,6 +50,12 @@ import java.util.TreeMap;
  * this process's, without the {@link ListenFds#VARIABLES} (they describe descriptors that
  * were passed to us, not to the child), unless {@link #environment(Map)} or
  * {@link #env(String, String)} say otherwise. Opening an end again needs {@code /proc}.
+ *
+ * <p><b>Readers that waited.</b> To learn that a writer has come, {@link FifoReader#open} may
+ * read the first byte and keep it for its own next read; a child could never see that byte, so
+ * such a reader is refused. Open a reader meant for a child with
+ * {@link dev.fifokit.ends.OpenOptions#awaitWriter(boolean) awaitWriter(false)} (a child whose
+ * read finds no writer yet sees end of file, so start it once the writer is there).
  *
  * <p>{@link #start()} never waits for the child (only for posix_spawn, which returns once
  * the child has executed the program or failed to).
@@ -102,6 +110,11 @@ public final class Spawn {
         return fd(2, end);
     }
 
+    /** True when descriptor {@code childFd} of the child is given an end (so it is not inherited). */
+    public boolean gives(int childFd) {
+        return fds.containsKey(childFd);
+    }
+
     /** The child's whole environment, replacing this process's. */
     public Spawn environment(Map<String, String> environment) {
         this.environment = new LinkedHashMap<>(environment);
@@ -142,6 +155,7 @@ public final class Spawn {
      * @throws dev.fifokit.NoReaderException a writer end's FIFO has no reader any more, so it
      *                             cannot be opened again for the child
      * @throws DescriptorException {@code /proc} is not mounted
+     * @throws FifoException       a reader given to it holds a byte it read while waiting for a writer
      * @throws FifoException       opening an end again for the child failed otherwise
      */
     public ChildProcess start() throws IOException {
@@ -166,6 +180,36 @@ public final class Spawn {
             for (int fd : copies) {
                 Fifos.close(fd);
             }
+        }
+    }
+
+    /**
+     * Waits until a writer has opened {@code reader}'s FIFO, without reading from it, so the
+     * reader can then be given to a child whose first read would otherwise see end of file.
+     * Blocks, checking every 10 ms (tee(2) copies a byte without taking it), for at most
+     * {@code timeout} ({@code null}: without limit). A writer that wrote and left counts.
+     *
+     * @throws dev.fifokit.PeerTimeoutException no writer came in time
+     * @throws InterruptedException the waiting thread was interrupted
+     * @throws FifoException the reader is closed or the check failed
+     */
+    public static void awaitWriter(FifoReader reader, Duration timeout) throws FifoException, InterruptedException {
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (!reader.isOpen()) {
+                throw new FifoException(reader.path(), "closed while waiting for a writer");
+            }
+            int r = Inheritance.writerSeen(reader.descriptor());
+            if (r > 0) {
+                return;
+            }
+            if (r < 0) {
+                throw Errors.of(reader.path(), -r, "wait for a writer");
+            }
+            if (timeout != null && System.nanoTime() - deadline >= 0) {
+                throw new dev.fifokit.PeerTimeoutException(reader.path(), dev.fifokit.PeerTimeoutException.Side.WRITER, timeout);
+            }
+            Thread.sleep(10);
         }
     }
 
@@ -195,6 +239,10 @@ public final class Spawn {
         int fd = end.descriptor();
         if (!end.isOpen() || fd < 0) {
             throw new FifoClosedException(end.path(), "the end is closed; it cannot be given to a child");
+        }
+        if (EndHandover.heldBytes(end) > 0) {
+            throw new FifoException(end.path(), "holds a byte it read while waiting for its first writer, which a"
+                    + " child would never see; open a reader that is handed to a child with awaitWriter(false)");
         }
         int access = end instanceof FifoReader ? Flags.O_RDONLY
                 : end instanceof FifoReadWrite ? Flags.O_RDWR : Flags.O_WRONLY;

@@ -218,6 +218,33 @@ class SpawnTest {
     }
 
     @Test
+    void waitingForAWriterWithoutReadingKeepsEveryByteForTheChild() throws Exception {
+        try (Fifo fifo = Fifo.create(dir.resolve("wait.fifo"));
+             FifoReader in = FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false));
+             Pipe out = Pipe.open()) {
+            assertThatThrownBy(() -> Spawn.awaitWriter(in, Duration.ofMillis(100)))
+                    .isInstanceOf(dev.fifokit.PeerTimeoutException.class);
+            CompletableFuture<Void> waited = CompletableFuture.runAsync(() -> {
+                try {
+                    Spawn.awaitWriter(in, Duration.ofSeconds(30));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            try (FifoWriter w = FifoWriter.open(fifo.path(), OpenOptions.defaults().failIfNoReader())) {
+                w.write("every byte".getBytes(StandardCharsets.UTF_8));
+                waited.get(30, TimeUnit.SECONDS);
+                ChildProcess child = start(Spawn.command("cat").stdin(in).stdout(out.writer()));
+                in.close();
+                out.writer().close();
+                w.close();
+                assertThat(readAll(out.reader())).isEqualTo("every byte");
+                assertThat(child.waitFor()).isZero();
+            }
+        }
+    }
+
+    @Test
     void aClosedEndCannotBeHandedOver() throws Exception {
         Pipe pipe = Pipe.open();
         pipe.close();

@@ -31,6 +31,52 @@ public final class Inheritance {
         static final MethodHandle H = Libc.link("fstatfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     }
 
+    private static final class Tee {
+        static final MethodHandle H = Libc.link("tee",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    /**
+     * Whether a FIFO's read end {@code fd} has a writer now, or had one that wrote or left,
+     * without taking a byte out of the pipe: tee(2) copies at most one byte into a scratch
+     * pipe (and fails with EAGAIN when a writer is open and the pipe is empty, returns 0 when
+     * no writer is open). Never blocks.
+     *
+     * @return 1 yes, 0 no, or -errno
+     */
+    public static int writerSeen(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = Libc.newCallState(arena);
+            MemorySegment fds = arena.allocate(8, 4);
+            int r = Libc.pipe2(st, fds, Flags.O_NONBLOCK | Flags.O_CLOEXEC);
+            if (r < 0) {
+                return r;
+            }
+            int in = fds.get(JAVA_INT, 0);
+            int out = fds.get(JAVA_INT, 4);
+            try {
+                long n;
+                try {
+                    n = (long) Tee.H.invokeExact(st, fd, out, 1L, Flags.SPLICE_F_NONBLOCK);
+                } catch (Throwable t) {
+                    throw Libc.rethrow(t);
+                }
+                if (n > 0) {
+                    return 1;
+                }
+                if (n == 0) {
+                    // no writer now; one that came and left is reported as a hang-up
+                    return (pollNow(arena, st, fd) & Flags.POLLHUP) != 0 ? 1 : 0;
+                }
+                int errno = Libc.errno(st);
+                return errno == Errors.EAGAIN ? 1 : -errno;
+            } finally {
+                Libc.close(st, in);
+                Libc.close(st, out);
+            }
+        }
+    }
+
     private static int fcntl(int fd, int cmd, int arg) {
         try (Arena arena = Arena.ofConfined()) {
             return Libc.fcntl(Libc.newCallState(arena), fd, cmd, arg);
