@@ -1,7 +1,6 @@
 package dev.fifokit.cli;
 
 import dev.fifokit.BrokenPipeException;
-import dev.fifokit.FifoException;
 import dev.fifokit.NoReaderException;
 import dev.fifokit.PeerTimeoutException;
 

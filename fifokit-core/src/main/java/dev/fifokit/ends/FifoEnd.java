@@ -38,7 +38,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * kernel: the peer's next write fails with EPIPE and the peer's reader sees end of stream, even
  * when another thread was blocked in a read, write, transfer or open on this end (that thread
  * ends with {@link FifoClosedException}). To get there, close wakes every waiting thread and
- * waits for it to leave the system call it was in, up to {@value #CLOSE_BOUND_SECONDS} seconds
+ * waits for it to leave the system call it was in, up to 5 seconds
  * (only a call on a descriptor fifokit does not own, such as a transfer into a file on a hung
  * network file system, can take that long; the descriptor is then closed as soon as it returns).
  */
@@ -471,6 +471,34 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
      */
     public final long size() throws dev.fifokit.NotSeekableException {
         throw new dev.fifokit.NotSeekableException(path, "FIFOs and pipes are not seekable and have no size (ESPIPE)");
+    }
+
+    // ---- the channel operations the reader, writer and read-write end share ----
+
+    /** Reads into {@code dst} from its position and advances it; -1 at end of stream. */
+    final int readBuffer(ByteBuffer dst) throws IOException {
+        long n = readSegment(writable(dst));
+        if (n > 0) {
+            dst.position(dst.position() + (int) n);
+        }
+        return (int) n;
+    }
+
+    final int readArray(byte[] b, int off, int len) throws IOException {
+        checkBounds(b, off, len);
+        return (int) readSegment(MemorySegment.ofArray(b).asSlice(off, len));
+    }
+
+    /** Writes the remaining bytes of {@code src} (what fits, when non-blocking) and advances it. */
+    final int writeBuffer(ByteBuffer src) throws IOException {
+        long n = writeSegment(MemorySegment.ofBuffer(src));
+        src.position(src.position() + (int) n);
+        return (int) n;
+    }
+
+    final int writeArray(byte[] b, int off, int len) throws IOException {
+        checkBounds(b, off, len);
+        return (int) writeSegment(MemorySegment.ofArray(b).asSlice(off, len));
     }
 
     static MemorySegment writable(ByteBuffer dst) {

@@ -1,13 +1,11 @@
 package dev.fifokit.ends;
 
-import dev.fifokit.FifoException;
 import dev.fifokit.internal.ends.EndOpening;
 import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.PipeFd;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.file.Path;
@@ -44,27 +42,21 @@ public final class FifoReadWrite extends FifoEnd implements ByteChannel {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        long n = readSegment(writable(dst));
-        if (n > 0) {
-            dst.position(dst.position() + (int) n);
-        }
-        return (int) n;
+        return readBuffer(dst);
     }
 
+    /** Reads up to {@code len} bytes into {@code b}; never -1 (see the class comment). */
     public int read(byte[] b, int off, int len) throws IOException {
-        checkBounds(b, off, len);
-        return (int) readSegment(MemorySegment.ofArray(b).asSlice(off, len));
+        return readArray(b, off, len);
     }
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        long n = writeSegment(MemorySegment.ofBuffer(src));
-        src.position(src.position() + (int) n);
-        return (int) n;
+        return writeBuffer(src);
     }
 
+    /** Writes {@code len} bytes of {@code b}; at most PIPE_BUF bytes go out in one atomic write. */
     public int write(byte[] b, int off, int len) throws IOException {
-        checkBounds(b, off, len);
-        return (int) writeSegment(MemorySegment.ofArray(b).asSlice(off, len));
+        return writeArray(b, off, len);
     }
 }

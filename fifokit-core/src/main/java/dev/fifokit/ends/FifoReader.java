@@ -86,18 +86,12 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
     /** Reads into {@code dst} from its position; see the class comment for -1 and 0. */
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        MemorySegment seg = writable(dst);
-        long n = readSegment(seg);
-        if (n > 0) {
-            dst.position(dst.position() + (int) n);
-        }
-        return (int) n;
+        return readBuffer(dst);
     }
 
     /** Reads up to {@code len} bytes into {@code b}; -1 at end of stream. */
     public int read(byte[] b, int off, int len) throws IOException {
-        checkBounds(b, off, len);
-        return (int) readSegment(MemorySegment.ofArray(b).asSlice(off, len));
+        return readArray(b, off, len);
     }
 
     /** Reads into a memory segment (heap or native) without any copy; -1 at end of stream. */
@@ -211,6 +205,7 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
                 }
             }
         } finally {
+            fd.finishAwaitPeer();
             fd.unwatch(watch);
         }
     }

@@ -113,6 +113,7 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
                 }
             }
         } finally {
+            fd.finishAwaitPeer();
             fd.unwatch(watch);
         }
     }
@@ -120,15 +121,12 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
     /** Writes the remaining bytes of {@code src} (all of them unless non-blocking). */
     @Override
     public int write(ByteBuffer src) throws IOException {
-        long n = writeSegment(MemorySegment.ofBuffer(src));
-        src.position(src.position() + (int) n);
-        return (int) n;
+        return writeBuffer(src);
     }
 
     /** Writes {@code len} bytes of {@code b}; at most PIPE_BUF bytes go out in one atomic write. */
     public int write(byte[] b, int off, int len) throws IOException {
-        checkBounds(b, off, len);
-        return (int) writeSegment(MemorySegment.ofArray(b).asSlice(off, len));
+        return writeArray(b, off, len);
     }
 
     /** Writes all of {@code b}. */

@@ -1,6 +1,5 @@
 package dev.fifokit.server;
 
-import dev.fifokit.FifoException;
 import dev.fifokit.NotAFifoException;
 import dev.fifokit.ends.FifoWriter;
 import dev.fifokit.ends.OpenOptions;

@@ -2,7 +2,6 @@ package dev.fifokit.server;
 
 import dev.fifokit.BrokenPipeException;
 import dev.fifokit.Durations;
-import dev.fifokit.FifoException;
 import dev.fifokit.NoReaderException;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageOptions;

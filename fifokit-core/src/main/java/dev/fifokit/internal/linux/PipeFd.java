@@ -358,7 +358,7 @@ public final class PipeFd {
             return CLOSED;
         }
         int r;
-        if (Thread.currentThread().isVirtual() && !Poller.broken()) {
+        if (Thread.currentThread().isVirtual() && !Poller.broken() && Poller.get().claimForeign(foreign, waiters)) {
             r = awaitVirtual(foreign, (events & Flags.POLLOUT) != 0 ? Flags.EPOLLOUT : Flags.EPOLLIN, Long.MAX_VALUE,
                     writeSide, null, false);
             if (r == -Errors.EPERM) {
@@ -366,6 +366,8 @@ public final class PipeFd {
             }
             Poller.get().forgetForeign(foreign, waiters);
         } else {
+            // a platform thread, or a descriptor the poller already watches for another end (the
+            // caller passed a fifokit end's own descriptor): wait in poll(2)
             r = awaitPlatform(foreign, events, Long.MAX_VALUE, writeSide, null);
         }
         if (closed) {
@@ -483,6 +485,11 @@ public final class PipeFd {
      */
     public void prepareAwaitPeer() {
         waiters.in = Thread.currentThread();
+    }
+
+    /** Ends a wait for the peer begun with {@link #prepareAwaitPeer()} (found or failed). */
+    public void finishAwaitPeer() {
+        waiters.in = null;
     }
 
     /**

@@ -141,6 +141,15 @@ final class Poller {
         w.set(out, null);
     }
 
+    /**
+     * Takes the poller's slot for a descriptor fifokit does not own; false when another end's
+     * waiters hold it (the descriptor is in fact a fifokit end's), which must not be displaced.
+     */
+    boolean claimForeign(int fd, Waiters w) {
+        Waiters held = waiting.putIfAbsent(fd, w);
+        return held == null || held == w;
+    }
+
     /** Drops the registration of a descriptor fifokit does not own once its waiter woke. */
     void forgetForeign(int fd, Waiters w) {
         if (waiting.remove(fd, w)) {
