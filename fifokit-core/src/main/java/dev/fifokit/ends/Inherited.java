@@ -68,7 +68,11 @@ public final class Inherited {
     /** Descriptors adopted and not yet closed, so one number never gets two owners. */
     private static final Set<Integer> ADOPTED = ConcurrentHashMap.newKeySet();
 
-    /** {@link #reader(int, OpenOptions)} with the default options. */
+    /**
+     * {@link #reader(int, OpenOptions)} with the default options. Never blocks.
+     *
+     * @throws DescriptorException not open, not a FIFO or pipe, open write-only, or already adopted
+     */
     public static FifoReader reader(int fd) throws FifoException {
         return reader(fd, OpenOptions.defaults());
     }
@@ -85,7 +89,11 @@ public final class Inherited {
         return finish(new FifoReader(c.path, new PipeFd(fd), options, c.anonymous), fd, options);
     }
 
-    /** {@link #writer(int, OpenOptions)} with the default options. */
+    /**
+     * {@link #writer(int, OpenOptions)} with the default options. Never blocks.
+     *
+     * @throws DescriptorException not open, not a FIFO or pipe, open read-only, or already adopted
+     */
     public static FifoWriter writer(int fd) throws FifoException {
         return writer(fd, OpenOptions.defaults());
     }
