@@ -3,7 +3,8 @@
  *
  * <ul>
  *   <li>{@code dev.fifokit.files}: create FIFOs with an exact mode, temporary FIFOs.</li>
- *   <li>{@code dev.fifokit.ends}: reader, writer and read-write ends, anonymous pipes.</li>
+ *   <li>{@code dev.fifokit.ends}: reader, writer and read-write ends, anonymous pipes, inherited descriptors.</li>
+ *   <li>{@code dev.fifokit.spawn}: start a child process with ends as chosen descriptors.</li>
  *   <li>{@code dev.fifokit.diagnostics}: who holds a FIFO, process status, a background launcher.</li>
  *   <li>{@code dev.fifokit.messages}: messages over any end or channel, in {@code mesg} and {@code line} framing.</li>
  *   <li>{@code dev.fifokit.server}: request/response server and client over FIFOs.</li>
@@ -20,4 +21,5 @@ module dev.fifokit {
     exports dev.fifokit.diagnostics;
     exports dev.fifokit.messages;
     exports dev.fifokit.server;
+    exports dev.fifokit.spawn;
 }

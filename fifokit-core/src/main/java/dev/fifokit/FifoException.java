@@ -24,6 +24,20 @@ public class FifoException extends IOException implements FifoProblem {
         this.reason = reason;
     }
 
+    /**
+     * For errors about something that is not a path, such as an inherited descriptor: the
+     * message is {@code "<subject>: <reason>"} and {@link #path()} is {@code null}.
+     *
+     * @param subject what the error is about, in words (e.g. {@code "fd 4"})
+     * @param reason  the cause, in words
+     * @param cause   the underlying failure, or {@code null}
+     */
+    protected FifoException(String subject, String reason, Throwable cause) {
+        super(subject + ": " + reason, cause);
+        this.path = null;
+        this.reason = reason;
+    }
+
     /** {@return the FIFO this error is about, or {@code null} for an anonymous pipe} */
     public Path path() {
         return path;

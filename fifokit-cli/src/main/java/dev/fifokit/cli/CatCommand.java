@@ -52,7 +52,7 @@ final class CatCommand implements Callable<Integer> {
     @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).")
     boolean dereference;
 
-    @Parameters(index = "0", paramLabel = "PATH", description = "The FIFO to read.")
+    @Parameters(index = "0", paramLabel = "PATH", description = {"The FIFO to read.", Endpoints.HELP})
     Path path;
 
     @Override
@@ -70,7 +70,7 @@ final class CatCommand implements Callable<Integer> {
             options = options.maxCapacity();
             Pipe.raiseCapacity(1);
         }
-        try (FifoReader in = FifoReader.open(path, options);
+        try (FifoReader in = Endpoints.reader(path, options);
              Progress meter = new Progress(progress, System.err)) {
             if (format.framing() != null) {
                 return messages(in, format.framing(), meter);
@@ -81,8 +81,8 @@ final class CatCommand implements Callable<Integer> {
                     n = in.transferToDescriptor(1, CHUNK);
                     meter.add(n);
                 } while (n == CHUNK);
-                if (!follow) {
-                    return ExitCodes.OK;
+                if (!follow || in.path() == null) {
+                    return ExitCodes.OK; // an anonymous pipe (fd:N) has no next writer
                 }
                 in.awaitNextWriter(null);
             }
@@ -102,8 +102,8 @@ final class CatCommand implements Callable<Integer> {
                 } else {
                     MessagePump.copy(in, out, null, meter);
                 }
-                if (!follow) {
-                    return ExitCodes.OK;
+                if (!follow || end.path() == null) {
+                    return ExitCodes.OK; // an anonymous pipe (fd:N) has no next writer
                 }
                 end.awaitNextWriter(null);
             }

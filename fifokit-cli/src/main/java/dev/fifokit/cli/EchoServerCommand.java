@@ -51,21 +51,23 @@ final class EchoServerCommand implements Callable<Integer> {
     @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).")
     boolean dereference;
 
-    @Parameters(index = "0", paramLabel = "PATH", description = "The FIFO to serve.")
+    @Parameters(index = "0", paramLabel = "PATH", description = {"The FIFO to serve.", Endpoints.HELP})
     Path path;
 
     private volatile boolean stopping;
 
     @Override
     public Integer call() throws IOException {
-        Fifo fifo = PathArgs.follow(path, dereference) && Files.isSymbolicLink(path) ? Fifo.existing(path, true) : Fifo.createOrReuse(path, 0600);
+        // fd:N and listen:NAME: the FIFO is someone else's, neither created nor removed here
+        Fifo fifo = Endpoints.isDescriptor(path) ? null
+                : PathArgs.follow(path, dereference) && Files.isSymbolicLink(path) ? Fifo.existing(path, true) : Fifo.createOrReuse(path, 0600);
         Thread cleanup = new Thread(() -> {
             stopping = true;
             closeQuietly(fifo);
         }, "fifokit-echo-server-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C / SIGTERM: remove the FIFO we created
         try (fifo;
-             FifoReader end = fifo.openReader(timeout != null ? OpenOptions.defaults().timeout(timeout) : OpenOptions.defaults());
+             FifoReader end = fifo != null ? fifo.openReader(openOptions()) : Endpoints.reader(path, openOptions());
              MessageWriter out = MessageWriter.of(StdChannels.stdout(), Framing.LINE,
                      MessageOptions.defaults().exclusiveWriter().batching(true))) {
             MessageReader in = MessageReader.of(end, format,
@@ -73,8 +75,8 @@ final class EchoServerCommand implements Callable<Integer> {
             Progress none = new Progress(false, System.err);
             while (true) {
                 MessagePump.copyReporting(in, out, null, none, System.err);
-                if (once) {
-                    return ExitCodes.OK;
+                if (once || end.path() == null) {
+                    return ExitCodes.OK; // an anonymous pipe (fd:N) has no next writer
                 }
                 end.awaitNextWriter(null);
             }
@@ -92,7 +94,14 @@ final class EchoServerCommand implements Callable<Integer> {
         }
     }
 
+    private OpenOptions openOptions() {
+        return timeout != null ? OpenOptions.defaults().timeout(timeout) : OpenOptions.defaults();
+    }
+
     private static void closeQuietly(Fifo fifo) {
+        if (fifo == null) {
+            return;
+        }
         try {
             fifo.close();
         } catch (IOException ignored) {

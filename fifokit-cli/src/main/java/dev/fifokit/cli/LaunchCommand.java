@@ -3,14 +3,21 @@ package dev.fifokit.cli;
 import dev.fifokit.NoSuchProcessException;
 import dev.fifokit.diagnostics.Launcher;
 import dev.fifokit.diagnostics.ProcessStatus;
+import dev.fifokit.ends.FifoEnd;
+import dev.fifokit.ends.FifoReader;
+import dev.fifokit.ends.FifoWriter;
+import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.spawn.Spawn;
+import dev.fifokit.spawn.SpawnException;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,7 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
                         + "apart), with what its wait channel means: 'state sleeping in wait_for_partner "
                         + "(waiting in open() for the other end)', 'state sleeping in pipe_write (waiting for "
                         + "room)'...; last 'exit N'.",
-                "Standard input is passed through. SIGTERM or SIGINT to launch stops the command and its "
+                "Standard input is passed through (unless --read-fd 0=PATH); no other descriptor leaks "
+                        + "into the command. SIGTERM or SIGINT to launch stops the command and its "
                         + "children: SIGTERM, then SIGKILL after the grace period."},
         footer = {"", "Exit status: the command's (128+N when signal N killed it); 127 command not found; "
                 + "126 not executable; 141 when launch's own stdout is gone."})
@@ -38,8 +46,23 @@ final class LaunchCommand implements Callable<Integer> {
             defaultValue = "2s", description = "Time between SIGTERM and SIGKILL when stopping (default: 2s).")
     Duration grace;
 
+    @Option(names = "--read-fd", paramLabel = "N=PATH",
+            description = "Give the command PATH, opened for reading, as its descriptor N (0: its standard"
+                    + " input). The open waits for a writer, as a shell's N<PATH does. Repeatable. PATH may be"
+                    + " fd:M (a descriptor launch inherited) or listen:NAME (one systemd passed).")
+    List<String> readFds = new ArrayList<>();
+
+    @Option(names = "--write-fd", paramLabel = "N=PATH",
+            description = "Give the command PATH, opened for writing, as its descriptor N (1: its standard"
+                    + " output, then not shown as out| lines). The open waits for a reader, as N>PATH does."
+                    + " Repeatable; PATH as for --read-fd.")
+    List<String> writeFds = new ArrayList<>();
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The program and its arguments.")
     List<String> command;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -61,16 +84,35 @@ final class LaunchCommand implements Callable<Integer> {
                 err.flush();
             }
         };
-        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT);
+        Spawn spawn = Spawn.command(command);
+        List<FifoEnd> ends = new ArrayList<>();
         Launcher launcher;
         try {
-            launcher = Launcher.start(pb, grace, listener);
-        } catch (NoSuchFileException e) {
-            err.println("fifokit: " + command.getFirst() + ": command not found");
-            return 127;
-        } catch (AccessDeniedException e) {
-            err.println("fifokit: " + command.getFirst() + ": permission denied");
-            return 126;
+            // opened in the order given, each waiting for its peer, as a shell's redirections do
+            for (String spec : readFds) {
+                int n = descriptorNumber(spec, "--read-fd");
+                // a reader that waited for its writer may hold the first byte: wait without reading
+                FifoReader end = Endpoints.reader(pathOf(spec), OpenOptions.defaults().awaitWriter(false));
+                ends.add(end);
+                if (!Endpoints.isDescriptor(pathOf(spec))) {
+                    Spawn.awaitWriter(end, null);
+                }
+                spawn.fd(n, end);
+            }
+            for (String spec : writeFds) {
+                int n = descriptorNumber(spec, "--write-fd");
+                FifoWriter end = Endpoints.writer(pathOf(spec), OpenOptions.defaults());
+                ends.add(end);
+                spawn.fd(n, end);
+            }
+            launcher = Launcher.start(spawn, grace, listener);
+        } catch (SpawnException e) {
+            err.println("fifokit: " + e.getMessage());
+            return e.shellStatus();
+        } finally {
+            for (FifoEnd end : ends) {
+                end.close(); // the command has its own copies
+            }
         }
         Thread stopper = new Thread(launcher::close, "fifokit-launch-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
@@ -93,6 +135,25 @@ final class LaunchCommand implements Callable<Integer> {
                 // the hook is already stopping the command
             }
         }
+    }
+
+    private int descriptorNumber(String value, String option) {
+        int eq = value.indexOf('=');
+        try {
+            if (eq > 0 && eq < value.length() - 1) {
+                int n = Integer.parseInt(value.substring(0, eq));
+                if (n >= 0) {
+                    return n;
+                }
+            }
+        } catch (NumberFormatException e) {
+            // the usage error below
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(), option + " needs N=PATH with N a descriptor number: " + value);
+    }
+
+    private static Path pathOf(String spec) {
+        return Path.of(spec.substring(spec.indexOf('=') + 1));
     }
 
     /** Reports each state that holds for two polls in a row, until the command exits or stdout goes. */

@@ -61,7 +61,7 @@ final class WriteCommand implements Callable<Integer> {
     @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).")
     boolean dereference;
 
-    @Parameters(index = "0", paramLabel = "PATH", description = "The FIFO to write.")
+    @Parameters(index = "0", paramLabel = "PATH", description = {"The FIFO to write.", Endpoints.HELP})
     Path path;
 
     @Override
@@ -89,7 +89,7 @@ final class WriteCommand implements Callable<Integer> {
             options = options.maxCapacity();
             Pipe.raiseCapacity(0);
         }
-        try (FifoWriter out = FifoWriter.open(path, options);
+        try (FifoWriter out = Endpoints.writer(path, options);
              Progress meter = new Progress(progress, System.err)) {
             if (format.framing() != null) {
                 messages(out, format.framing(), meter);

@@ -1,6 +1,10 @@
 package dev.fifokit.diagnostics;
 
 import dev.fifokit.FifoException;
+import dev.fifokit.ends.Pipe;
+import dev.fifokit.spawn.ChildProcess;
+import dev.fifokit.spawn.Spawn;
+import dev.fifokit.spawn.SpawnException;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -63,23 +67,108 @@ public final class Launcher implements AutoCloseable {
 
     private static final Pattern EXEC_ERRNO = Pattern.compile("error(?:=|: )(\\d+)");
 
-    private final Process process;
+    private final Child process;
     private final Duration grace;
     private final Thread out;
     private final Thread err;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object listenerLock = new Object();
 
-    private Launcher(Process process, Duration grace, OutputListener listener) {
+    private Launcher(Child process, InputStream stdout, InputStream stderr, Duration grace, OutputListener listener) {
         this.process = process;
         this.grace = grace;
         String name = "fifokit-launch-" + process.pid();
         this.out = Thread.ofPlatform().daemon().name(name + "-out").unstarted(
-                () -> pump(process.getInputStream(), Source.STDOUT, listener));
+                () -> pump(stdout, Source.STDOUT, listener));
         this.err = Thread.ofPlatform().daemon().name(name + "-err").unstarted(
-                () -> pump(process.getErrorStream(), Source.STDERR, listener));
+                () -> pump(stderr, Source.STDERR, listener));
         out.start();
         err.start();
+    }
+
+    /** What the launcher needs of a child, whether {@link ProcessBuilder} or {@link Spawn} started it. */
+    private interface Child {
+        long pid();
+
+        boolean isAlive();
+
+        int exitValue();
+
+        int waitFor() throws InterruptedException;
+
+        boolean waitFor(long nanos) throws InterruptedException;
+
+        void destroy();
+
+        void destroyForcibly();
+
+        default java.util.stream.Stream<ProcessHandle> descendants() {
+            return ProcessHandle.of(pid()).map(ProcessHandle::descendants).orElseGet(java.util.stream.Stream::empty);
+        }
+    }
+
+    private record Started(Process p) implements Child {
+        public long pid() {
+            return p.pid();
+        }
+
+        public boolean isAlive() {
+            return p.isAlive();
+        }
+
+        public int exitValue() {
+            return p.exitValue();
+        }
+
+        public int waitFor() throws InterruptedException {
+            return p.waitFor();
+        }
+
+        public boolean waitFor(long nanos) throws InterruptedException {
+            return p.waitFor(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        public void destroy() {
+            p.destroy();
+        }
+
+        public void destroyForcibly() {
+            p.destroyForcibly();
+        }
+
+        public java.util.stream.Stream<ProcessHandle> descendants() {
+            return p.descendants();
+        }
+    }
+
+    private record Spawned(ChildProcess c) implements Child {
+        public long pid() {
+            return c.pid();
+        }
+
+        public boolean isAlive() {
+            return c.isAlive();
+        }
+
+        public int exitValue() {
+            return c.exitStatus().orElseThrow();
+        }
+
+        public int waitFor() throws InterruptedException {
+            return c.waitFor();
+        }
+
+        public boolean waitFor(long nanos) throws InterruptedException {
+            return c.waitFor(Duration.ofNanos(nanos));
+        }
+
+        public void destroy() {
+            c.destroy();
+        }
+
+        public void destroyForcibly() {
+            c.destroyForcibly();
+        }
     }
 
     /**
@@ -126,7 +215,58 @@ public final class Launcher implements AutoCloseable {
         if (builder.redirectInput() == ProcessBuilder.Redirect.PIPE) {
             p.getOutputStream().close();
         }
-        return new Launcher(p, grace, listener);
+        return new Launcher(new Started(p), p.getInputStream(), p.getErrorStream(), grace, listener);
+    }
+
+    /**
+     * Starts the command {@code spawn} describes, with the descriptors it gives the child (see
+     * {@link Spawn}): so a command can be launched with a FIFO as its descriptor 5, or as its
+     * standard input. Its standard output and error are captured for the listener unless the
+     * spawn gives them an end of its own.
+     *
+     * @param grace how long {@link #close()} waits after SIGTERM before SIGKILL
+     * @throws SpawnException the command could not be started ({@link SpawnException#problem()}
+     *                        tells "command not found" and "permission denied" apart)
+     * @throws IOException    an end could not be given to the child (see {@link Spawn#start()})
+     */
+    public static Launcher start(Spawn spawn, Duration grace, OutputListener listener) throws IOException {
+        Objects.requireNonNull(listener, "listener");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("negative grace period: " + grace);
+        }
+        Pipe stdout = spawn.gives(1) ? null : Pipe.open();
+        Pipe stderr = null;
+        try {
+            stderr = spawn.gives(2) ? null : Pipe.open();
+            if (stdout != null) {
+                spawn.stdout(stdout.writer());
+            }
+            if (stderr != null) {
+                spawn.stderr(stderr.writer());
+            }
+            ChildProcess child = spawn.start();
+            // the child holds its own copies: ours would keep the pipes from ever ending
+            InputStream o = captured(stdout);
+            InputStream e = captured(stderr);
+            stdout = null;
+            stderr = null;
+            return new Launcher(new Spawned(child), o, e, grace, listener);
+        } finally {
+            if (stdout != null) {
+                stdout.close();
+            }
+            if (stderr != null) {
+                stderr.close();
+            }
+        }
+    }
+
+    private static InputStream captured(Pipe pipe) throws IOException {
+        if (pipe == null) {
+            return InputStream.nullInputStream();
+        }
+        pipe.writer().close();
+        return pipe.reader().inputStream();
     }
 
     /**
@@ -195,7 +335,7 @@ public final class Launcher implements AutoCloseable {
      * @return true when it has exited
      */
     public boolean awaitExit(Duration timeout) throws InterruptedException {
-        return process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return process.waitFor(timeout.toNanos());
     }
 
     /**
@@ -239,7 +379,7 @@ public final class Launcher implements AutoCloseable {
         long deadline = System.nanoTime() + grace.toNanos();
         process.destroy();
         tree.forEach(ProcessHandle::destroy);
-        if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        if (!process.waitFor(Math.max(0, deadline - System.nanoTime()))) {
             process.destroyForcibly();
         }
         for (ProcessHandle h : tree) {
@@ -249,6 +389,6 @@ public final class Launcher implements AutoCloseable {
                 h.destroyForcibly();
             }
         }
-        process.waitFor(5, TimeUnit.SECONDS);
+        process.waitFor(TimeUnit.SECONDS.toNanos(5));
     }
 }

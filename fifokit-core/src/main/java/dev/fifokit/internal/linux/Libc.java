@@ -49,7 +49,7 @@ public final class Libc {
         return (int) ERRNO.get(state, 0L);
     }
 
-    private static MethodHandle link(String name, FunctionDescriptor descriptor, Linker.Option... more) {
+    static MethodHandle link(String name, FunctionDescriptor descriptor, Linker.Option... more) {
         Linker.Option[] options = new Linker.Option[more.length + 1];
         options[0] = CAPTURE_ERRNO;
         System.arraycopy(more, 0, options, 1, more.length);
@@ -60,6 +60,16 @@ public final class Libc {
 
     static MethodHandle plain(String name, FunctionDescriptor descriptor) {
         return linkPlain(name, descriptor);
+    }
+
+    /** The value of a {@code -1}-on-failure result, or {@code -errno} (for the other binding classes). */
+    static int resultOf(int r, MemorySegment state) {
+        return result(r, state);
+    }
+
+    /** A Throwable from {@code invokeExact} as an unchecked exception (for the other binding classes). */
+    static RuntimeException rethrow(Throwable t) {
+        return unexpected(t);
     }
 
     private static MethodHandle linkPlain(String name, FunctionDescriptor descriptor) {
