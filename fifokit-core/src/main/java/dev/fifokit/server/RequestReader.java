@@ -78,6 +78,9 @@ final class RequestReader {
             int n = end - start;
             if (n < ServerProtocol.HEADER_BYTES) {
                 if (!exhausted) {
+                    if (budget <= 0) {
+                        return true; // more next pass: what is buffered may be the start of a request
+                    }
                     int got = fill(budget);
                     budget -= got;
                     if (got > 0) {
@@ -102,6 +105,9 @@ final class RequestReader {
             int total = ServerProtocol.HEADER_BYTES + (int) len;
             if (n < total) {
                 if (!exhausted) {
+                    if (budget <= 0) {
+                        return true; // more next pass: this frame may still be completed from the pipe
+                    }
                     int got = fill(budget);
                     budget -= got;
                     if (got > 0) {
@@ -122,11 +128,8 @@ final class RequestReader {
         }
     }
 
-    /** Reads what is queued now (at most {@code budget} bytes), never waiting; the count read. */
+    /** Reads what is queued now (at most {@code budget} bytes, which is positive), never waiting; the count read. */
     private int fill(long budget) throws IOException {
-        if (budget <= 0) {
-            return 0;
-        }
         int queued = fifo.available();
         if (queued <= 0) {
             return 0;
