@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** {@code fifokit request}: one request to a {@code fifokit serve} server (SPEC §7, §9, §12). */
+/** {@code fifokit request}: one request to a {@code fifokit serve} server. */
 @Command(name = "request", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Send one request to the server in DIR and print its reply.",
                 "The request is DATA, or standard input without DATA (any size: over 4080",

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code fifokit serve DIR -- COMMAND [ARG...]}: a request/response server over FIFOs that runs
- * COMMAND per request, like inetd (SPEC §7, §9, §12). SIGTERM or SIGINT stops it gracefully
+ * COMMAND per request, like inetd. SIGTERM or SIGINT stops it gracefully
  * (in-flight requests finish, {@code server.fifo} is removed) with exit status 0.
  */
 @Command(name = "serve", addMethodSubcommands = false, mixinStandardHelpOptions = true,

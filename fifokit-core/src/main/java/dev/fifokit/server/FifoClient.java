@@ -35,7 +35,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The client side of SPEC §7: one request, one reply, under one deadline. Immutable and
+ * The client side of the request/response protocol: one request, one reply, under one deadline. Immutable and
  * thread-safe; each request creates and removes its own reply FIFO.
  *
  * <pre>{@code

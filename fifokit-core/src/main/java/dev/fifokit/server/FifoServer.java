@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A request/response server over FIFOs (SPEC §7): Stevens' "one server, many clients", where
+ * A request/response server over FIFOs: Stevens' "one server, many clients", where
  * clients send requests into the well-known {@code server.fifo} and each gets its reply in
  * its own {@code client.<pid>.fifo}. The wire protocol is in {@code docs/server-protocol.md}.
  *

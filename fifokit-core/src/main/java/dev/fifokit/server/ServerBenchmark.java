@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * Measures the request/response server (SPEC §11, "server: 1000 concurrent clients"): a
+ * Measures the request/response server ("server: 1000 concurrent clients"): a
  * {@link FifoServer} with an echo handler in a private temporary directory, and N in-process
  * {@link FifoClient}s on virtual threads, each sending 64-byte requests back to back for a
  * while. Reports requests per second and the p50/p99 round-trip latency of one request

@@ -3,7 +3,7 @@ package dev.fifokit.server;
 import java.nio.file.Path;
 
 /**
- * The names and numbers of the request/response protocol (SPEC §7), written out for peers in
+ * The names and numbers of the request/response protocol, written out for peers in
  * {@code docs/server-protocol.md}. Every message on the wire is a {@code mesg} frame
  * ({@code struct mymesg}: native-endian 64-bit {@code mesg_len}, 64-bit {@code mesg_type},
  * payload).
