@@ -316,4 +316,59 @@ class ServeAttackTest {
         assertThat(stopWithin(server, 10)).isZero();
         assertThat(text(errs.getFirst())).contains("accepts only token-form requests");
     }
+
+    /** VmRSS of {@code pid} in KiB, and its CPU time (user + system) in clock ticks. */
+    static long[] usage(long pid) throws IOException {
+        long rss = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst()
+                .orElse(-1);
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {rss, Long.parseLong(f[11]) + Long.parseLong(f[12])};
+    }
+
+    @Test
+    void aThousandGoodRequestsUnderGarbageNonReadersAndAForger() throws Exception {
+        Path dir = tmp.resolve("srv");
+        Process server = serve(dir, "-q", "--shared", "--grace", "2s", "-j", "32");
+        Path fifo = dir.resolve("server.fifo");
+        sh("tr '\\0' '\\377' < /dev/zero > '" + fifo + "'");
+        List<Process> nonReaders = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            nonReaders.add(python("nonreader.py", dir.toString(), "token"));
+        }
+        for (Process p : nonReaders) {
+            assertThat(new String(p.getInputStream().readNBytes(5), UTF_8)).isEqualTo("sent\n");
+        }
+        Process forger = python("forger.py", dir.toString());
+        assertThat(new String(forger.getInputStream().readNBytes(8), UTF_8)).isEqualTo("forging\n");
+        long t0 = System.nanoTime();
+        List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                String body = "request " + i + "\n";
+                all.add(pool.submit(() -> {
+                    byte[] r = dev.fifokit.server.FifoClient.of(dir).id(dev.fifokit.server.FifoClient.uniqueId())
+                            .timeout(Duration.ofSeconds(120)).request(body.getBytes(UTF_8));
+                    if (!new String(r, UTF_8).equals(body.strip().toUpperCase())) {
+                        wrong.add(body + " got " + new String(r, UTF_8));
+                    }
+                    return null;
+                }));
+            }
+            for (var f : all) {
+                f.get(180, TimeUnit.SECONDS);
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long[] use = usage(server.pid());
+        System.out.printf("1000 requests under attack in %.1f s (%.0f req/s); server RSS %d KiB, CPU %.1f s%n",
+                seconds, 1000 / seconds, use[0], use[1] / 100.0);
+        assertThat(wrong).as("every request got its own reply").isEmpty();
+        assertThat(use[0]).as("server RSS in KiB").isLessThan(512 * 1024);
+        assertThat(stopWithin(server, 6)).isZero();
+        assertThat(fifo).doesNotExist();
+        assertThat(dir.resolve("server.lock")).doesNotExist();
+    }
 }
