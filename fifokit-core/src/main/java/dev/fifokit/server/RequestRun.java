@@ -110,31 +110,42 @@ final class RequestRun implements Runnable {
         boolean slot = false;
         Thread handler = null;
         try {
-            slot = awaitSlot();
-            if (!slot) {
+            byte[] body = ticket.body();
+            if (body == null) {
+                // a large body is read before a handler slot is taken, so a client that sends
+                // it slowly holds no slot; how many are read at once is bounded, never waited for
+                if (!ctx.bodies.tryAcquire()) {
+                    throw new RequestBodyException("too many large requests at once (" + ctx.bodies.availablePermits()
+                            + " free); the body was not read");
+                }
+                try {
+                    body = readBody(target.uid());
+                } finally {
+                    ctx.bodies.release();
+                }
+            }
+            slot = body != null && awaitSlot();
+            if (body == null) {
+                error = abortReason != null ? abortReason : "the request body did not arrive";
+            } else if (!slot) {
                 error = abortReason != null ? abortReason : deadlineText();
             } else {
-                byte[] body = ticket.body() != null ? ticket.body() : readBody(target.uid());
-                if (body == null) {
-                    error = abortReason != null ? abortReason : "the request body did not arrive (the client stopped sending)";
-                } else {
-                    Request request = new Request(body, new ClientIdentity(ticket.pid(), target.uid()), deadline);
-                    Handoff s = new Handoff(ctx.maxPayload);
-                    sink = s;
-                    if (abortReason != null) {
-                        s.abort(abortReason);
-                    }
-                    handler = Thread.ofVirtual().name("fifokit-handler-" + ticket.pid()).unstarted(() -> {
-                        try {
-                            s.done(runHandler(request, s));
-                        } finally {
-                            ctx.slots.release(); // the slot is free only once the handler has really ended
-                        }
-                    });
-                    handler.start();
-                    slot = false; // the handler thread releases it
-                    error = relay(s, handler, out);
+                Request request = new Request(body, new ClientIdentity(ticket.pid(), target.uid()), deadline);
+                Handoff s = new Handoff(ctx.maxPayload);
+                sink = s;
+                if (abortReason != null) {
+                    s.abort(abortReason);
                 }
+                handler = Thread.ofVirtual().name("fifokit-handler-" + ticket.pid()).unstarted(() -> {
+                    try {
+                        s.done(runHandler(request, s));
+                    } finally {
+                        ctx.slots.release(); // the slot is free only once the handler has really ended
+                    }
+                });
+                handler.start();
+                slot = false; // the handler thread releases it
+                error = relay(s, handler, out);
             }
             if (error != null) {
                 sendSplit(out, ServerProtocol.TYPE_ERROR, error.getBytes(StandardCharsets.UTF_8));
@@ -154,6 +165,7 @@ final class RequestRun implements Runnable {
                 drop("the client went away before its reply was written" + (removed ? "; FIFO removed" : ""));
             } else if (e instanceof RequestBodyException) {
                 drop(e.getMessage());
+                tryError(out, e.getMessage());
             } else {
                 drop(abortReason != null ? "reply not delivered before the server stopped"
                         : "the client did not read its reply (no progress for "
@@ -178,6 +190,17 @@ final class RequestRun implements Runnable {
         ctx.log.answered.incrementAndGet();
         if (error != null) {
             ctx.log.errorReplies.incrementAndGet();
+        }
+    }
+
+    /** Best effort: tells the client why its request failed (the reply end may be unusable). */
+    private void tryError(MessageWriter out, String why) {
+        try {
+            sendSplit(out, ServerProtocol.TYPE_ERROR, why.getBytes(StandardCharsets.UTF_8));
+            out.send(ServerProtocol.TYPE_END, new byte[0]);
+            out.flush();
+        } catch (IOException ignored) {
+            // the client is gone: the request is dropped anyway
         }
     }
 
@@ -360,8 +383,19 @@ final class RequestRun implements Runnable {
             this.w = w;
         }
 
+        private boolean first = true;
+
         @Override
         public int write(ByteBuffer src) throws IOException {
+            if (first) {
+                first = false;
+                // only the server writes a reply FIFO: bytes already in it were put there by
+                // someone else (a client filling its own pipe so the server would wait)
+                if (w.available() > 0) {
+                    throw new dev.fifokit.FifoException(w.path(), "the reply FIFO already holds "
+                            + w.available() + " bytes the server did not write; not waiting for it to drain");
+                }
+            }
             long until = Math.min(ctx.until(ctx.stallNanos), deadline + ctx.stallNanos);
             ScheduledFuture<?> guard = ctx.timer.schedule(() -> closeQuietly(w),
                     until - System.nanoTime(), TimeUnit.NANOSECONDS);

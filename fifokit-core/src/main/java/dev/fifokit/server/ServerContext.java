@@ -26,6 +26,8 @@ final class ServerContext {
     final ServerLog log;
     /** Handlers running: held from the handler's start until its thread has ended. */
     final Semaphore slots;
+    /** Large request bodies being read at once (never waited for: past it the request gets an error). */
+    final Semaphore bodies;
     /** Requests read and not yet over (waiting for a slot, running or delivering). */
     final Semaphore admitted;
     final int maxAdmitted;
@@ -47,6 +49,7 @@ final class ServerContext {
         this.timer = timer;
         this.log = log;
         this.slots = new Semaphore(options.maxInFlight());
+        this.bodies = new Semaphore(options.maxInFlight());
         this.maxAdmitted = Math.max(16, options.maxInFlight() * 4);
         this.admitted = new Semaphore(maxAdmitted);
     }
