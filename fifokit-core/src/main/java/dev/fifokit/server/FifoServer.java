@@ -1,14 +1,11 @@
 package dev.fifokit.server;
 
-import dev.fifokit.FifoClosedException;
 import dev.fifokit.FifoException;
 import dev.fifokit.NotAFifoException;
 import dev.fifokit.SymlinkException;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.OpenOptions;
 import dev.fifokit.files.Fifo;
-import dev.fifokit.internal.linux.Flags;
-import dev.fifokit.internal.linux.PipeFd;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -56,15 +53,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and answered (whatever clients write afterwards is not: they get a broken pipe); requests in
  * flight have the {@linkplain ServerOptions#gracePeriod(Duration) grace period} to finish,
  * then get an error reply; then the lock is released and {@code server.lock} removed. The stop
- * is a flag the reading thread checks, never a message through the FIFO that clients write,
- * so nothing a client sends can delay or swallow it: it ends within the grace period plus half
- * a second. {@code close()} blocks until then; {@link #shutdown()} starts it without waiting.
+ * is a flag, and the reading thread is woken by closing its descriptor (a second descriptor of
+ * the same pipe, opened first, reads what was queued); never a message through the FIFO that
+ * clients write, so nothing a client sends can delay or swallow it: it ends within the grace
+ * period plus half a second. {@code close()} blocks until then; {@link #shutdown()} starts it without waiting.
  * A handler that ignores its interrupt may still be running after that (it holds its slot).
  * Do not call {@code close()} from inside a handler (it would wait for itself).
  */
 public final class FifoServer implements AutoCloseable {
-    /** How often the reading thread looks at the stop flag while the pipe is quiet. */
-    private static final int POLL_MILLIS = 100;
     /** The most bytes one pass reads before the reading thread looks at the stop flag again. */
     private static final long PASS_BYTES = 1 << 20;
     /** After the grace period: how long aborted requests get to write their error reply. */
@@ -81,6 +77,8 @@ public final class FifoServer implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final Thread acceptor;
     private volatile long graceEnd = Long.MAX_VALUE;
+    /** A second read descriptor of server.fifo, opened by the stop: what was queued is read from it. */
+    private volatile FifoReader drain;
     private volatile IOException failure;
 
     private FifoServer(ServerDirectory directory, Path serverFifo, FileFacts identity, FifoReader reader,
@@ -234,6 +232,15 @@ public final class FifoServer implements AutoCloseable {
         graceEnd = now + graceNanos;
         ctx.hardStop = now + graceNanos + FINAL_NANOS;
         unlinkServerFifo();
+        // the wake-up: the reading thread's descriptor is closed (its read returns at once);
+        // a second descriptor of the same pipe, opened first, keeps what is queued readable
+        try {
+            drain = FifoReader.open(Path.of("/proc/self/fd/" + reader.descriptor()),
+                    OpenOptions.defaults().followSymlinks().awaitWriter(false));
+        } catch (IOException e) {
+            ctx.log.line(ctx.serverFifo + ": requests still queued are not read: " + e.getMessage());
+        }
+        closeQuietly(reader);
     }
 
     /** Waits until the server has stopped (after {@link #shutdown()}, {@link #close()} or a failure). */
@@ -270,23 +277,30 @@ public final class FifoServer implements AutoCloseable {
 
     private void accept() {
         RequestReader requests = new RequestReader(reader, ctx.maxPayload, ctx.serverFifo, ctx.log);
+        java.util.concurrent.ScheduledFuture<?> flusher = timer.scheduleWithFixedDelay(() -> ctx.log.flushHeld(false),
+                1, 1, TimeUnit.SECONDS);
         try {
-            while (!stopping.get()) {
-                if (requests.buffered() == 0 && !readable()) {
-                    ctx.log.flushHeld(false);
-                    continue;
+            try {
+                while (!stopping.get()) {
+                    if (requests.buffered() == 0) {
+                        requests.fillBlocking();
+                    }
+                    if (!requests.pass(this::frame, PASS_BYTES)) {
+                        break;
+                    }
                 }
-                if (stopping.get() || !requests.pass(this::frame, PASS_BYTES)) {
-                    break;
+            } catch (IOException e) {
+                if (!stopping.get()) {
+                    throw e;
                 }
-                ctx.log.flushHeld(false);
+                // the stop closed our descriptor: go on below
             }
             // what was queued when the stop came is still read (at most a pipe's capacity);
             // whatever arrives later is not: a flooding client cannot make the stop wait
-            requests.pass(this::frame, reader.available());
-        } catch (FifoClosedException e) {
-            if (!stopping.get()) {
-                fail(e);
+            FifoReader d = drain;
+            if (d != null) {
+                requests.switchTo(d);
+                requests.pass(this::frame, d.available());
             }
         } catch (IOException e) {
             fail(e);
@@ -295,14 +309,9 @@ public final class FifoServer implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             fail(new FifoException(ctx.serverFifo, "server thread failed: " + e, e));
         } finally {
+            flusher.cancel(false);
             terminate();
         }
-    }
-
-    /** Waits up to {@link #POLL_MILLIS} for bytes in server.fifo; true when some are queued. */
-    private boolean readable() {
-        short r = PipeFd.pollRaw(reader.descriptor(), Flags.POLLIN, POLL_MILLIS);
-        return (r & Flags.POLLIN) != 0;
     }
 
     private boolean frame(long type, byte[] payload) throws InterruptedException {
@@ -310,19 +319,11 @@ public final class FifoServer implements AutoCloseable {
         if (ticket == null) {
             return true;
         }
-        // back-pressure: wait for room, but never past the end of a stop
-        while (!ctx.admitted.tryAcquire(50, TimeUnit.MILLISECONDS)) {
-            if (stopping.get() && System.nanoTime() - graceEnd >= 0) {
-                invalid("request not admitted: the server stopped first", ticket.pid());
-                return false;
-            }
-        }
         ctx.log.received.incrementAndGet();
-        try {
-            Thread.ofVirtual().name("fifokit-request-" + ticket.pid()).start(new RequestRun(ctx, ticket));
-        } catch (RuntimeException | Error e) {
-            ctx.admitted.release();
-            throw e;
+        if (!ctx.admit(ticket)) {
+            // every admission taken and the queue full: say so at once rather than stop reading
+            ctx.start(new RequestRun(ctx, ticket, "the server is busy (" + ctx.maxPending
+                    + " requests waiting); try again"));
         }
         return true;
     }
@@ -374,10 +375,14 @@ public final class FifoServer implements AutoCloseable {
             ctx.hardStop = now + graceNanos + FINAL_NANOS;
         }
         unlinkServerFifo();
-        closeQuietly(reader); // clients writing from now on get a broken pipe
+        closeQuietly(reader);
+        closeQuietly(drain); // clients writing from now on get a broken pipe
         if (!awaitAdmitted(graceEnd)) {
             String why = "the server is stopping (grace period of "
                     + dev.fifokit.Durations.format(Duration.ofNanos(graceNanos)) + " over)";
+            for (RequestRun.Ticket t : ctx.drainPending()) {
+                ctx.start(new RequestRun(ctx, t, why));
+            }
             for (RequestRun r : ctx.runs) {
                 r.abort(why);
             }
@@ -395,12 +400,16 @@ public final class FifoServer implements AutoCloseable {
         terminated.countDown();
     }
 
+    /** Waits until no request is queued or admitted (or {@code until}); true when none is. */
     private boolean awaitAdmitted(long until) {
         try {
+            while (ctx.pendingCount() > 0 && System.nanoTime() - until < 0) {
+                Thread.sleep(10);
+            }
             long left = until - System.nanoTime();
             if (ctx.admitted.tryAcquire(ctx.maxAdmitted, Math.max(0, left), TimeUnit.NANOSECONDS)) {
                 ctx.admitted.release(ctx.maxAdmitted);
-                return true;
+                return ctx.pendingCount() == 0 && ctx.runs.isEmpty();
             }
             return false;
         } catch (InterruptedException e) {

@@ -10,8 +10,9 @@ import java.nio.file.Path;
 
 /**
  * Cuts {@code server.fifo}'s bytes into request frames, surviving garbage. It works on its own
- * buffer, one header check per byte offset at most (two 64-bit loads), so garbage costs bounded
- * CPU per byte and no allocation:
+ * buffer, one header check per byte offset at most (two 64-bit loads; one byte load per six
+ * offsets for garbage whose bytes are not zero), so garbage costs bounded CPU per byte and no
+ * allocation:
  * <ul>
  *   <li>A header is plausible when its length is 0 to PIPE_BUF - 16 and its type is a request
  *       type (a client id, or the token form). Anything else is garbage: skip one byte and
@@ -39,7 +40,7 @@ final class RequestReader {
         boolean frame(long type, byte[] payload) throws InterruptedException;
     }
 
-    private final FifoReader fifo;
+    private FifoReader fifo;
     private final int maxPayload;
     private final Path path;
     private final ServerLog log;
@@ -55,6 +56,30 @@ final class RequestReader {
         this.maxPayload = maxPayload;
         this.path = path;
         this.log = log;
+    }
+
+    /** Reads on from {@code other} (another descriptor of the same pipe), keeping what is buffered. */
+    void switchTo(FifoReader other) {
+        this.fifo = other;
+    }
+
+    /** Waits (blocking, without limit) until the pipe has bytes, and reads what is there. */
+    void fillBlocking() throws IOException {
+        compact();
+        int got = fifo.read(buf, end, buf.length - end);
+        if (got < 0) {
+            throw new dev.fifokit.FifoClosedException(fifo.path(), "server FIFO reached end of stream");
+        }
+        end += got;
+    }
+
+    private void compact() {
+        if (buf.length - end < CHUNK) {
+            System.arraycopy(buf, start, buf, 0, end - start);
+            base += start;
+            end -= start;
+            start = 0;
+        }
     }
 
     /** Bytes read from the pipe but not parsed yet. */
@@ -95,6 +120,13 @@ final class RequestReader {
                 endGarbage("a partial frame with nothing more in the pipe (a request must be one write of a whole frame)");
                 return true;
             }
+            if (buf[start + 7] != 0) {
+                // the top byte of this length is not 0, and it is a byte 2 to 7 of the length
+                // at each of the next five offsets too: none of the six can be a header
+                garbage(6);
+                start += 6;
+                continue;
+            }
             long len = (long) LONG.get(buf, start);
             long type = (long) LONG.get(buf, start + 8);
             if (len < 0 || len > maxPayload || !isRequestType(type)) {
@@ -134,12 +166,7 @@ final class RequestReader {
         if (queued <= 0) {
             return 0;
         }
-        if (buf.length - end < CHUNK) {
-            System.arraycopy(buf, start, buf, 0, end - start);
-            base += start;
-            end -= start;
-            start = 0;
-        }
+        compact();
         int want = (int) Math.min(Math.min(queued, buf.length - end), budget);
         int got = fifo.read(buf, end, want);
         if (got < 0) {

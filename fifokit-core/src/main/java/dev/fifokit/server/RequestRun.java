@@ -49,10 +49,25 @@ final class RequestRun implements Runnable {
     private volatile AutoCloseable waitingOn;
     private volatile Thread supervisor;
 
-    RequestRun(ServerContext ctx, Ticket ticket) {
+    /** Not null: the request is refused with this error reply, without a handler (and holds no admission). */
+    private final String refusal;
+
+    RequestRun(ServerContext ctx, Ticket ticket, String refusal) {
         this.ctx = ctx;
         this.ticket = ticket;
+        this.refusal = refusal;
         this.deadline = System.nanoTime() + ctx.deadline.toNanos();
+    }
+
+    long pid() {
+        return ticket.pid();
+    }
+
+    /** The thread could not be started: give back what the run holds. */
+    void notStarted() {
+        if (refusal == null) {
+            ctx.admitted.release();
+        }
     }
 
     /** Ends this request with an error reply {@code reason} (the server is stopping). Never blocks. */
@@ -93,7 +108,10 @@ final class RequestRun implements Runnable {
             ctx.log.line(ctx.serverFifo + ": " + who() + ": internal error: " + e);
         } finally {
             ctx.runs.remove(this);
-            ctx.admitted.release();
+            if (refusal == null) {
+                ctx.admitted.release();
+                ctx.released();
+            }
         }
     }
 
@@ -111,6 +129,9 @@ final class RequestRun implements Runnable {
         Thread handler = null;
         try {
             byte[] body = ticket.body();
+            if (refusal != null) {
+                throw new RequestBodyException(refusal);
+            }
             if (body == null) {
                 // a large body is read before a handler slot is taken, so a client that sends
                 // it slowly holds no slot; how many are read at once is bounded, never waited for

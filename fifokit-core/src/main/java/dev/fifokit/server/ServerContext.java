@@ -32,6 +32,9 @@ final class ServerContext {
     final Semaphore admitted;
     final int maxAdmitted;
     final Set<RequestRun> runs = ConcurrentHashMap.newKeySet();
+    /** Requests read while every admission was taken: started in order as admissions free up. */
+    private final java.util.ArrayDeque<RequestRun.Ticket> pending = new java.util.ArrayDeque<>();
+    final int maxPending;
     /** System.nanoTime() by which everything must be over once stopping; MAX_VALUE before. */
     volatile long hardStop = Long.MAX_VALUE;
 
@@ -52,6 +55,61 @@ final class ServerContext {
         this.bodies = new Semaphore(options.maxInFlight());
         this.maxAdmitted = Math.max(16, options.maxInFlight() * 4);
         this.admitted = new Semaphore(maxAdmitted);
+        this.maxPending = Math.max(1024, maxAdmitted * 8);
+    }
+
+    /**
+     * Starts {@code ticket} now when an admission is free, else queues it (the reading thread
+     * never waits, so a flood of garbage cannot fill the pipe while it would); false when the
+     * queue is full too.
+     */
+    boolean admit(RequestRun.Ticket ticket) {
+        synchronized (pending) {
+            if (pending.isEmpty() && admitted.tryAcquire()) {
+                start(new RequestRun(this, ticket, null));
+                return true;
+            }
+            if (pending.size() >= maxPending) {
+                return false;
+            }
+            pending.add(ticket);
+            return true;
+        }
+    }
+
+    /** An admission was given back: start queued requests while admissions are free. */
+    void released() {
+        synchronized (pending) {
+            while (!pending.isEmpty() && admitted.tryAcquire()) {
+                start(new RequestRun(this, pending.poll(), null));
+            }
+        }
+    }
+
+    /** Requests read and not started yet. */
+    int pendingCount() {
+        synchronized (pending) {
+            return pending.size();
+        }
+    }
+
+    /** Takes every queued request out (the server is stopping): they get an error reply instead. */
+    java.util.List<RequestRun.Ticket> drainPending() {
+        synchronized (pending) {
+            java.util.List<RequestRun.Ticket> all = new java.util.ArrayList<>(pending);
+            pending.clear();
+            return all;
+        }
+    }
+
+    /** Runs {@code run} on its own virtual thread (its admission is taken, or it needs none). */
+    void start(RequestRun run) {
+        try {
+            Thread.ofVirtual().name("fifokit-request-" + run.pid()).start(run);
+        } catch (RuntimeException | Error e) {
+            run.notStarted();
+            throw e;
+        }
     }
 
     /** The latest moment a wait on a client may end: {@code nanos} from now, never past the hard stop. */
