@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * so a tool can print it after its own name and the user sees which file failed and why.
  * Anonymous pipes have no path and are named {@code "pipe"}.
  */
-public class FifoException extends IOException {
+public class FifoException extends IOException implements FifoProblem {
     private static final long serialVersionUID = 1L;
 
     private final transient Path path;

@@ -1,7 +1,6 @@
 package dev.fifokit.cli;
 
 import dev.fifokit.BrokenPipeException;
-import dev.fifokit.FifoException;
 import dev.fifokit.NoReaderException;
 import dev.fifokit.PeerTimeoutException;
 
@@ -48,7 +47,7 @@ public final class Failures {
     }
 
     static String message(Throwable t) {
-        if (t instanceof FifoException || t instanceof CliException) {
+        if (t instanceof dev.fifokit.FifoProblem || t instanceof CliException) {
             return t.getMessage();
         }
         if (t instanceof NoSuchFileException e) {

@@ -61,10 +61,9 @@ public final class FifoHolders {
      * @throws FifoException                   {@code /proc} cannot be listed, or stat failed
      */
     public static WhoReport of(Path path, boolean followSymlinks) throws FifoException {
-        int[] errno = new int[1];
-        Stat s = Stat.of(path.toString(), followSymlinks, errno);
-        if (s == null) {
-            throw Errors.of(path, errno[0], "stat");
+        Stat s = Stat.of(path.toString(), followSymlinks);
+        if (!s.ok()) {
+            throw Errors.of(path, s.errno(), "stat");
         }
         if (s.isSymlink()) {
             throw new SymlinkException(path, "is a symbolic link; refusing to follow it");
@@ -149,8 +148,8 @@ public final class FifoHolders {
         if (inoSeen != null && inoSeen != ino) {
             return null;
         }
-        Stat s = Stat.of(link.toString(), true, new int[1]);
-        if (s == null || s.dev() != dev || s.ino() != ino) {
+        Stat s = Stat.of(link.toString(), true);
+        if (!s.ok() || s.dev() != dev || s.ino() != ino) {
             return null;
         }
         Long flags = fdinfoNumber(info, "flags:", 8);
@@ -256,9 +255,8 @@ public final class FifoHolders {
                 inTheirView = dir.resolve("fd").resolve(Integer.toString(call.openDirFd())) + "/" + asPassed;
             }
             boolean follow = flags == null || (flags & Flags.O_NOFOLLOW) == 0;
-            int[] errno = new int[1];
-            Stat s = Stat.of(inTheirView, follow, errno);
-            if (s == null) {
+            Stat s = Stat.of(inTheirView, follow);
+            if (!s.ok()) {
                 if (Files.exists(task)) {
                     unknown.add(new Opener(pid, tid, command, mode, asPassed));
                 }

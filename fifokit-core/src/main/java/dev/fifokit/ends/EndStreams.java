@@ -17,12 +17,16 @@ final class EndStreams {
             this.end = end;
         }
 
+        /**
+         * Blocks until a byte is there, as {@link InputStream#read()} must, even on a
+         * non-blocking end: an empty pipe is waited for (cancellably), never spun on.
+         */
         @Override
         public int read() throws IOException {
             int n;
-            do {
-                n = end.read(one, 0, 1);
-            } while (n == 0);
+            while ((n = end.read(one, 0, 1)) == 0) {
+                end.awaitReadable();
+            }
             return n < 0 ? -1 : Byte.toUnsignedInt(one[0]);
         }
 

@@ -1,12 +1,11 @@
 package dev.fifokit.ends;
 
-import dev.fifokit.BrokenPipeException;
 import dev.fifokit.FifoClosedException;
 import dev.fifokit.FifoException;
 import dev.fifokit.FifoInterruptedException;
 import dev.fifokit.Limits;
-import dev.fifokit.PipeCapacityException;
 import dev.fifokit.internal.linux.Errors;
+import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.PipeFd;
 
@@ -18,8 +17,6 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -35,8 +32,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * end is then closed).
  *
  * <p><b>Threads.</b> Reads are serialised with each other, and so are writes; one thread
- * may read while another writes. {@link #close()} may be called from any thread at any time;
- * descriptors are released when the last operation in progress returns.
+ * may read while another writes. {@link #close()} may be called from any thread at any time.
+ *
+ * <p><b>Closing is final.</b> When {@link #close()} returns, the descriptor is closed in the
+ * kernel: the peer's next write fails with EPIPE and the peer's reader sees end of stream, even
+ * when another thread was blocked in a read, write, transfer or open on this end (that thread
+ * ends with {@link FifoClosedException}). To get there, close wakes every waiting thread and
+ * waits for it to leave the system call it was in, up to 5 seconds
+ * (only a call on a descriptor fifokit does not own, such as a transfer into a file on a hung
+ * network file system, can take that long; the descriptor is then closed as soon as it returns).
  */
 public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         permits FifoReader, FifoWriter, FifoReadWrite {
@@ -47,9 +51,14 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
     final long spinNanos;
     final ReentrantLock readLock = new ReentrantLock();
     final ReentrantLock writeLock = new ReentrantLock();
-    private final AtomicInteger users = new AtomicInteger();
-    private final AtomicBoolean released = new AtomicBoolean();
     private volatile Runnable onClose;
+
+    /** How long {@link #close()} waits for threads to leave a call on the descriptor. */
+    static final int CLOSE_BOUND_SECONDS = 5;
+
+    static {
+        dev.fifokit.internal.ends.EndOpening.install(Opening::open);
+    }
 
     FifoEnd(Path path, PipeFd fd, OpenOptions options) {
         this.path = path;
@@ -70,16 +79,12 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
 
     /** The pipe's capacity in bytes (F_GETPIPE_SZ); 65536 unless someone changed it. */
     public final int capacity() throws FifoException {
-        enter();
-        try {
-            int r = fd.capacity();
-            if (r < 0) {
-                throw Errors.of(path, -r, "get pipe capacity");
-            }
-            return r;
-        } finally {
-            exit();
+        enterControl();
+        int r = fd.capacity();
+        if (r < 0) {
+            throw controlFailure(r, "get pipe capacity");
         }
+        return r;
     }
 
     /**
@@ -88,33 +93,22 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
      * end closes.
      *
      * @return the capacity now in force
-     * @throws PipeCapacityException above {@code /proc/sys/fs/pipe-max-size} without
+     * @throws dev.fifokit.PipeCapacityException above {@code /proc/sys/fs/pipe-max-size} without
      *         CAP_SYS_RESOURCE, or below the bytes already queued
      */
     public final int setCapacity(int bytes) throws FifoException {
         if (bytes <= 0) {
             throw new IllegalArgumentException("capacity must be positive: " + bytes);
         }
-        enter();
-        try {
-            int r = fd.setCapacity(bytes);
-            if (r >= 0) {
-                return r;
-            }
-            if (r == -Errors.EPERM) {
-                long max = Limits.pipeMaxSize();
-                throw new PipeCapacityException(path, "cannot set the capacity to " + bytes
-                        + " bytes: the limit in /proc/sys/fs/pipe-max-size is " + max
-                        + " and only CAP_SYS_RESOURCE may go past it");
-            }
-            if (r == -Errors.EBUSY) {
-                throw new PipeCapacityException(path, "cannot shrink the capacity to " + bytes
-                        + " bytes: more bytes than that are queued in the pipe");
-            }
-            throw Errors.of(path, -r, "set pipe capacity");
-        } finally {
-            exit();
+        enterControl();
+        int r = fd.setCapacity(bytes);
+        if (r >= 0) {
+            return r;
         }
+        if (fd.isClosed()) {
+            throw closedControl();
+        }
+        throw Errors.capacity(path, -r, bytes, Limits.pipeMaxSize());
     }
 
     /**
@@ -133,29 +127,25 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         }
     }
 
-    /** Bytes queued in the pipe right now (FIONREAD). */
+    /**
+     * Bytes that can be read right now without waiting: those queued in the pipe (FIONREAD),
+     * plus the byte a reader took out of the pipe while checking for a writer and hands out
+     * with its next read.
+     */
     public final int available() throws FifoException {
-        enter();
-        try {
-            int r = fd.available();
-            if (r < 0) {
-                throw Errors.of(path, -r, "FIONREAD");
-            }
-            return r;
-        } finally {
-            exit();
+        enterControl();
+        int r = fd.available();
+        if (r < 0) {
+            throw controlFailure(r, "FIONREAD");
         }
+        return r + heldBack();
     }
 
     /** PIPE_BUF for this pipe (fpathconf): writes of at most this many bytes are atomic. */
     public final int pipeBuf() throws FifoException {
-        enter();
-        try {
-            long r = fd.pipeBuf();
-            return r > 0 ? (int) r : Limits.PIPE_BUF_POSIX_MIN;
-        } finally {
-            exit();
-        }
+        enterControl();
+        long r = fd.pipeBuf();
+        return r > 0 ? (int) r : Limits.PIPE_BUF_POSIX_MIN;
     }
 
     /**
@@ -171,12 +161,14 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         this.onClose = action;
     }
 
+    /**
+     * Closes the descriptor for good (see the class comment). Runs once, under the channel's
+     * close lock, from {@link #close()} or, after {@link Thread#interrupt()}, from the
+     * interrupting thread.
+     */
     @Override
     protected final void implCloseChannel() {
-        fd.signalClose();
-        if (users.get() == 0) {
-            release();
-        }
+        fd.close(CLOSE_BOUND_SECONDS * 1_000_000_000L);
         Runnable r = onClose;
         if (r != null) {
             onClose = null;
@@ -184,25 +176,75 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         }
     }
 
-    private void release() {
-        if (released.compareAndSet(false, true)) {
-            fd.release();
+    /**
+     * Connects an end made unconnected by {@link Opening} to the FIFO behind {@code pathFd},
+     * waiting for the peer as the options say. A close from another thread ends the wait.
+     */
+    abstract void connect(Fifos.Handle pinned, OpenOptions options, long deadline) throws IOException;
+
+    /** Closes this end, for the paths where there is nobody to report a failure to. */
+    final void closeQuietly() {
+        try {
+            close();
+        } catch (IOException ignored) {
+            // closing a pipe end cannot fail in a way the caller could act on
         }
     }
 
-    /** Marks an operation in progress; the descriptor is not released before {@link #exit()}. */
+    /** Fails at once when the end is closed. */
     final void enter() throws FifoClosedException {
-        users.incrementAndGet();
         if (fd.isClosed()) {
-            exit();
-            throw new FifoClosedException(path, "the end is closed");
+            throw closedError();
         }
     }
 
-    final void exit() {
-        if (users.decrementAndGet() == 0 && fd.isClosed()) {
-            release();
+    /**
+     * The closed check of the control calls (capacity, bytes queued, PIPE_BUF). They are not
+     * channel operations and keep to {@link FifoException}: a closed end is reported as a
+     * {@code FifoException} whose reason is "the end is closed".
+     */
+    final void enterControl() throws FifoException {
+        if (fd.isClosed()) {
+            throw closedControl();
         }
+    }
+
+    final FifoException closedControl() {
+        return new FifoException(path, "the end is closed");
+    }
+
+    /** The result of a control call, or its error ({@link #enterControl()}). */
+    final FifoException controlFailure(long n, String operation) {
+        if (fd.isClosed()) {
+            return closedControl();
+        }
+        return Errors.of(path, (int) -n, operation);
+    }
+
+    /** As {@link #failure}, for a call that re-opens the FIFO (it may need /proc). */
+    final IOException reopenFailure(long n, String operation) {
+        if (fd.isClosed()) {
+            return closedError();
+        }
+        return Errors.ofReopen(path, (int) -n, operation);
+    }
+
+    /** The error for an operation that found this end closed. */
+    final FifoClosedException closedError() {
+        return new FifoClosedException(path, "the end is closed");
+    }
+
+    /** The error for a failed call's result {@code n} (-errno); closed when the end was closed. */
+    final IOException failure(long n, String operation) {
+        if (fd.isClosed()) {
+            return closedError();
+        }
+        return Errors.of(path, (int) -n, operation);
+    }
+
+    /** A byte read out of the pipe that the next read hands out first (readers only). */
+    int heldBack() {
+        return 0;
     }
 
     // ---- the blocking loops shared by the readers and writers ----
@@ -217,17 +259,16 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
             return 0;
         }
         readLock.lock();
-        enter();
         try {
+            enter();
             return readLocked(seg, len);
         } finally {
-            exit();
             readLock.unlock();
         }
     }
 
     /** A byte the reader's writer-probe took out of the pipe; handed out by the next read. */
-    int pushback = -1;
+    volatile int pushback = -1;
 
     long readLocked(MemorySegment seg, long len) throws IOException {
         if (pushback >= 0) {
@@ -256,7 +297,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
                     return 0;
                 }
             } else if (n != -Errors.EINTR) {
-                throw Errors.of(path, (int) -n, "read");
+                throw failure(n, "read");
             }
             if (spinUntil != 0 && System.nanoTime() - spinUntil < 0) {
                 Thread.onSpinWait();
@@ -293,11 +334,10 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
             return 0;
         }
         writeLock.lock();
-        enter();
         try {
+            enter();
             return writeLocked(seg, len);
         } finally {
-            exit();
             writeLock.unlock();
         }
     }
@@ -319,15 +359,15 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
                 }
                 continue;
             }
-            if (n == -Errors.EPIPE) {
-                throw new BrokenPipeException(path, done);
-            }
             if (n == -Errors.EAGAIN) {
                 if (nonBlocking) {
                     return done;
                 }
             } else if (n != -Errors.EINTR && n != 0) {
-                throw Errors.of(path, (int) -n, "write");
+                if (fd.isClosed()) {
+                    throw closedError();
+                }
+                throw Errors.ofWrite(path, (int) -n, "write", done);
             }
             if (spinUntil != 0 && System.nanoTime() - spinUntil < 0) {
                 Thread.onSpinWait();
@@ -341,7 +381,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
      * Waits, interruptibly, for {@code events}. Returns normally when the operation should be
      * re-tried, throws when the end was closed or the thread interrupted.
      */
-    final int waitFor(short events, boolean writeSide, long deadline) throws FifoException {
+    final int waitFor(short events, boolean writeSide, long deadline) throws IOException {
         int r = PipeFd.CLOSED;
         begin();
         try {
@@ -349,11 +389,53 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         } finally {
             endWait(r != PipeFd.CLOSED);
         }
+        if (r < 0) {
+            throw Errors.of(path, -r, "wait");
+        }
         return r;
     }
 
+    /**
+     * As {@link #waitFor}, and also ends (with the closed error) when {@code other} is closed:
+     * a transfer between two ends waits on one of them and must stop when either closes.
+     */
+    final void waitForEither(short events, boolean writeSide, FifoEnd other, boolean otherWriteSide)
+            throws IOException {
+        int r = PipeFd.CLOSED;
+        begin();
+        try {
+            r = fd.awaitAlso(events, PipeFd.NO_DEADLINE, writeSide, other.fd, otherWriteSide);
+        } finally {
+            endWait(r != PipeFd.CLOSED || !fd.isClosed());
+        }
+        if (r == PipeFd.CLOSED) {
+            throw other.closedError();
+        }
+        if (r < 0) {
+            throw Errors.of(path, -r, "wait");
+        }
+    }
+
+    /**
+     * Waits, interruptibly and cancellably by close, until a descriptor fifokit does not own
+     * reports {@code events}.
+     */
+    final void waitForForeign(int foreign, short events, boolean writeSide, java.nio.file.Path foreignPath)
+            throws IOException {
+        int r = PipeFd.CLOSED;
+        begin();
+        try {
+            r = fd.awaitForeign(foreign, events, writeSide);
+        } finally {
+            endWait(r != PipeFd.CLOSED);
+        }
+        if (r < 0) {
+            throw Errors.of(foreignPath, -r, "wait");
+        }
+    }
+
     /** {@link #end(boolean)} with its exceptions turned into fifokit's. */
-    final void endWait(boolean completed) throws FifoException {
+    final void endWait(boolean completed) throws IOException {
         try {
             end(completed);
         } catch (ClosedByInterruptException e) {
@@ -378,6 +460,45 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
      */
     public final long position() throws dev.fifokit.NotSeekableException {
         throw new dev.fifokit.NotSeekableException(path, "FIFOs and pipes are not seekable (ESPIPE)");
+    }
+
+    /**
+     * FIFOs and pipes have no size either (bytes queued are {@link #available()}): always
+     * throws, like {@link #position()}, instead of the 0 that {@code FileChannel.size()} reports
+     * for a pipe.
+     *
+     * @throws dev.fifokit.NotSeekableException always
+     */
+    public final long size() throws dev.fifokit.NotSeekableException {
+        throw new dev.fifokit.NotSeekableException(path, "FIFOs and pipes are not seekable and have no size (ESPIPE)");
+    }
+
+    // ---- the channel operations the reader, writer and read-write end share ----
+
+    /** Reads into {@code dst} from its position and advances it; -1 at end of stream. */
+    final int readBuffer(ByteBuffer dst) throws IOException {
+        long n = readSegment(writable(dst));
+        if (n > 0) {
+            dst.position(dst.position() + (int) n);
+        }
+        return (int) n;
+    }
+
+    final int readArray(byte[] b, int off, int len) throws IOException {
+        checkBounds(b, off, len);
+        return (int) readSegment(MemorySegment.ofArray(b).asSlice(off, len));
+    }
+
+    /** Writes the remaining bytes of {@code src} (what fits, when non-blocking) and advances it. */
+    final int writeBuffer(ByteBuffer src) throws IOException {
+        long n = writeSegment(MemorySegment.ofBuffer(src));
+        src.position(src.position() + (int) n);
+        return (int) n;
+    }
+
+    final int writeArray(byte[] b, int off, int len) throws IOException {
+        checkBounds(b, off, len);
+        return (int) writeSegment(MemorySegment.ofArray(b).asSlice(off, len));
     }
 
     static MemorySegment writable(ByteBuffer dst) {

@@ -1,13 +1,11 @@
 package dev.fifokit.ends;
 
-import dev.fifokit.FifoException;
-import dev.fifokit.internal.linux.Errors;
+import dev.fifokit.internal.ends.EndOpening;
 import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.PipeFd;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.file.Path;
@@ -29,57 +27,36 @@ public final class FifoReadWrite extends FifoEnd implements ByteChannel {
     }
 
     /** Opens {@code path} read-write. Never waits. */
-    public static FifoReadWrite open(Path path, OpenOptions options) throws FifoException {
-        Fifos.Handle h = Opening.pin(path, options.isFollowSymlinks());
-        try {
-            int fd = Fifos.reopen(h.fd(), Flags.O_RDWR);
-            if (fd < 0) {
-                throw Errors.of(path, -fd, "open for reading and writing");
-            }
-            FifoReadWrite end = new FifoReadWrite(path, new PipeFd(fd), options);
-            try {
-                end.applyCapacity(options);
-            } catch (FifoException e) {
-                try {
-                    end.close();
-                } catch (java.io.IOException ignored) {
-                    // never handed out
-                }
-                throw e;
-            }
-            return end;
-        } finally {
-            Fifos.close(h.fd());
-        }
+    public static FifoReadWrite open(Path path, OpenOptions options) throws IOException {
+        return (FifoReadWrite) Opening.open(EndOpening.Kind.READ_WRITE, path, options, end -> { });
     }
 
-    public static FifoReadWrite open(Path path) throws FifoException {
+    @Override
+    void connect(Fifos.Handle pinned, OpenOptions options, long deadline) throws IOException {
+        Opening.attach(this, pinned, options, Flags.O_RDWR, "open for reading and writing");
+    }
+
+    public static FifoReadWrite open(Path path) throws IOException {
         return open(path, OpenOptions.defaults());
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        long n = readSegment(writable(dst));
-        if (n > 0) {
-            dst.position(dst.position() + (int) n);
-        }
-        return (int) n;
+        return readBuffer(dst);
     }
 
+    /** Reads up to {@code len} bytes into {@code b}; never -1 (see the class comment). */
     public int read(byte[] b, int off, int len) throws IOException {
-        checkBounds(b, off, len);
-        return (int) readSegment(MemorySegment.ofArray(b).asSlice(off, len));
+        return readArray(b, off, len);
     }
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        long n = writeSegment(MemorySegment.ofBuffer(src));
-        src.position(src.position() + (int) n);
-        return (int) n;
+        return writeBuffer(src);
     }
 
+    /** Writes {@code len} bytes of {@code b}; at most PIPE_BUF bytes go out in one atomic write. */
     public int write(byte[] b, int off, int len) throws IOException {
-        checkBounds(b, off, len);
-        return (int) writeSegment(MemorySegment.ofArray(b).asSlice(off, len));
+        return writeArray(b, off, len);
     }
 }

@@ -2,6 +2,7 @@ package dev.fifokit.ends;
 
 import dev.fifokit.FifoException;
 import dev.fifokit.PeerTimeoutException;
+import dev.fifokit.internal.ends.EndOpening;
 import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Flags;
@@ -50,7 +51,7 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
     }
 
     /** Opens {@code path} for reading with the default options (wait for a writer without limit). */
-    public static FifoReader open(Path path) throws FifoException {
+    public static FifoReader open(Path path) throws IOException {
         return open(path, OpenOptions.defaults());
     }
 
@@ -65,51 +66,32 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
      * @throws dev.fifokit.FifoInterruptedException  interrupted while waiting for a writer
      * @throws dev.fifokit.DescriptorLimitException  out of descriptors
      */
-    public static FifoReader open(Path path, OpenOptions options) throws FifoException {
-        long start = System.nanoTime();
-        Fifos.Handle h = Opening.pin(path, options.isFollowSymlinks());
-        FifoReader r = null;
-        try {
-            int fd = Fifos.reopen(h.fd(), Flags.O_RDONLY);
-            if (fd < 0) {
-                throw Errors.of(path, -fd, "open for reading");
+    public static FifoReader open(Path path, OpenOptions options) throws IOException {
+        return (FifoReader) Opening.open(EndOpening.Kind.READER, path, options, end -> { });
+    }
+
+    @Override
+    void connect(Fifos.Handle pinned, OpenOptions options, long deadline) throws IOException {
+        Opening.attach(this, pinned, options, Flags.O_RDONLY, "open for reading");
+        if (options.isKeepAlive()) {
+            int k = fd.holdWriteEnd();
+            if (k < 0) {
+                throw reopenFailure(k, "open the keep-alive write end");
             }
-            r = new FifoReader(path, new PipeFd(fd), options, false);
-            r.applyCapacity(options);
-            if (options.isKeepAlive()) {
-                int k = r.fd.holdWriteEnd();
-                if (k < 0) {
-                    throw Errors.of(path, -k, "open the keep-alive write end");
-                }
-            } else if (options.isAwaitWriter()) {
-                r.awaitWriter(h.fd(), options.deadline(start), options.timeout());
-            }
-            FifoReader done = r;
-            r = null;
-            return done;
-        } finally {
-            Fifos.close(h.fd());
-            if (r != null) {
-                r.closeQuietly();
-            }
+        } else if (options.isAwaitWriter()) {
+            awaitWriter(pinned.fd(), deadline, options.timeout());
         }
     }
 
     /** Reads into {@code dst} from its position; see the class comment for -1 and 0. */
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        MemorySegment seg = writable(dst);
-        long n = readSegment(seg);
-        if (n > 0) {
-            dst.position(dst.position() + (int) n);
-        }
-        return (int) n;
+        return readBuffer(dst);
     }
 
     /** Reads up to {@code len} bytes into {@code b}; -1 at end of stream. */
     public int read(byte[] b, int off, int len) throws IOException {
-        checkBounds(b, off, len);
-        return (int) readSegment(MemorySegment.ofArray(b).asSlice(off, len));
+        return readArray(b, off, len);
     }
 
     /** Reads into a memory segment (heap or native) without any copy; -1 at end of stream. */
@@ -125,21 +107,20 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
      * @param timeout how long to wait, or null for no limit
      * @throws PeerTimeoutException no writer came in time
      */
-    public void awaitNextWriter(Duration timeout) throws FifoException {
+    public void awaitNextWriter(Duration timeout) throws IOException {
         if (anonymous) {
             throw new FifoException(path, "an anonymous pipe has no next writer");
         }
         long deadline = timeout == null ? PipeFd.NO_DEADLINE : System.nanoTime() + timeout.toNanos();
         readLock.lock();
-        enter();
         try {
+            enter();
             int r = fd.reopenForRead();
             if (r < 0) {
-                throw Errors.of(path, -r, "re-open for the next writer");
+                throw reopenFailure(r, "re-open for the next writer");
             }
             awaitWriter(fd.fd(), deadline, timeout);
         } finally {
-            exit();
             readLock.unlock();
         }
     }
@@ -152,11 +133,8 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
      * @return bytes moved
      */
     public long transferTo(WritableByteChannel target, long count) throws IOException {
-        if (target instanceof FifoWriter w) {
-            return Transfer.splice(this, w.fd, w.path, w, count);
-        }
-        if (target instanceof FifoReadWrite w) {
-            return Transfer.splice(this, w.fd, w.path, w, count);
+        if (target instanceof FifoWriter || target instanceof FifoReadWrite) {
+            return Transfer.splice(this, (FifoEnd) target, count);
         }
         return Transfer.copy(this, target, count);
     }
@@ -194,14 +172,19 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
         return anonymous;
     }
 
-    /** Waits until a writer has the FIFO open, counting one that came and already left. */
-    private void awaitWriter(int pathFd, long deadline, Duration timeout) throws FifoException {
+    /**
+     * Waits until a writer has the FIFO open, counting one that came and already left. The
+     * thread registers to be woken before each check, so an open that happens between the check
+     * and the wait still wakes it.
+     */
+    private void awaitWriter(int pathFd, long deadline, Duration timeout) throws IOException {
         if (writerPresent()) {
             return;
         }
         int watch = fd.watchOpens(pathFd);
         try {
             while (true) {
+                fd.prepareAwaitPeer();
                 if (writerPresent()) {
                     return;
                 }
@@ -214,17 +197,21 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
                 } finally {
                     endWait(r != PipeFd.CLOSED);
                 }
+                if (r < 0) {
+                    throw Errors.of(path, -r, "wait for a writer");
+                }
                 if (r == PipeFd.TIMEOUT && !writerPresent()) {
                     throw new PeerTimeoutException(path, PeerTimeoutException.Side.WRITER, timeout);
                 }
             }
         } finally {
+            fd.finishAwaitPeer();
             fd.unwatch(watch);
         }
     }
 
     /** True when a writer is open, has written, or came and went. Never blocks. */
-    private boolean writerPresent() throws FifoException {
+    private boolean writerPresent() throws IOException {
         if (pushback >= 0) {
             return true;
         }
@@ -246,15 +233,26 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
         if (n == 0) {
             return false;
         }
-        throw Errors.of(path, (int) -n, "read");
+        throw failure(n, "read");
     }
 
-    void closeQuietly() {
-        try {
-            close();
-        } catch (IOException ignored) {
-            // closing a pipe end cannot fail in a way the caller could act on
-        }
+    /** Waits (interruptibly, cancellably by close) until the pipe has bytes or hangs up. */
+    void awaitReadable() throws IOException {
+        enter();
+        waitFor(Flags.POLLIN, false, PipeFd.NO_DEADLINE);
     }
+
+    /** Hands out the byte the writer-probe held back, or -1; the caller holds the read lock. */
+    int takeHeldBack() {
+        int b = pushback;
+        pushback = -1;
+        return b;
+    }
+
+    @Override
+    int heldBack() {
+        return pushback >= 0 ? 1 : 0;
+    }
+
 
 }

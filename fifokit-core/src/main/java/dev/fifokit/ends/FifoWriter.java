@@ -3,6 +3,7 @@ package dev.fifokit.ends;
 import dev.fifokit.FifoException;
 import dev.fifokit.NoReaderException;
 import dev.fifokit.PeerTimeoutException;
+import dev.fifokit.internal.ends.EndOpening;
 import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Flags;
@@ -49,7 +50,7 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
     }
 
     /** Opens {@code path} for writing, waiting for a reader without limit. */
-    public static FifoWriter open(Path path) throws FifoException {
+    public static FifoWriter open(Path path) throws IOException {
         return open(path, OpenOptions.defaults());
     }
 
@@ -64,75 +65,68 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
      * @throws PeerTimeoutException                  no reader came within the timeout
      * @throws dev.fifokit.FifoInterruptedException  interrupted while waiting for a reader
      */
-    public static FifoWriter open(Path path, OpenOptions options) throws FifoException {
-        long start = System.nanoTime();
-        Fifos.Handle h = Opening.pin(path, options.isFollowSymlinks());
-        FifoWriter w = new FifoWriter(path, new PipeFd(-1), options);
-        boolean ok = false;
-        try {
-            w.connect(h.fd(), options, options.deadline(start));
-            w.applyCapacity(options);
-            ok = true;
-            return w;
-        } finally {
-            Fifos.close(h.fd());
-            if (!ok) {
-                w.closeQuietly();
-            }
-        }
+    public static FifoWriter open(Path path, OpenOptions options) throws IOException {
+        return (FifoWriter) Opening.open(EndOpening.Kind.WRITER, path, options, end -> { });
     }
 
-    private void connect(int pathFd, OpenOptions options, long deadline) throws FifoException {
+    /**
+     * Re-tries a non-blocking open for writing until a reader has the FIFO open: at once, each
+     * time inotify reports an open of the FIFO, and every {@value #RETRY_NANOS} ns.
+     */
+    @Override
+    void connect(Fifos.Handle pinned, OpenOptions options, long deadline) throws IOException {
+        int pathFd = pinned.fd();
         int watch = -1;
         boolean watching = false;
-        enter();
         try {
             while (true) {
-                int fd = Fifos.reopen(pathFd, Flags.O_WRONLY);
-                if (fd >= 0) {
-                    this.fd.attach(fd);
+                enter();
+                fd.prepareAwaitPeer();
+                int opened = Fifos.reopen(pathFd, path, pinned.stat(), options.isFollowSymlinks(), Flags.O_WRONLY);
+                if (opened >= 0) {
+                    if (!fd.attach(opened)) {
+                        throw closedError();
+                    }
                     return;
                 }
-                if (fd != -Errors.ENXIO) {
-                    throw Errors.of(path, -fd, "open for writing");
-                }
-                if (options.isFailIfNoReader()) {
-                    throw new NoReaderException(path, "no reader has the FIFO open");
+                FifoException failed = Errors.of(path, -opened, "open for writing");
+                if (!(failed instanceof NoReaderException) || options.isFailIfNoReader()) {
+                    throw failed;
                 }
                 if (!watching) {
-                    watch = this.fd.watchOpens(pathFd);
+                    watch = fd.watchOpens(pathFd);
                     watching = true;
                     continue; // a reader may have come before the watch: try once more
                 }
                 int r = PipeFd.CLOSED;
                 beginWait();
                 try {
-                    r = this.fd.awaitPeer((short) 0, deadline, RETRY_NANOS);
+                    r = fd.awaitPeer((short) 0, deadline, RETRY_NANOS);
                 } finally {
                     endWait(r != PipeFd.CLOSED);
+                }
+                if (r < 0) {
+                    throw Errors.of(path, -r, "wait for a reader");
                 }
                 if (r == PipeFd.TIMEOUT) {
                     throw new PeerTimeoutException(path, PeerTimeoutException.Side.READER, options.timeout());
                 }
             }
         } finally {
-            this.fd.unwatch(watch);
-            exit();
+            fd.finishAwaitPeer();
+            fd.unwatch(watch);
         }
     }
 
     /** Writes the remaining bytes of {@code src} (all of them unless non-blocking). */
     @Override
     public int write(ByteBuffer src) throws IOException {
-        long n = writeSegment(MemorySegment.ofBuffer(src));
-        src.position(src.position() + (int) n);
-        return (int) n;
+        return writeBuffer(src);
     }
 
     /** Writes {@code len} bytes of {@code b}; at most PIPE_BUF bytes go out in one atomic write. */
     public int write(byte[] b, int off, int len) throws IOException {
-        checkBounds(b, off, len);
-        return (int) writeSegment(MemorySegment.ofArray(b).asSlice(off, len));
+        return writeArray(b, off, len);
     }
 
     /** Writes all of {@code b}. */
@@ -177,12 +171,5 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
         return new EndStreams.Out(this);
     }
 
-    void closeQuietly() {
-        try {
-            close();
-        } catch (IOException ignored) {
-            // nothing to report
-        }
-    }
 
 }

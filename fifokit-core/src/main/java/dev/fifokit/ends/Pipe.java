@@ -37,13 +37,12 @@ public final class Pipe implements AutoCloseable {
      * capacity options apply.
      */
     public static Pipe open(OpenOptions options) throws FifoException {
-        int[] errno = new int[1];
-        int[] fds = Fifos.pipe(errno);
-        if (fds == null) {
-            throw Errors.of(null, errno[0], "pipe2");
+        long fds = Fifos.pipe();
+        if (fds < 0) {
+            throw Errors.of(null, (int) -fds, "pipe2");
         }
-        Pipe pipe = new Pipe(new FifoReader(null, new PipeFd(fds[0]), options, true),
-                new FifoWriter(null, new PipeFd(fds[1]), options));
+        Pipe pipe = new Pipe(new FifoReader(null, new PipeFd((int) fds), options, true),
+                new FifoWriter(null, new PipeFd((int) (fds >>> 32)), options));
         try {
             pipe.writer.applyCapacity(options);
         } catch (FifoException e) {

@@ -1,6 +1,5 @@
 package dev.fifokit.ends;
 
-import dev.fifokit.BrokenPipeException;
 import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.Libc;
@@ -16,6 +15,13 @@ import java.nio.file.Path;
 /**
  * splice(2) loops between a pipe end and another descriptor, and the plain copy used where the
  * kernel cannot splice (a terminal, a channel that is not a fifokit end).
+ *
+ * <p>A transfer only uses its ends' own operations and waits: every splice goes through the
+ * ends' descriptors inside their kernel sections (so a {@code close()} of either end waits for
+ * a splice in progress and no splice starts after it), and every wait also ends when either
+ * end is closed or the thread is interrupted. A descriptor fifokit does not own is waited for
+ * the same way (epoll for a virtual thread, poll(2) beside the end's wake-up eventfd for a
+ * platform thread), never in a poll that nothing can end.
  */
 final class Transfer {
     private Transfer() {}
@@ -25,12 +31,16 @@ final class Transfer {
 
     /** Where a splice loop sends bytes: a fifokit end or a raw descriptor. */
     private interface Sink {
-        int fd();
-
         Path path();
 
-        /** The output is full: wait until it has room. */
-        void awaitRoom() throws IOException;
+        /** One splice(2) from {@code src} into this sink; bytes moved or -errno. */
+        long splice(FifoReader src, long max) throws IOException;
+
+        /** The output is full: wait until it has room (or either end is closed). */
+        void awaitRoom(FifoReader src) throws IOException;
+
+        /** The source is empty: wait until it has bytes (or either end is closed). */
+        void awaitData(FifoReader src) throws IOException;
 
         /** Writes the byte the reader's writer-probe took out of the pipe. */
         void writeByte(byte b) throws IOException;
@@ -42,18 +52,17 @@ final class Transfer {
     /**
      * The one splice loop: moves up to {@code count} bytes from {@code src} to {@code sink},
      * waiting (cancellably) on the side that is not ready, until end of stream. The caller
-     * holds the reader's lock and has entered it.
+     * holds the reader's lock.
      */
     private static long pump(FifoReader src, Sink sink, long count) throws IOException {
         long total = 0;
-        if (src.pushback >= 0) {
-            byte b = (byte) src.pushback;
-            src.pushback = -1;
-            sink.writeByte(b);
+        int held = src.takeHeldBack();
+        if (held >= 0) {
+            sink.writeByte((byte) held);
             total = 1;
         }
         while (total < count) {
-            long n = src.fd.spliceTo(sink.fd(), Math.min(count - total, CHUNK));
+            long n = sink.splice(src, Math.min(count - total, CHUNK));
             if (n > 0) {
                 total += n;
                 continue;
@@ -62,115 +71,124 @@ final class Transfer {
                 if (src.atEndOfStream()) {
                     return total;
                 }
-                src.waitFor(Flags.POLLIN, false, PipeFd.NO_DEADLINE);
+                sink.awaitData(src);
             } else if (n == -Errors.EAGAIN) {
-                if (src.fd.available() == 0) {
-                    src.waitFor(Flags.POLLIN, false, PipeFd.NO_DEADLINE);
+                if (src.available() == 0) {
+                    sink.awaitData(src);
                 } else {
-                    sink.awaitRoom();
+                    sink.awaitRoom(src);
                 }
-            } else if (n == -Errors.EPIPE) {
-                throw new BrokenPipeException(sink.path(), total);
-            } else if (n == -Errors.EINVAL) {
+            } else if (n == -Errors.EINVAL && !src.fd.isClosed()) {
                 return total + sink.fallback(src, count - total);
             } else if (n != -Errors.EINTR) {
-                throw Errors.of(sink.path() != null ? sink.path() : src.path, (int) -n, "splice");
+                if (src.fd.isClosed()) {
+                    throw src.closedError();
+                }
+                throw Errors.ofWrite(sink.path() != null ? sink.path() : src.path, (int) -n, "splice", total);
             }
         }
         return total;
     }
 
-    /** Pipe to pipe: both ends are fifokit's, both waits are cancellable. */
-    static long splice(FifoReader src, PipeFd dstFd, Path dstPath, FifoEnd dst, long count) throws IOException {
+    /** Pipe to pipe: both ends are fifokit's; a close of either ends the transfer. */
+    static long splice(FifoReader src, FifoEnd dst, long count) throws IOException {
         Sink sink = new Sink() {
             @Override
-            public int fd() {
-                return dstFd.fd();
-            }
-
-            @Override
-
             public Path path() {
-                return dstPath;
+                return dst.path;
             }
 
             @Override
-
-            public void awaitRoom() throws IOException {
-                dst.waitFor(Flags.POLLOUT, true, PipeFd.NO_DEADLINE);
+            public long splice(FifoReader from, long max) throws IOException {
+                long n = from.fd.spliceTo(dst.fd, max);
+                if (n == -Errors.EBADF && dst.fd.isClosed()) {
+                    throw dst.closedError();
+                }
+                return n;
             }
 
             @Override
+            public void awaitRoom(FifoReader from) throws IOException {
+                dst.waitForEither(Flags.POLLOUT, true, from, false);
+            }
 
+            @Override
+            public void awaitData(FifoReader from) throws IOException {
+                from.waitForEither(Flags.POLLIN, false, dst, true);
+            }
+
+            @Override
             public void writeByte(byte b) throws IOException {
                 dst.writeSegment(MemorySegment.ofArray(new byte[] {b}));
             }
 
             @Override
-
             public long fallback(FifoReader from, long remaining) throws IOException {
-                throw Errors.of(dstPath, Errors.EINVAL, "splice");
+                throw Errors.of(dst.path, Errors.EINVAL, "splice");
             }
         };
         src.readLock.lock();
-        dst.writeLock.lock();
-        src.enter();
         try {
-            dst.enter();
+            dst.writeLock.lock();
             try {
+                src.enter();
+                dst.enter();
                 return pump(src, sink, count);
             } finally {
-                dst.exit();
+                dst.writeLock.unlock();
             }
         } finally {
-            src.exit();
-            dst.writeLock.unlock();
             src.readLock.unlock();
         }
     }
 
     /** Pipe to a raw descriptor (a file, a socket, standard output). */
     static long spliceToDescriptor(FifoReader src, int out, Path outPath, long count) throws IOException {
+        boolean mayBlock = PipeFd.mayBlock(out);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = Libc.newCallState(arena);
             Sink sink = new Sink() {
                 @Override
-                public int fd() {
-                    return out;
-                }
-
-                @Override
-
                 public Path path() {
                     return outPath;
                 }
 
                 @Override
-
-                public void awaitRoom() {
-                    PipeFd.pollRaw(out, Flags.POLLOUT, -1);
+                public long splice(FifoReader from, long max) throws IOException {
+                    if (mayBlock) {
+                        // a blocking descriptor that is full would block splice(2) itself
+                        from.waitForForeign(out, Flags.POLLOUT, false, outPath);
+                    }
+                    return from.fd.spliceToForeign(out, max);
                 }
 
                 @Override
+                public void awaitRoom(FifoReader from) throws IOException {
+                    from.waitForForeign(out, Flags.POLLOUT, false, outPath);
+                }
 
+                @Override
+                public void awaitData(FifoReader from) throws IOException {
+                    from.waitFor(Flags.POLLIN, false, PipeFd.NO_DEADLINE);
+                }
+
+                @Override
                 public void writeByte(byte b) throws IOException {
                     MemorySegment one = arena.allocate(1);
                     one.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, b);
-                    writeAllRaw(st, out, one, outPath);
+                    writeAllForeign(src, st, out, one, outPath);
                 }
 
                 @Override
-
                 public long fallback(FifoReader from, long remaining) throws IOException {
                     return copyToDescriptor(from, st, out, outPath, remaining, arena);
                 }
             };
             src.readLock.lock();
-            src.enter();
             try {
+                src.enter();
                 return pump(src, sink, count);
             } finally {
-                src.exit();
                 src.readLock.unlock();
             }
         }
@@ -185,38 +203,50 @@ final class Transfer {
             if (n < 0) {
                 break;
             }
-            writeAllRaw(st, out, buf.asSlice(0, n), outPath);
+            writeAllForeign(src, st, out, buf.asSlice(0, n), outPath);
             total += n;
         }
         return total;
     }
 
-    private static void writeAllRaw(MemorySegment st, int out, MemorySegment data, Path outPath) throws IOException {
+    /**
+     * Writes all of {@code data} to a descriptor fifokit does not own, waiting for room
+     * through {@code end} (so closing that end or interrupting the thread ends the wait).
+     */
+    private static void writeAllForeign(FifoEnd end, MemorySegment st, int out, MemorySegment data, Path outPath)
+            throws IOException {
         long done = 0;
         long len = data.byteSize();
+        boolean mayBlock = PipeFd.mayBlock(out);
         while (done < len) {
-            long n = PipeFd.writeRaw(st, out, data.asSlice(done), len - done);
+            if (mayBlock) {
+                end.waitForForeign(out, Flags.POLLOUT, false, outPath);
+            }
+            long n = PipeFd.writeForeign(st, out, data.asSlice(done), len - done);
             if (n > 0) {
                 done += n;
             } else if (n == -Errors.EAGAIN) {
-                PipeFd.pollRaw(out, Flags.POLLOUT, -1);
-            } else if (n == -Errors.EPIPE) {
-                throw new BrokenPipeException(outPath, done);
+                end.waitForForeign(out, Flags.POLLOUT, false, outPath);
             } else if (n != -Errors.EINTR) {
-                throw Errors.of(outPath, (int) -n, "write");
+                throw Errors.ofWrite(outPath, (int) -n, "write", done);
             }
         }
     }
 
     /** A raw descriptor (standard input, a file) into a pipe. */
     static long spliceFromDescriptor(FifoWriter dst, int in, long count) throws IOException {
+        boolean mayBlock = PipeFd.mayBlock(in);
         dst.writeLock.lock();
-        dst.enter();
         try (Arena arena = Arena.ofConfined()) {
+            dst.enter();
             MemorySegment st = Libc.newCallState(arena);
             long total = 0;
             while (total < count) {
-                long n = dst.fd.spliceFrom(in, Math.min(count - total, CHUNK));
+                if (mayBlock) {
+                    // a blocking source with nothing to read would block splice(2) itself
+                    dst.waitForForeign(in, Flags.POLLIN, true, null);
+                }
+                long n = dst.fd.spliceFromForeign(in, Math.min(count - total, CHUNK));
                 if (n > 0) {
                     total += n;
                     continue;
@@ -228,34 +258,37 @@ final class Transfer {
                     if ((dst.fd.pollNow(Flags.POLLOUT, true) & Flags.POLLOUT) == 0) {
                         dst.waitFor(Flags.POLLOUT, true, PipeFd.NO_DEADLINE);
                     } else {
-                        PipeFd.pollRaw(in, Flags.POLLIN, -1);
+                        dst.waitForForeign(in, Flags.POLLIN, true, null);
                     }
-                } else if (n == -Errors.EPIPE) {
-                    throw new BrokenPipeException(dst.path, total);
-                } else if (n == -Errors.EINVAL) {
-                    return total + copyFromDescriptor(dst, st, in, count - total, arena);
+                } else if (n == -Errors.EINVAL && !dst.fd.isClosed()) {
+                    return total + copyFromDescriptor(dst, st, in, count - total, arena, mayBlock);
                 } else if (n != -Errors.EINTR) {
-                    throw Errors.of(dst.path, (int) -n, "splice");
+                    if (dst.fd.isClosed()) {
+                        throw dst.closedError();
+                    }
+                    throw Errors.ofWrite(dst.path, (int) -n, "splice", total);
                 }
             }
             return total;
         } finally {
-            dst.exit();
             dst.writeLock.unlock();
         }
     }
 
-    private static long copyFromDescriptor(FifoWriter dst, MemorySegment st, int in, long count, Arena arena)
-            throws IOException {
+    private static long copyFromDescriptor(FifoWriter dst, MemorySegment st, int in, long count, Arena arena,
+                                           boolean mayBlock) throws IOException {
         MemorySegment buf = arena.allocate(COPY_BUFFER, 64);
         long total = 0;
         while (total < count) {
-            long n = PipeFd.readRaw(st, in, buf, Math.min(COPY_BUFFER, count - total));
+            if (mayBlock) {
+                dst.waitForForeign(in, Flags.POLLIN, true, null);
+            }
+            long n = PipeFd.readForeign(st, in, buf, Math.min(COPY_BUFFER, count - total));
             if (n == 0) {
                 break;
             }
             if (n == -Errors.EAGAIN) {
-                PipeFd.pollRaw(in, Flags.POLLIN, -1);
+                dst.waitForForeign(in, Flags.POLLIN, true, null);
                 continue;
             }
             if (n == -Errors.EINTR) {

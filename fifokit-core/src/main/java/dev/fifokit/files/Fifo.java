@@ -12,8 +12,14 @@ import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Stat;
 
-import java.io.IOException;
-import java.nio.channels.Channel;
+import dev.fifokit.FifoClosedException;
+import dev.fifokit.NoSuchFifoException;
+import dev.fifokit.ends.FifoEnd;
+import dev.fifokit.internal.ends.EndOpening;
+
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A FIFO file: created here with an exact mode, or an existing one. Closing a FIFO this object
  * created unlinks it (socat's unlink-close) unless {@link #keep()} was called; closing also
  * closes every end still opening or open through it, which is how another thread cancels an
- * open that is waiting for its peer.
+ * open that is waiting for its peer. It holds its ends weakly: an end closed and dropped by the
+ * caller is garbage, however long the {@code Fifo} stays open.
  *
  * <p><b>Exact mode, no swap.</b> {@link #create(Path, int)} calls mkfifo(3), then pins the new
  * file through an {@code O_PATH|O_NOFOLLOW} descriptor, checks it is a FIFO owned by this user,
@@ -43,7 +50,9 @@ public final class Fifo implements AutoCloseable {
     private final boolean created;
     private volatile boolean keep;
     private volatile boolean closed;
-    private final Set<Channel> ends = ConcurrentHashMap.newKeySet();
+    /** Every end opened through this object that may still be open, held weakly. */
+    private final Set<Reference<FifoEnd>> ends = ConcurrentHashMap.newKeySet();
+    private final ReferenceQueue<FifoEnd> collected = new ReferenceQueue<>();
 
     private Fifo(Path path, Stat identity, boolean created) {
         this.path = path;
@@ -103,12 +112,13 @@ public final class Fifo implements AutoCloseable {
         }
         int r = Fifos.mkfifo(path, mode & 0777);
         if (r < 0) {
-            if (r == -Errors.EEXIST) {
-                Stat existing = existingType(path);
-                if (existing != null && existing.isSymlink()) {
+            FifoException failed = Errors.of(path, -r, "create FIFO");
+            if (failed instanceof FifoExistsException) {
+                Stat existing = Stat.of(path.toString(), false);
+                if (existing.isSymlink()) {
                     throw new SymlinkException(path, "exists and is a symbolic link (not followed)");
                 }
-                if (existing != null && !existing.isFifo()) {
+                if (existing.ok() && !existing.isFifo()) {
                     throw Errors.notAFifo(path, existing.mode());
                 }
                 if (reuse) {
@@ -116,14 +126,15 @@ public final class Fifo implements AutoCloseable {
                 }
                 throw new FifoExistsException(path, "exists (a FIFO is already there)");
             }
-            throw Errors.of(path, -r, "create FIFO");
+            throw failed;
         }
-        Stat[] found = new Stat[1];
-        int[] errno = new int[1];
-        Fifos.Handle h = Fifos.pin(path, false, found, errno);
-        if (h == null) {
+        Fifos.Handle h = Fifos.pin(path, false);
+        if (!h.ok() || !h.stat().isFifo()) {
+            if (h.ok()) {
+                Fifos.close(h.fd());
+            }
             throw new FifoException(path, "was replaced right after it was created ("
-                    + (errno[0] > 10_000 ? "no longer a FIFO" : Errors.describe(errno[0])) + ")");
+                    + (h.ok() ? "no longer a FIFO" : Errors.describe(h.stat().errno())) + ")");
         }
         try {
             if (h.stat().uid() != Fifos.geteuid()) {
@@ -131,7 +142,7 @@ public final class Fifo implements AutoCloseable {
                         + h.stat().uid() + ")");
             }
             if (h.stat().permissions() != mode) {
-                int c = Fifos.chmodPinned(h.fd(), mode);
+                int c = Fifos.chmodPinned(h.fd(), path, h.stat(), mode);
                 if (c < 0) {
                     Fifos.unlink(path);
                     throw Errors.of(path, -c, "set mode");
@@ -143,24 +154,15 @@ public final class Fifo implements AutoCloseable {
         }
     }
 
-    private static Stat existingType(Path path) {
-        return Stat.of(path.toString(), false, new int[1]);
-    }
-
     private static Stat pinAndStat(Path path, boolean follow) throws FifoException {
-        Stat[] found = new Stat[1];
-        int[] errno = new int[1];
-        Fifos.Handle h = Fifos.pin(path, follow, found, errno);
-        if (h == null) {
-            if (errno[0] == Fifos.SYMLINK) {
-                throw new SymlinkException(path, "is a symbolic link; refusing to follow it");
-            }
-            if (errno[0] == Fifos.NOT_FIFO) {
-                throw Errors.notAFifo(path, found[0].mode());
-            }
-            throw Errors.of(path, errno[0], "open");
+        Fifos.Handle h = Fifos.pin(path, follow);
+        if (h.ok()) {
+            Fifos.close(h.fd());
         }
-        Fifos.close(h.fd());
+        FifoException bad = Errors.checkFifo(path, h.stat(), "open");
+        if (bad != null) {
+            throw bad;
+        }
         return h.stat();
     }
 
@@ -186,101 +188,56 @@ public final class Fifo implements AutoCloseable {
     }
 
     /** Opens a reader; it is closed, and its waiting cancelled, when this object is closed. */
-    public FifoReader openReader(OpenOptions options) throws FifoException {
-        return track(Opener.READER, options);
+    public FifoReader openReader(OpenOptions options) throws java.io.IOException {
+        return (FifoReader) open(EndOpening.Kind.READER, options);
     }
 
     /** Opens a writer; it is closed, and its waiting cancelled, when this object is closed. */
-    public FifoWriter openWriter(OpenOptions options) throws FifoException {
-        return track(Opener.WRITER, options);
+    public FifoWriter openWriter(OpenOptions options) throws java.io.IOException {
+        return (FifoWriter) open(EndOpening.Kind.WRITER, options);
     }
 
     /** Opens a read-write end (never waits; see {@link FifoReadWrite} for its hazard). */
-    public FifoReadWrite openReadWrite(OpenOptions options) throws FifoException {
-        FifoReadWrite end = FifoReadWrite.open(path, options);
-        ends.add(end);
-        return end;
+    public FifoReadWrite openReadWrite(OpenOptions options) throws java.io.IOException {
+        return (FifoReadWrite) open(EndOpening.Kind.READ_WRITE, options);
     }
 
-    private enum Opener { READER, WRITER }
-
-    @SuppressWarnings("unchecked")
-    private <T extends Channel> T track(Opener which, OpenOptions options) throws FifoException {
+    /**
+     * The ends' one opening path, with this object's registration: the end is registered before
+     * it waits for its peer, so {@link #close()} cancels a waiting open simply by closing it.
+     */
+    private FifoEnd open(EndOpening.Kind kind, OpenOptions options) throws java.io.IOException {
         if (closed) {
-            throw new dev.fifokit.FifoClosedException(path, "the FIFO handle is closed");
+            throw new FifoClosedException(path, "the FIFO handle is closed");
         }
-        // close() cancels a waiting open by interrupting its thread (the open then closes the
-        // half-made end). The PendingOpen lock makes sure no interrupt arrives after we are done.
-        PendingOpen pending = new PendingOpen(Thread.currentThread());
-        pendings.add(pending);
-        if (closed) {
-            // close() ran between the check above and the registration: it did not see this open
-            // and would never cancel it (a blocking open could then wait forever)
-            pendings.remove(pending);
-            pending.finish();
-            if (pending.cancelled) {
-                Thread.interrupted(); // close() may have cancelled it all the same: not the caller's interrupt
-            }
-            throw new dev.fifokit.FifoClosedException(path, "the FIFO handle is closed");
-        }
-        Channel end = null;
-        FifoException failure = null;
         try {
-            end = which == Opener.READER ? FifoReader.open(path, options) : FifoWriter.open(path, options);
-        } catch (FifoException e) {
-            failure = e;
-        } finally {
-            pendings.remove(pending);
-            pending.finish();
-        }
-        if (pending.cancelled) {
-            Thread.interrupted(); // the interrupt was ours, not the caller's
-            if (end != null) {
-                try {
-                    end.close();
-                } catch (IOException ignored) {
-                    // our own fresh end
-                }
+            return EndOpening.open(kind, path, options, this::register);
+        } catch (FifoClosedException e) {
+            if (closed) {
+                throw new FifoClosedException(path, "the FIFO handle was closed while opening", e);
             }
-            throw new dev.fifokit.FifoClosedException(path, "the FIFO handle was closed while opening", failure);
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        ends.add(end);
-        if (closed) { // closed between the open and the registration above
-            try {
-                end.close();
-            } catch (IOException ignored) {
-                // our own fresh end
-            }
-            throw new dev.fifokit.FifoClosedException(path, "the FIFO handle was closed while opening");
-        }
-        return (T) end;
-    }
-
-    private static final class PendingOpen {
-        private final Thread thread;
-        private boolean done;
-        volatile boolean cancelled;
-
-        PendingOpen(Thread thread) {
-            this.thread = thread;
-        }
-
-        synchronized void cancel() {
-            if (!done) {
-                cancelled = true;
-                thread.interrupt();
-            }
-        }
-
-        synchronized void finish() {
-            done = true;
+            throw e;
         }
     }
 
-    private final Set<PendingOpen> pendings = ConcurrentHashMap.newKeySet();
+    private void register(FifoEnd end) {
+        for (Reference<? extends FifoEnd> gone; (gone = collected.poll()) != null; ) {
+            ends.remove(gone);
+        }
+        ends.add(new WeakReference<>(end, collected));
+        if (closed) {
+            // close() ran before the end was in the set and did not see it
+            closeQuietly(end);
+        }
+    }
+
+    private static void closeQuietly(FifoEnd end) {
+        try {
+            end.close();
+        } catch (java.io.IOException ignored) {
+            // an end that fails to close is already unusable
+        }
+    }
 
     /**
      * Closes every end opened through this object, cancels opens still waiting (they throw
@@ -293,14 +250,10 @@ public final class Fifo implements AutoCloseable {
             return;
         }
         closed = true;
-        for (PendingOpen p : pendings) {
-            p.cancel();
-        }
-        for (Channel c : ends) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // an end that fails to close is already unusable
+        for (Reference<FifoEnd> ref : ends) {
+            FifoEnd end = ref.get();
+            if (end != null) {
+                closeQuietly(end);
             }
         }
         ends.clear();
@@ -311,13 +264,16 @@ public final class Fifo implements AutoCloseable {
     }
 
     private void unlinkIfSame() throws FifoException {
-        Stat now = Stat.of(path.toString(), false, new int[1]);
-        if (now == null || !now.isFifo() || !now.sameFile(identity)) {
+        Stat now = Stat.of(path.toString(), false);
+        if (!now.isFifo() || !now.sameFile(identity)) {
             return; // gone already, or someone else's file now: leave it
         }
         int r = Fifos.unlink(path);
-        if (r < 0 && r != -Errors.ENOENT) {
-            throw Errors.of(path, -r, "unlink");
+        if (r < 0) {
+            FifoException failed = Errors.of(path, -r, "unlink");
+            if (!(failed instanceof NoSuchFifoException)) {
+                throw failed;
+            }
         }
     }
 

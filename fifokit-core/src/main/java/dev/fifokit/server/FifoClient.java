@@ -13,8 +13,6 @@ import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
 import dev.fifokit.ends.OpenOptions;
 import dev.fifokit.files.Fifo;
-import dev.fifokit.internal.linux.Fifos;
-import dev.fifokit.internal.linux.Stat;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.Message;
 import dev.fifokit.messages.MessageOptions;
@@ -240,8 +238,7 @@ public final class FifoClient {
         try {
             java.util.Map<String, Object> a = java.nio.file.Files.readAttributes(dir, "unix:mode,uid");
             int mode = (Integer) a.get("mode");
-            int me = (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            return (mode & 01000) != 0 || (Integer) a.get("uid") != me;
+            return (mode & 01000) != 0 || (Integer) a.get("uid") != euid();
         } catch (java.nio.file.NoSuchFileException e) {
             throw new NoServerException(dir, "no server here (no such directory)", e);
         }
@@ -281,7 +278,7 @@ public final class FifoClient {
         }
     }
 
-    private static FifoWriter openServer(Path serverFifo) throws FifoException {
+    private static FifoWriter openServer(Path serverFifo) throws IOException {
         try {
             return FifoWriter.open(serverFifo, OpenOptions.defaults().failIfNoReader());
         } catch (NoSuchFifoException e) {
@@ -297,17 +294,22 @@ public final class FifoClient {
      * Creates a FIFO of this request; with {@code replace}, a FIFO of ours left at that name (a
      * dead process with our pid) is replaced.
      */
-    private static Fifo createReplyFifo(Path path, int mode, boolean replace) throws FifoException {
+    private static Fifo createReplyFifo(Path path, int mode, boolean replace) throws IOException {
         try {
             return Fifo.create(path, mode);
         } catch (FifoExistsException e) {
-            Stat s = Stat.of(path.toString(), false, new int[1]);
-            if (!replace || s == null || !s.isFifo() || s.uid() != Fifos.geteuid()) {
+            FileFacts s = FileFacts.ofPath(path);
+            if (!replace || s == null || !s.isFifo() || s.uid() != euid()) {
                 throw e;
             }
-            Fifos.unlink(path);
+            java.nio.file.Files.deleteIfExists(path);
             return Fifo.create(path, mode);
         }
+    }
+
+    /** This process's effective uid (the owner of /proc/self). */
+    private static int euid() throws IOException {
+        return (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 
     private PeerTimeoutException timeoutError(Attempt attempt, IOException cause) {
@@ -329,7 +331,7 @@ public final class FifoClient {
             this.deadline = deadline;
         }
 
-        synchronized <T extends AutoCloseable> T add(T c) throws FifoException {
+        synchronized <T extends AutoCloseable> T add(T c) throws IOException {
             if (expired) {
                 closeQuietly(c);
                 throw new dev.fifokit.FifoClosedException(null, "request deadline passed");

@@ -148,6 +148,10 @@ class FaultsTest {
             assertThatThrownBy(r::position)
                     .isInstanceOf(NotSeekableException.class)
                     .hasMessageContaining("not seekable");
+            assertThatThrownBy(r::size)
+                    .isInstanceOf(NotSeekableException.class)
+                    .hasMessageContaining(fifo.path().toString())
+                    .hasMessageContaining("not seekable");
         }
     }
 

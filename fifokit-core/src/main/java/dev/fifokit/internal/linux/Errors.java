@@ -9,6 +9,7 @@ import dev.fifokit.NoReaderException;
 import dev.fifokit.NoSuchFifoException;
 import dev.fifokit.NotAFifoException;
 import dev.fifokit.NotSeekableException;
+import dev.fifokit.PipeCapacityException;
 import dev.fifokit.SymlinkException;
 
 import java.nio.file.Path;
@@ -57,6 +58,7 @@ public final class Errors {
     public static final int ENAMETOOLONG = 36;
     public static final int ENOSYS = 38;
     public static final int ELOOP = 40;
+    public static final int ESTALE = 116;
 
     /** The symbolic name of an errno, e.g. {@code "ENXIO"}. */
     public static String name(int errno) {
@@ -82,6 +84,7 @@ public final class Errors {
             case ENAMETOOLONG -> "ENAMETOOLONG";
             case ENOSYS -> "ENOSYS";
             case ELOOP -> "ELOOP";
+            case ESTALE -> "ESTALE";
             default -> "errno " + errno;
         };
     }
@@ -111,8 +114,65 @@ public final class Errors {
             case ENFILE -> new DescriptorLimitException(path,
                     "too many open files in the system (see /proc/sys/fs/file-max)");
             case EISDIR -> new NotAFifoException(path, "exists and is not a FIFO (it is a directory)");
+            case ESTALE -> new FifoException(path, "was replaced by another file while it was being opened ("
+                    + operation + ")");
             default -> new FifoException(path, operation + " failed: " + describe(errno));
         };
+    }
+
+    /**
+     * The exception for a failed write that had already moved {@code written} bytes of the
+     * same call: EPIPE says how many reached the pipe, anything else as {@link #of}.
+     */
+    public static FifoException ofWrite(Path path, int errno, String operation, long written) {
+        if (errno == EPIPE) {
+            return new BrokenPipeException(path, written);
+        }
+        return of(path, errno, operation);
+    }
+
+    /**
+     * The exception for a refused F_SETPIPE_SZ to {@code bytes}: EPERM is the per-system limit
+     * ({@code max}, from /proc/sys/fs/pipe-max-size), EBUSY a pipe holding more than that.
+     */
+    public static FifoException capacity(Path path, int errno, int bytes, long max) {
+        return switch (errno) {
+            case EPERM -> new PipeCapacityException(path, "cannot set the capacity to " + bytes
+                    + " bytes: the limit in /proc/sys/fs/pipe-max-size is " + max
+                    + " and only CAP_SYS_RESOURCE may go past it");
+            case EBUSY -> new PipeCapacityException(path, "cannot shrink the capacity to " + bytes
+                    + " bytes: more bytes than that are queued in the pipe");
+            default -> of(path, errno, "set pipe capacity");
+        };
+    }
+
+    /**
+     * The check every open by path starts with: null when {@code stat} is a FIFO, else the
+     * exception to throw (the call failed, a symlink that was not to be followed, another type).
+     */
+    public static FifoException checkFifo(Path path, Stat stat, String operation) {
+        if (!stat.ok()) {
+            return of(path, stat.errno(), operation);
+        }
+        if (stat.isSymlink()) {
+            return new SymlinkException(path, "is a symbolic link; refusing to follow it (ask to follow symlinks)");
+        }
+        if (!stat.isFifo()) {
+            return notAFifo(path, stat.mode());
+        }
+        return null;
+    }
+
+    /**
+     * As {@link #of}, for a call that re-opens a descriptor through {@code /proc/self/fd}: when
+     * {@code /proc} is not mounted, says so instead of a misleading "no such file".
+     */
+    public static FifoException ofReopen(Path path, int errno, String operation) {
+        if (errno == ENOENT && !Fifos.procMounted()) {
+            return new FifoException(path, operation + " needs /proc to be mounted (it re-opens the FIFO"
+                    + " through /proc/self/fd), and /proc is not mounted here");
+        }
+        return of(path, errno, operation);
     }
 
     /** The type check every open and create ends with. */

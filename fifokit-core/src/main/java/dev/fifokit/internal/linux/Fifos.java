@@ -10,48 +10,40 @@ import java.nio.file.Path;
  * {@code /proc/self/fd}, so the file that was checked is the file that is opened, even if
  * someone swaps the name in between, and no device driver's open ever runs.
  *
- * <p>Results follow {@link Libc}: a descriptor or {@code -errno}, plus the synthetic codes
- * below for "not a FIFO" and "symlink".
+ * <p>Results follow {@link Libc}: a descriptor or {@code -errno}. Nothing here judges what
+ * a pinned file is: {@link Handle} carries its {@link Stat}, and {@link Errors#checkFifo}
+ * turns a symlink or a file of another type into the exception.
  */
 public final class Fifos {
     private Fifos() {}
 
-    /** Returned (negated) when the path exists and is not a FIFO. */
-    public static final int NOT_FIFO = 10_001;
-    /** Returned (negated) when the path is a symlink that we were told not to follow. */
-    public static final int SYMLINK = 10_002;
-
-    /** A pinned O_PATH handle and what it is. */
-    public record Handle(int fd, Stat stat) {}
+    /**
+     * A pinned O_PATH handle and what it is: {@code fd >= 0} and its {@code stat}, or
+     * {@code fd = -errno} (and a failed stat) when the path could not be pinned.
+     */
+    public record Handle(int fd, Stat stat) {
+        public boolean ok() {
+            return fd >= 0;
+        }
+    }
 
     /**
-     * Opens an O_PATH handle to {@code path}. Fails with {@code -SYMLINK} for a symlink when
-     * {@code follow} is false, and with {@code -NOT_FIFO} (stat filled in) for a non-FIFO.
+     * Opens an O_PATH handle to {@code path} (not following a final symlink unless
+     * {@code follow}: the handle is then the link itself) and reads what it is. The caller
+     * closes {@link Handle#fd()} when it is {@code >= 0}, whatever the file turned out to be.
      */
-    public static Handle pin(Path path, boolean follow, Stat[] found, int[] errno) {
+    public static Handle pin(Path path, boolean follow) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = Libc.newCallState(arena);
             int flags = Flags.O_PATH | Flags.O_CLOEXEC | (follow ? 0 : Flags.O_NOFOLLOW);
             int fd = Libc.open(st, arena.allocateFrom(path.toString()), flags, 0);
             if (fd < 0) {
-                errno[0] = -fd;
-                return null;
+                return new Handle(fd, Stat.failed(-fd));
             }
-            Stat s = Stat.of(fd, errno);
-            if (s == null) {
+            Stat s = Stat.of(fd);
+            if (!s.ok()) {
                 Libc.close(st, fd);
-                return null;
-            }
-            found[0] = s;
-            if (s.isSymlink()) {
-                Libc.close(st, fd);
-                errno[0] = SYMLINK;
-                return null;
-            }
-            if (!s.isFifo()) {
-                Libc.close(st, fd);
-                errno[0] = NOT_FIFO;
-                return null;
+                return new Handle(-s.errno(), s);
             }
             return new Handle(fd, s);
         }
@@ -64,6 +56,39 @@ public final class Fifos {
     public static int reopen(int fd, int accessMode) {
         try (Arena arena = Arena.ofConfined()) {
             return reopen(Libc.newCallState(arena), fd, accessMode);
+        }
+    }
+
+    /** True when {@code /proc} is mounted (this process's /proc/self/fd can be read). */
+    public static boolean procMounted() {
+        Stat s = Stat.of("/proc/self/fd", true);
+        return s.ok() && s.isDirectory();
+    }
+
+    /**
+     * Opens the FIFO pinned by {@code pathFd} (found at {@code path}, with {@code identity})
+     * again with {@code accessMode}, non-blocking and close-on-exec. Through /proc/self/fd when
+     * /proc is mounted; else through the path itself, then checked to be the same file (device
+     * and inode), so a file swapped in meanwhile is refused (-ESTALE) rather than used.
+     */
+    public static int reopen(int pathFd, Path path, Stat identity, boolean follow, int accessMode) {
+        int fd = reopen(pathFd, accessMode);
+        if (fd != -Errors.ENOENT || procMounted()) {
+            return fd;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = Libc.newCallState(arena);
+            fd = Libc.open(st, arena.allocateFrom(path.toString()),
+                    accessMode | Flags.O_NONBLOCK | Flags.O_CLOEXEC | (follow ? 0 : Flags.O_NOFOLLOW), 0);
+            if (fd < 0) {
+                return fd;
+            }
+            Stat now = Stat.of(fd);
+            if (!now.ok() || !now.sameFile(identity)) {
+                Libc.close(st, fd);
+                return -Errors.ESTALE;
+            }
+            return fd;
         }
     }
 
@@ -88,10 +113,30 @@ public final class Fifos {
         }
     }
 
-    /** chmod through a pinned handle, so the mode lands on the file we created. */
-    public static int chmodPinned(int pathFd, int mode) {
+    /**
+     * chmod through a pinned handle, so the mode lands on the file we created. Without /proc,
+     * the FIFO is opened by path (non-blocking: for reading, else for writing), checked to be the
+     * pinned file, and fchmod-ed.
+     */
+    public static int chmodPinned(int pathFd, Path path, Stat identity, int mode) {
         try (Arena arena = Arena.ofConfined()) {
-            return Libc.chmod(Libc.newCallState(arena), arena.allocateFrom("/proc/self/fd/" + pathFd), mode);
+            MemorySegment st = Libc.newCallState(arena);
+            int r = Libc.chmod(st, arena.allocateFrom("/proc/self/fd/" + pathFd), mode);
+            if (r != -Errors.ENOENT || procMounted()) {
+                return r;
+            }
+            int fd = reopen(pathFd, path, identity, false, Flags.O_RDONLY);
+            if (fd == -Errors.EACCES) {
+                fd = reopen(pathFd, path, identity, false, Flags.O_WRONLY);
+            }
+            if (fd < 0) {
+                return fd;
+            }
+            try {
+                return Libc.fchmod(st, fd, mode);
+            } finally {
+                Libc.close(st, fd);
+            }
         }
     }
 
@@ -101,17 +146,19 @@ public final class Fifos {
         }
     }
 
-    /** pipe2(O_NONBLOCK|O_CLOEXEC): {read, write}, or null with errno set. */
-    public static int[] pipe(int[] errno) {
+    /**
+     * pipe2(O_NONBLOCK|O_CLOEXEC): the read descriptor in the low 32 bits and the write
+     * descriptor in the high 32 bits, or -errno.
+     */
+    public static long pipe() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(8, 4);
             int r = Libc.pipe2(Libc.newCallState(arena), fds, Flags.O_NONBLOCK | Flags.O_CLOEXEC);
             if (r < 0) {
-                errno[0] = -r;
-                return null;
+                return r;
             }
-            return new int[] {fds.get(java.lang.foreign.ValueLayout.JAVA_INT, 0),
-                    fds.get(java.lang.foreign.ValueLayout.JAVA_INT, 4)};
+            return Integer.toUnsignedLong(fds.get(java.lang.foreign.ValueLayout.JAVA_INT, 0))
+                    | ((long) fds.get(java.lang.foreign.ValueLayout.JAVA_INT, 4) << 32);
         }
     }
 

@@ -110,6 +110,19 @@ public final class Libc {
                 Linker.Option.critical(true));
     }
 
+    /** Non-critical read(2), for descriptors that may block (see {@link #readMayBlock}). */
+    private static final class ReadMayBlock {
+        static final MethodHandle H = link("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class WriteMayBlock {
+        static final MethodHandle H = link("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class Fchmod {
+        static final MethodHandle H = link("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
     private static final class Mkfifo {
         static final MethodHandle H = link("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     }
@@ -225,7 +238,33 @@ public final class Libc {
         }
     }
 
-    /** read(2) into any segment, heap or native; the descriptor must be non-blocking. */
+    /**
+     * read(2) from a descriptor that may block (one fifokit does not own: a terminal, a file on
+     * a slow file system). Not a critical downcall: a critical call that blocked would hold
+     * every safepoint of the JVM, so only calls that cannot block are critical. The buffer must
+     * be native memory.
+     */
+    public static long readMayBlock(MemorySegment state, int fd, MemorySegment buf, long count) {
+        try {
+            return result((long) ReadMayBlock.H.invokeExact(state, fd, buf, count), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** write(2) to a descriptor that may block; see {@link #readMayBlock}. */
+    public static long writeMayBlock(MemorySegment state, int fd, MemorySegment buf, long count) {
+        try {
+            return result((long) WriteMayBlock.H.invokeExact(state, fd, buf, count), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * read(2) into any segment, heap or native. A critical downcall: only for non-blocking
+     * descriptors fifokit owns, where the call cannot block.
+     */
     public static long read(MemorySegment state, int fd, MemorySegment buf, long count) {
         try {
             return result((long) Read.H.invokeExact(state, fd, buf, count), state);
@@ -234,7 +273,10 @@ public final class Libc {
         }
     }
 
-    /** write(2) from any segment, heap or native; the descriptor must be non-blocking. */
+    /**
+     * write(2) from any segment, heap or native. A critical downcall: only for non-blocking
+     * descriptors fifokit owns, where the call cannot block.
+     */
     public static long write(MemorySegment state, int fd, MemorySegment buf, long count) {
         try {
             return result((long) Write.H.invokeExact(state, fd, buf, count), state);
@@ -254,6 +296,14 @@ public final class Libc {
     public static int chmod(MemorySegment state, MemorySegment path, int mode) {
         try {
             return result((int) Chmod.H.invokeExact(state, path, mode), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int fchmod(MemorySegment state, int fd, int mode) {
+        try {
+            return result((int) Fchmod.H.invokeExact(state, fd, mode), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }

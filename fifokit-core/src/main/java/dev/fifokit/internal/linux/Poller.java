@@ -28,6 +28,28 @@ final class Poller {
 
     private static volatile boolean started;
 
+    /**
+     * True once the poller thread stopped on an epoll_wait(2) error it cannot recover from. Every
+     * waiter was woken then; from then on virtual threads wait in poll(2) like platform threads
+     * (pinning their carrier, but never parked with nobody to wake them).
+     */
+    static boolean broken() {
+        return started && Holder.INSTANCE.brokenErrno != 0;
+    }
+
+    /** The errno epoll_wait(2) failed with, once the poller thread could not go on; 0 while it runs. */
+    private volatile int brokenErrno;
+
+    /** True once this poller's thread stopped (see {@link #broken()}). */
+    boolean failed() {
+        return brokenErrno != 0;
+    }
+
+    /** The epoll descriptor (for tests that break it on purpose). */
+    int epollFd() {
+        return epfd;
+    }
+
     static Poller get() {
         started = true;
         return Holder.INSTANCE;
@@ -48,7 +70,8 @@ final class Poller {
     private final java.util.HashMap<Integer, java.util.Set<Waiters>> watchers = new java.util.HashMap<>();
     private final MemorySegment watchState = Libc.newCallState(Arena.ofAuto());
 
-    private Poller() {
+    /** The process-wide poller is {@link #get()}; tests make their own to break them. */
+    Poller() {
         Arena arena = Arena.ofAuto();
         MemorySegment st = Libc.newCallState(arena);
         int fd = Libc.epollCreate(st);
@@ -64,6 +87,14 @@ final class Poller {
     static final class Waiters {
         volatile Thread in;
         volatile Thread out;
+
+        void set(boolean out, Thread t) {
+            if (out) {
+                this.out = t;
+            } else {
+                this.in = t;
+            }
+        }
 
         void wakeAll() {
             Thread a = in;
@@ -84,13 +115,17 @@ final class Poller {
      * @return 0, or -errno when epoll refused the descriptor
      */
     int arm(MemorySegment callState, MemorySegment eventBuf, int fd, int events, Waiters w) {
-        Thread me = Thread.currentThread();
-        if ((events & Flags.EPOLLOUT) != 0) {
-            w.out = me;
-        } else {
-            w.in = me;
-        }
+        return arm(callState, eventBuf, fd, events, (events & Flags.EPOLLOUT) != 0, w);
+    }
+
+    /**
+     * As above, with the waiter recorded in the slot {@code out} says, whatever the events (a
+     * reader's transfer waits for room on a descriptor that is not its own).
+     */
+    int arm(MemorySegment callState, MemorySegment eventBuf, int fd, int events, boolean out, Waiters w) {
+        w.set(out, Thread.currentThread());
         waiting.put(fd, w);
+        // one registration per descriptor: keep the other direction's waiter interested too
         int all = (w.in != null ? Flags.EPOLLIN : 0) | (w.out != null ? Flags.EPOLLOUT : 0) | events;
         eventBuf.set(JAVA_INT_UNALIGNED, 0, all | Flags.EPOLLONESHOT);
         eventBuf.set(JAVA_LONG_UNALIGNED, DATA_OFFSET, fd);
@@ -102,11 +137,25 @@ final class Poller {
     }
 
     /** Clears the current thread from its slot after it woke. */
-    void disarm(Waiters w, int events) {
-        if ((events & Flags.EPOLLOUT) != 0) {
-            w.out = null;
-        } else {
-            w.in = null;
+    void disarm(Waiters w, boolean out) {
+        w.set(out, null);
+    }
+
+    /**
+     * Takes the poller's slot for a descriptor fifokit does not own; false when another end's
+     * waiters hold it (the descriptor is in fact a fifokit end's), which must not be displaced.
+     */
+    boolean claimForeign(int fd, Waiters w) {
+        Waiters held = waiting.putIfAbsent(fd, w);
+        return held == null || held == w;
+    }
+
+    /** Drops the registration of a descriptor fifokit does not own once its waiter woke. */
+    void forgetForeign(int fd, Waiters w) {
+        if (waiting.remove(fd, w)) {
+            try (Arena arena = Arena.ofConfined()) {
+                Libc.epollCtl(Libc.newCallState(arena), epfd, Flags.EPOLL_CTL_DEL, fd, MemorySegment.NULL);
+            }
         }
     }
 
@@ -199,6 +248,33 @@ final class Poller {
     }
 
     private void loop() {
+        try {
+            run();
+        } catch (Throwable t) {
+            fail(brokenErrno != 0 ? brokenErrno : Errors.EINVAL);
+            throw t;
+        }
+    }
+
+    /**
+     * The poller cannot go on: records why and wakes every waiter, so none stays parked with
+     * nobody left to wake it. They re-check their descriptor and wait in poll(2) from now on.
+     */
+    void fail(int errno) {
+        brokenErrno = errno;
+        for (Waiters w : waiting.values()) {
+            w.wakeAll();
+        }
+        synchronized (watchLock) {
+            for (var set : watchers.values()) {
+                for (Waiters w : set) {
+                    w.wakeAll();
+                }
+            }
+        }
+    }
+
+    private void run() {
         Arena arena = Arena.ofAuto();
         MemorySegment st = Libc.newCallState(arena);
         MemorySegment events = arena.allocate(EVENT_SIZE * BATCH, 8);
@@ -209,7 +285,8 @@ final class Poller {
                 if (n == -Errors.EINTR) {
                     continue;
                 }
-                throw new IllegalStateException("epoll_wait: " + Errors.describe(-n));
+                fail(-n);
+                return;
             }
             for (int i = 0; i < n; i++) {
                 int fd = (int) events.get(JAVA_LONG_UNALIGNED, i * EVENT_SIZE + DATA_OFFSET);

@@ -169,16 +169,17 @@ public final class SystemLimits {
 
     /** The capacity a new pipe gets: made with pipe2 and asked with F_GETPIPE_SZ; or -errno. */
     public static int defaultCapacityByFcntl() {
-        int[] errno = new int[1];
-        int[] fds = Fifos.pipe(errno);
-        if (fds == null) {
-            return -errno[0];
+        long fds = Fifos.pipe();
+        if (fds < 0) {
+            return (int) fds;
         }
+        int read = (int) fds;
+        int write = (int) (fds >>> 32);
         try (Arena arena = Arena.ofConfined()) {
-            return Libc.fcntl(Libc.newCallState(arena), fds[0], Flags.F_GETPIPE_SZ, 0);
+            return Libc.fcntl(Libc.newCallState(arena), read, Flags.F_GETPIPE_SZ, 0);
         } finally {
-            Fifos.close(fds[0]);
-            Fifos.close(fds[1]);
+            Fifos.close(read);
+            Fifos.close(write);
         }
     }
 
