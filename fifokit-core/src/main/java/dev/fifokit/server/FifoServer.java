@@ -69,6 +69,8 @@ public final class FifoServer implements AutoCloseable {
     private final ServerDirectory directory;
     private final FileFacts identity;
     private final FifoReader reader;
+    /** The reading descriptor's number, taken while it is surely open (the stop reopens the pipe through it). */
+    private final int readerFd;
     private final ServerContext ctx;
     private final int maxInFlight;
     private final long graceNanos;
@@ -86,6 +88,7 @@ public final class FifoServer implements AutoCloseable {
         this.directory = directory;
         this.identity = identity;
         this.reader = reader;
+        this.readerFd = reader.descriptor();
         this.maxInFlight = options.maxInFlight();
         this.graceNanos = options.gracePeriod().toNanos();
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -235,8 +238,14 @@ public final class FifoServer implements AutoCloseable {
         // the wake-up: the reading thread's descriptor is closed (its read returns at once);
         // a second descriptor of the same pipe, opened first, keeps what is queued readable
         try {
-            drain = FifoReader.open(Path.of("/proc/self/fd/" + reader.descriptor()),
+            FifoReader d = FifoReader.open(Path.of("/proc/self/fd/" + readerFd),
                     OpenOptions.defaults().followSymlinks().awaitWriter(false));
+            if (FileFacts.ofDescriptor(d.descriptor()).sameFile(identity)) {
+                drain = d;
+            } else {
+                closeQuietly(d);
+                ctx.log.line(ctx.serverFifo + ": requests still queued are not read: the reading descriptor is gone");
+            }
         } catch (IOException e) {
             ctx.log.line(ctx.serverFifo + ": requests still queued are not read: " + e.getMessage());
         }

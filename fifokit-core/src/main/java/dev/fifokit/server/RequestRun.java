@@ -385,7 +385,9 @@ final class RequestRun implements Runnable {
 
     private void drop(String why) {
         ctx.log.dropped.incrementAndGet();
-        ctx.log.event("dropped", ctx.serverFifo + ": " + who() + ": request dropped: " + why);
+        // one rate limit per kind of reason (its first words), so each kind keeps its own count
+        String kind = why.length() > 24 ? why.substring(0, 24) : why;
+        ctx.log.event("dropped:" + kind, ctx.serverFifo + ": " + who() + ": request dropped: " + why);
     }
 
     private static void closeQuietly(AutoCloseable c) {
