@@ -284,7 +284,7 @@ final class RequestRun implements Runnable {
                     return null;
                 }
                 long until = Math.min(ctx.until(ctx.stallNanos), deadline);
-                ScheduledFuture<?> guard = ctx.timer.schedule(() -> closeQuietly(in),
+                ScheduledFuture<?> guard = ctx.timer.schedule(() -> closeAside(in),
                         until - System.nanoTime(), TimeUnit.NANOSECONDS);
                 int n;
                 try {
@@ -390,6 +390,11 @@ final class RequestRun implements Runnable {
         ctx.log.event("dropped:" + kind, ctx.serverFifo + ": " + who() + ": request dropped: " + why);
     }
 
+    /** Closes {@code c} on a thread of its own: a close may wait, and the shared timer must not. */
+    private static void closeAside(AutoCloseable c) {
+        Thread.ofVirtual().start(() -> closeQuietly(c));
+    }
+
     private static void closeQuietly(AutoCloseable c) {
         try {
             c.close();
@@ -420,7 +425,7 @@ final class RequestRun implements Runnable {
                 }
             }
             long until = Math.min(ctx.until(ctx.stallNanos), deadline + ctx.stallNanos);
-            ScheduledFuture<?> guard = ctx.timer.schedule(() -> closeQuietly(w),
+            ScheduledFuture<?> guard = ctx.timer.schedule(() -> closeAside(w),
                     until - System.nanoTime(), TimeUnit.NANOSECONDS);
             try {
                 return w.write(src);
