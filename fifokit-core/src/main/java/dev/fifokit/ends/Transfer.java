@@ -84,7 +84,7 @@ final class Transfer {
                 if (src.fd.isClosed()) {
                     throw src.closedError();
                 }
-                throw Errors.ofWrite(sink.path() != null ? sink.path() : src.path, (int) -n, "splice", total);
+                throw Errors.ofWrite(sink.path(), src.path, (int) -n, "splice", total);
             }
         }
         return total;

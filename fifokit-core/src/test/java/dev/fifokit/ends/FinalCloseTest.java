@@ -46,6 +46,40 @@ class FinalCloseTest {
     }
 
     @Test
+    void closeWhileAWriterIsBlockedOnAFullPipeGivesTheReaderEndOfStreamAtOnce() throws Exception {
+        for (boolean virtual : new boolean[] {false, true}) {
+            String frame = virtual ? "awaitVirtual" : "awaitPlatform";
+            try (Fifo fifo = Fifo.create(dir.resolve("w-" + virtual))) {
+                for (int i = 0; i < ROUNDS / 4; i++) {
+                    try (FifoReader peer = FifoReader.open(fifo.path(),
+                            OpenOptions.defaults().awaitWriter(false).nonBlocking())) {
+                        FifoWriter w = FifoWriter.open(fifo.path(), OpenOptions.defaults().failIfNoReader());
+                        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+                        Thread t = (virtual ? Thread.ofVirtual() : Thread.ofPlatform()).start(() -> {
+                            try {
+                                w.write(new byte[w.capacity() * 2]); // more than fits: blocks
+                                outcome.complete(null);
+                            } catch (Throwable e) {
+                                outcome.complete(e);
+                            }
+                        });
+                        Threads.awaitIn(t, PipeFd.class, frame, Duration.ofSeconds(30));
+                        w.close();
+                        // right after close(): drain what was queued, then end of stream, never "no data yet"
+                        byte[] b = new byte[65536];
+                        int n;
+                        while ((n = peer.read(b, 0, b.length)) > 0) {
+                            // drain
+                        }
+                        assertThat(n).as("round %d", i).isEqualTo(-1);
+                        assertThat(outcome.get(30, TimeUnit.SECONDS)).isInstanceOf(FifoClosedException.class);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void closeAtAnyMomentOfAReadLoopIsFinal() throws Exception {
         // no waiting for the reader to be parked: close lands wherever the reader happens to be
         for (boolean virtual : new boolean[] {false, true}) {

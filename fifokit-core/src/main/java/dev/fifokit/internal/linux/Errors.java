@@ -125,10 +125,20 @@ public final class Errors {
      * same call: EPIPE says how many reached the pipe, anything else as {@link #of}.
      */
     public static FifoException ofWrite(Path path, int errno, String operation, long written) {
+        return ofWrite(path, path, errno, operation, written);
+    }
+
+    /**
+     * As above for a move from {@code from} to {@code to}: a broken pipe names the destination
+     * ({@code null} when it is a descriptor with no path, such as standard output: the CLI
+     * then ends quietly, as a shell tool does when its reader goes away); any other error
+     * names the destination, else the source.
+     */
+    public static FifoException ofWrite(Path to, Path from, int errno, String operation, long written) {
         if (errno == EPIPE) {
-            return new BrokenPipeException(path, written);
+            return new BrokenPipeException(to, written);
         }
-        return of(path, errno, operation);
+        return of(to != null ? to : from, errno, operation);
     }
 
     /**
