@@ -44,7 +44,7 @@ final class CommandHandler implements RequestHandler {
     public void handle(Request request, ReplySink reply) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("FIFOKIT_CLIENT_PID", Long.toString(request.client().pid()));
-        pb.environment().put("FIFOKIT_CLIENT_UID", Integer.toString(request.client().uid()));
+        pb.environment().put("FIFOKIT_CLIENT_UID", Integer.toUnsignedString(request.client().uid()));
         Process p;
         try {
             p = pb.start();

@@ -14,11 +14,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** {@code fifokit request}: one request to a {@code fifokit serve} server (SPEC §7, §9, §12). */
+/** {@code fifokit request}: one request to a {@code fifokit serve} server. */
 @Command(name = "request", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Send one request to the server in DIR and print its reply.",
-                "The request is DATA, or standard input without DATA (at most 4080 bytes). The reply "
-                        + "comes through DIR/client.<pid>.fifo (docs/server-protocol.md).", ""},
+                "The request is DATA, or standard input without DATA (any size: over 4080 bytes it "
+                        + "travels through a request FIFO of its own). The reply comes through "
+                        + "DIR/client.<pid>.fifo, or a FIFO with a secret name for a shared server or a "
+                        + "large request (docs/server-protocol.md).", ""},
         footer = {"", "Exit codes: 0 reply printed; 1 error reply (its text on stderr) or failure; "
                 + "3 no server in DIR; 124 no complete reply within -t."})
 final class RequestCommand implements Callable<Integer> {

@@ -17,18 +17,21 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code fifokit serve DIR -- COMMAND [ARG...]}: a request/response server over FIFOs that runs
- * COMMAND per request, like inetd (SPEC §7, §9, §12). SIGTERM or SIGINT stops it gracefully
+ * COMMAND per request, like inetd. SIGTERM or SIGINT stops it gracefully
  * (in-flight requests finish, {@code server.fifo} is removed) with exit status 0.
  */
 @Command(name = "serve", addMethodSubcommands = false, mixinStandardHelpOptions = true,
-        customSynopsis = "fifokit serve [-q] [-d DUR] [-j N] [-m MODE] DIR -- COMMAND [ARG...]",
+        customSynopsis = "fifokit serve [-q] [--shared] [-d DUR] [-g DUR] [-j N] [-m MODE] DIR -- COMMAND [ARG...]",
         description = {"Serve requests sent to DIR/server.fifo, running COMMAND once per request.",
                 "The request is COMMAND's standard input and its standard output the reply; a non-zero exit "
                         + "makes the reply an error carrying its standard error. COMMAND sees "
                         + "FIFOKIT_CLIENT_PID and FIFOKIT_CLIENT_UID.",
-                "DIR is created (0700) when missing; an existing DIR must be yours. One server per DIR. "
-                        + "SIGTERM or SIGINT stop it gracefully (exit 0): requests in flight finish, "
-                        + "server.fifo is removed.",
+                "DIR is created (0700) when missing; an existing DIR must be yours. With --shared, other "
+                        + "users may send requests too: DIR is made 1733 and server.fifo 0622, and only "
+                        + "token-form requests are accepted.",
+                "One server per DIR. SIGTERM or SIGINT stop it gracefully (exit 0): requests in flight get "
+                        + "the grace period to finish (then an error reply); server.fifo and server.lock are "
+                        + "removed.",
                 "Protocol: docs/server-protocol.md.", ""},
         footer = {"", "Example:  fifokit serve /tmp/upper -- tr a-z A-Z",
                 "          fifokit request /tmp/upper hello"})
@@ -38,13 +41,20 @@ final class ServeCommand implements Callable<Integer> {
                     + " the client gets an error (default: 30s).")
     Duration deadline;
 
+    @Option(names = {"-g", "--grace"}, paramLabel = "DUR", converter = DurationConverter.class,
+            defaultValue = "5s", description = "On SIGTERM/SIGINT, how long requests in flight may still take (default: 5s).")
+    Duration grace;
+
     @Option(names = {"-j", "--max-in-flight"}, paramLabel = "N", defaultValue = "64",
-            description = "Requests handled at once (default: 64); more wait in the pipe.")
+            description = "Commands running at once (default: 64); more requests wait.")
     int maxInFlight;
 
-    @Option(names = {"-m", "--mode"}, paramLabel = "MODE", defaultValue = "0600",
-            description = "Permission bits of server.fifo, octal (default: 0600, only you may send).")
+    @Option(names = {"-m", "--mode"}, paramLabel = "MODE",
+            description = "Permission bits of server.fifo, octal (default: 0600, only you may send; 0622 with --shared).")
     String mode;
+
+    @Option(names = "--shared", description = "Serve other users too (DIR 1733, server.fifo 0622, token-form requests only).")
+    boolean shared;
 
     @Option(names = {"-q", "--quiet"}, description = "Do not report discarded garbage and dropped requests on stderr.")
     boolean quiet;
@@ -69,14 +79,19 @@ final class ServeCommand implements Callable<Integer> {
         PrintStream err = System.err;
         ServerOptions options = ServerOptions.defaults()
                 .requestDeadline(deadline)
+                .gracePeriod(grace.isZero() || grace.isNegative() ? Duration.ofMillis(1) : grace)
                 .maxInFlight(positive(maxInFlight, "--max-in-flight"))
-                .fifoMode(octal(mode))
-                .log(quiet ? line -> { } : line -> {
+                .shared(shared);
+        if (mode != null) {
+            options = options.fifoMode(octal(mode));
+        }
+        options = options.log(quiet ? line -> { } : line -> {
                     synchronized (err) {
                         err.println("fifokit: " + line);
                         err.flush();
                     }
                 });
+        ServerOptions chosen = options;
         // SIGTERM/SIGINT run the shutdown hooks: stop gracefully there, then end with status 0.
         // Registered before binding, so a signal that comes at any moment is handled the same.
         AtomicReference<FifoServer> running = new AtomicReference<>();
@@ -97,7 +112,7 @@ final class ServeCommand implements Callable<Integer> {
         FifoServer server;
         try {
             synchronized (binding) {
-                server = FifoServer.bind(dir, new CommandHandler(command, err), options);
+                server = FifoServer.bind(dir, new CommandHandler(command, err), chosen);
                 running.set(server);
             }
             server.awaitTermination();

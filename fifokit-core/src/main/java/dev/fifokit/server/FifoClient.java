@@ -13,17 +13,16 @@ import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
 import dev.fifokit.ends.OpenOptions;
 import dev.fifokit.files.Fifo;
-import dev.fifokit.internal.linux.Fifos;
-import dev.fifokit.internal.linux.Stat;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.Message;
 import dev.fifokit.messages.MessageOptions;
 import dev.fifokit.messages.MessageReader;
-import dev.fifokit.messages.MessageTooLargeException;
 import dev.fifokit.messages.MessageWriter;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +33,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The client side of SPEC §7: one request, one reply, under one deadline. Immutable and
+ * The client side of the request/response protocol: one request, one reply, under one deadline. Immutable and
  * thread-safe; each request creates and removes its own reply FIFO.
  *
  * <pre>{@code
@@ -47,6 +46,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code mesg} frame of type {@code id} (one atomic write), read reply frames until the end
  * marker, remove the FIFO. Every step is bounded by the {@linkplain #timeout(Duration)
  * timeout} (default 30 s).
+ *
+ * <p>A request over one frame (PIPE_BUF - 16 bytes), or any request to a shared server (its
+ * directory has the sticky bit, or is another user's), uses the token form instead: the reply
+ * FIFO is named by a random 128-bit token sent in the request, and a large body goes through
+ * {@code request.<token>.fifo} after the one-frame ticket, so it never interleaves with other
+ * clients' requests ({@code docs/server-protocol.md}).
  *
  * <p><b>Client id.</b> By default the id is this process's pid, as the protocol wants for
  * separate processes. Requests that run at the same time need distinct ids, because the id
@@ -63,14 +68,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Errors.</b> {@link NoServerException} (no server: the CLI exits 3),
  * {@link PeerTimeoutException} (no complete reply in time: 124), {@link ErrorReplyException}
  * (the server answered with an error: 1), {@link IncompleteReplyException} (the reply ended
- * without its end marker), {@link MessageTooLargeException} (request over PIPE_BUF - 16 bytes),
- * and the FIFO errors of creating the reply FIFO.
+ * without its end marker, or the server stopped reading a large request's body), and the FIFO
+ * errors of creating the reply FIFO.
  */
 public final class FifoClient {
     /** Default deadline of a request, as {@code fifokit request} without {@code -t}. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private static final AtomicLong NEXT = new AtomicLong();
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final Path directory;
     private final long id;
@@ -151,7 +157,7 @@ public final class FifoClient {
     public void request(byte[] request, ReplyListener parts) throws IOException {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(parts, "parts");
-        Attempt attempt = new Attempt();
+        Attempt attempt = new Attempt(System.nanoTime() + timeout.toNanos());
         ScheduledFuture<?> timer = Deadlines.after(timeout.toNanos(), attempt::expire);
         try {
             exchange(request, parts, attempt);
@@ -170,22 +176,75 @@ public final class FifoClient {
         Path serverFifo = ServerProtocol.serverFifo(directory);
         FifoWriter toServer = attempt.add(openServer(serverFifo));
         int max = toServer.pipeBuf() - ServerProtocol.HEADER_BYTES;
-        if (request.length > max) {
-            throw new MessageTooLargeException(serverFifo, request.length, max, -1, "a request of "
-                    + request.length + " bytes is over the limit of " + max + " bytes (PIPE_BUF - 16)");
+        boolean shared = isShared(directory);
+        if (!shared && request.length <= max) {
+            // the simple form: client.<id>.fifo, the id as the type, the request as the payload
+            Path replyPath = ServerProtocol.clientFifo(directory, id);
+            Fifo replyFifo = attempt.add(createReplyFifo(replyPath, ServerProtocol.CLIENT_FIFO_MODE, true));
+            FifoReader in = attempt.add(replyFifo.openReader(OpenOptions.defaults().awaitWriter(false)));
+            send(toServer, serverFifo, id, request);
+            readReply(in, replyPath, max + ServerProtocol.HEADER_BYTES, parts, attempt);
+            return;
         }
-        Path replyPath = ServerProtocol.clientFifo(directory, id);
-        Fifo replyFifo = attempt.add(createReplyFifo(replyPath));
+        // the token form: secret names, and the body through a FIFO of its own when over a frame
+        byte[] token = new byte[ServerProtocol.TOKEN_BYTES];
+        RANDOM.nextBytes(token);
+        Path replyPath = directory.resolve(ServerProtocol.replyFifoName(token));
+        Fifo replyFifo = attempt.add(createReplyFifo(replyPath,
+                shared ? ServerProtocol.SHARED_REPLY_FIFO_MODE : ServerProtocol.CLIENT_FIFO_MODE, false));
         FifoReader in = attempt.add(replyFifo.openReader(OpenOptions.defaults().awaitWriter(false)));
+        boolean inline = request.length <= max - ServerProtocol.TICKET_BYTES;
+        Fifo bodyFifo = null;
+        if (!inline) {
+            Path bodyPath = directory.resolve(ServerProtocol.requestFifoName(token));
+            bodyFifo = attempt.add(createReplyFifo(bodyPath,
+                    shared ? ServerProtocol.SHARED_REQUEST_FIFO_MODE : ServerProtocol.CLIENT_FIFO_MODE, false));
+        }
+        ByteBuffer ticket = ByteBuffer.allocate(ServerProtocol.TICKET_BYTES + (inline ? request.length : 0))
+                .order(ByteOrder.nativeOrder());
+        ticket.put(token).putLong(request.length);
+        if (inline) {
+            ticket.put(request);
+        }
+        send(toServer, serverFifo, ServerProtocol.TOKEN_FORM + id, ticket.array());
+        if (bodyFifo != null) {
+            long left = attempt.deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new dev.fifokit.FifoClosedException(directory, "request deadline passed");
+            }
+            try (FifoWriter body = attempt.add(bodyFifo.openWriter(OpenOptions.defaults().timeout(Duration.ofNanos(left))))) {
+                body.write(request);
+            } catch (BrokenPipeException e) {
+                throw new IncompleteReplyException(bodyFifo.path(), "the server stopped reading the request body", e);
+            }
+        }
+        readReply(in, replyPath, max + ServerProtocol.HEADER_BYTES, parts, attempt);
+    }
+
+    /** Sends one frame into server.fifo with one write(2), then closes it. */
+    private static void send(FifoWriter toServer, Path serverFifo, long type, byte[] payload) throws IOException {
         try {
             MessageWriter out = MessageWriter.of(toServer, Framing.MESG);
-            out.send(id, request);
+            out.send(type, payload);
             out.flush();
         } catch (BrokenPipeException e) {
             throw new NoServerException(serverFifo, "the server stopped before the request was sent", e);
         }
         toServer.close();
-        readReply(in, replyPath, max + ServerProtocol.HEADER_BYTES, parts, attempt);
+    }
+
+    /**
+     * True when the server in {@code dir} is shared: its directory has the sticky bit or is not
+     * ours. Then only the token form is accepted, and reply FIFOs must be writable by the server.
+     */
+    static boolean isShared(Path dir) throws IOException {
+        try {
+            java.util.Map<String, Object> a = java.nio.file.Files.readAttributes(dir, "unix:mode,uid");
+            int mode = (Integer) a.get("mode");
+            return (mode & 01000) != 0 || (Integer) a.get("uid") != euid();
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new NoServerException(dir, "no server here (no such directory)", e);
+        }
     }
 
     private void readReply(FifoReader in, Path replyPath, int frameBytes, ReplyListener parts, Attempt attempt)
@@ -234,18 +293,26 @@ public final class FifoClient {
         }
     }
 
-    /** Creates the reply FIFO; a FIFO of ours left at that name (a dead process with our pid) is replaced. */
-    private static Fifo createReplyFifo(Path path) throws FifoException {
+    /**
+     * Creates a FIFO of this request; with {@code replace}, a FIFO of ours left at that name (a
+     * dead process with our pid) is replaced.
+     */
+    private static Fifo createReplyFifo(Path path, int mode, boolean replace) throws IOException {
         try {
-            return Fifo.create(path, ServerProtocol.CLIENT_FIFO_MODE);
+            return Fifo.create(path, mode);
         } catch (FifoExistsException e) {
-            Stat s = Stat.of(path.toString(), false);
-            if (!s.isFifo() || s.uid() != Fifos.geteuid()) {
+            FileFacts s = FileFacts.ofPath(path);
+            if (!replace || s == null || !s.isFifo() || s.uid() != euid()) {
                 throw e;
             }
-            Fifos.unlink(path);
-            return Fifo.create(path, ServerProtocol.CLIENT_FIFO_MODE);
+            java.nio.file.Files.deleteIfExists(path);
+            return Fifo.create(path, mode);
         }
+    }
+
+    /** This process's effective uid (the owner of /proc/self). */
+    private static int euid() throws IOException {
+        return (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 
     private PeerTimeoutException timeoutError(Attempt attempt, IOException cause) {
@@ -259,8 +326,13 @@ public final class FifoClient {
     /** The ends and files of one request; the deadline closes them all, which wakes any wait. */
     private static final class Attempt {
         private final List<AutoCloseable> open = new ArrayList<>();
+        final long deadline;
         volatile boolean expired;
         volatile boolean replyStarted;
+
+        Attempt(long deadline) {
+            this.deadline = deadline;
+        }
 
         synchronized <T extends AutoCloseable> T add(T c) throws IOException {
             if (expired) {

@@ -1,34 +1,26 @@
 package dev.fifokit.server;
 
-import dev.fifokit.FifoClosedException;
 import dev.fifokit.FifoException;
+import dev.fifokit.NotAFifoException;
+import dev.fifokit.SymlinkException;
 import dev.fifokit.ends.FifoReader;
-import dev.fifokit.ends.FifoWriter;
 import dev.fifokit.ends.OpenOptions;
 import dev.fifokit.files.Fifo;
-import dev.fifokit.internal.linux.Errors;
-import dev.fifokit.internal.linux.Fifos;
-import dev.fifokit.internal.linux.Stat;
-import dev.fifokit.messages.Framing;
-import dev.fifokit.messages.Message;
-import dev.fifokit.messages.MessageOptions;
-import dev.fifokit.messages.MessageWriter;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A request/response server over FIFOs (SPEC §7): Stevens' "one server, many clients", where
+ * A request/response server over FIFOs: Stevens' "one server, many clients", where
  * clients send requests into the well-known {@code server.fifo} and each gets its reply in
  * its own {@code client.<pid>.fifo}. The wire protocol is in {@code docs/server-protocol.md}.
  *
@@ -39,50 +31,66 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  *
- * <p><b>Binding</b> creates the directory (0700) when missing, else requires a directory owned
- * by this user; takes the lock on {@code server.lock} (a second server on the same directory
- * fails with {@link ServerBusyException}, and the lock dies with its process); replaces a
- * stale {@code server.fifo} left by a crashed server; and starts reading.
+ * <p><b>Binding</b> creates the directory (0700, or 1733 when {@linkplain ServerOptions#shared(boolean)
+ * shared}) when missing, else requires a directory owned by this user; takes the lock on
+ * {@code server.lock} (a second server on the same directory fails with
+ * {@link ServerBusyException}, and the lock dies with its process); replaces a stale
+ * {@code server.fifo} left by a crashed server; and starts reading.
  *
  * <p><b>Serving.</b> One thread reads {@code server.fifo} (kept open for writing too, so
  * clients coming and going never cause end of stream). Each request runs on its own virtual
- * thread, at most {@link ServerOptions#maxInFlight(int)} at once (beyond that the server stops
- * reading: back-pressure), each bounded by {@link ServerOptions#requestDeadline(Duration)}.
- * The server writes a reply only into a FIFO (never a symlink or a regular file) named for
- * the client in its directory, opened without waiting, so a client that died, never opened
- * its FIFO, stopped reading, or sent garbage never stalls the server or anyone else: such
- * requests are dropped and logged ({@link ServerOptions#log}).
+ * thread; at most {@link ServerOptions#maxInFlight(int)} handlers run at once, each bounded
+ * by {@link ServerOptions#requestDeadline(Duration)}. The server writes a reply only into a
+ * FIFO with one name, owned by the right user (never a symlink, a hard link or a regular
+ * file), opened without waiting, and every write to it waits at most
+ * {@link ServerOptions#clientStall(Duration)}; so a client that died, never opened its FIFO,
+ * stopped reading, or sent garbage costs only its own request and never stalls the server or
+ * anyone else. What is discarded is logged ({@link ServerOptions#log}), at most a line per
+ * kind per second.
  *
  * <p><b>Stopping.</b> {@link #close()} stops gracefully: {@code server.fifo} is removed (new
- * clients see no server), every request already written is still read and answered, in-flight
- * requests finish (each within its deadline), then the lock is released. {@code close()}
- * blocks until all that is done; {@link #shutdown()} starts it without waiting. Do not call
- * {@code close()} from inside a handler (it would wait for itself).
+ * clients see no server); requests already queued in the pipe at that moment are still read
+ * and answered (whatever clients write afterwards is not: they get a broken pipe); requests in
+ * flight have the {@linkplain ServerOptions#gracePeriod(Duration) grace period} to finish,
+ * then get an error reply; then the lock is released and {@code server.lock} removed. The stop
+ * is a flag, and the reading thread is woken by closing its descriptor (a second descriptor of
+ * the same pipe, opened first, reads what was queued); never a message through the FIFO that
+ * clients write, so nothing a client sends can delay or swallow it: it ends within the grace
+ * period plus half a second. {@code close()} blocks until then; {@link #shutdown()} starts it without waiting.
+ * A handler that ignores its interrupt may still be running after that (it holds its slot).
+ * Do not call {@code close()} from inside a handler (it would wait for itself).
  */
 public final class FifoServer implements AutoCloseable {
+    /** The most bytes one pass reads before the reading thread looks at the stop flag again. */
+    private static final long PASS_BYTES = 1 << 20;
+    /** After the grace period: how long aborted requests get to write their error reply. */
+    private static final long FINAL_NANOS = 500_000_000L;
+
     private final ServerDirectory directory;
-    private final Stat identity;
+    private final FileFacts identity;
     private final FifoReader reader;
-    private final FifoWriter wake;
-    private final byte[] token;
+    /** The reading descriptor's number, taken while it is surely open (the stop reopens the pipe through it). */
+    private final int readerFd;
     private final ServerContext ctx;
     private final int maxInFlight;
+    private final long graceNanos;
     private final ScheduledThreadPoolExecutor timer;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final Thread acceptor;
-    private volatile boolean stopSeen;
+    private volatile long graceEnd = Long.MAX_VALUE;
+    /** A second read descriptor of server.fifo, opened by the stop: what was queued is read from it. */
+    private volatile FifoReader drain;
     private volatile IOException failure;
 
-    private FifoServer(ServerDirectory directory, Path serverFifo, Stat identity, FifoReader reader, FifoWriter wake,
+    private FifoServer(ServerDirectory directory, Path serverFifo, FileFacts identity, FifoReader reader,
                        RequestHandler handler, ServerOptions options, ServerLog log) throws FifoException {
         this.directory = directory;
         this.identity = identity;
         this.reader = reader;
-        this.wake = wake;
-        this.token = new byte[16];
-        new SecureRandom().nextBytes(token);
+        this.readerFd = reader.descriptor();
         this.maxInFlight = options.maxInFlight();
+        this.graceNanos = options.gracePeriod().toNanos();
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "fifokit-server-deadlines");
             t.setDaemon(true);
@@ -90,8 +98,8 @@ public final class FifoServer implements AutoCloseable {
         });
         timer.setRemoveOnCancelPolicy(true);
         int maxPayload = reader.pipeBuf() - ServerProtocol.HEADER_BYTES;
-        this.ctx = new ServerContext(directory.path(), serverFifo, maxPayload, options.requestDeadline(),
-                handler, timer, log, new Semaphore(maxInFlight));
+        Integer owner = options.isShared() ? null : directory.owner();
+        this.ctx = new ServerContext(directory.path(), serverFifo, maxPayload, options, owner, timer, handler, log);
         this.acceptor = Thread.ofPlatform().name("fifokit-server " + directory.path()).unstarted(this::accept);
     }
 
@@ -105,29 +113,28 @@ public final class FifoServer implements AutoCloseable {
      *
      * @throws ServerBusyException another server already serves {@code dir}
      * @throws FifoException       {@code dir} is not a directory, is a symlink, is owned by
-     *                             someone else or cannot be created; {@code server.fifo}
-     *                             exists and is not a FIFO; or the FIFO cannot be created
+     *                             someone else or cannot be created; {@code server.fifo} or
+     *                             {@code server.lock} exists and is unusable; or the FIFO
+     *                             cannot be created
      */
     public static FifoServer bind(Path dir, RequestHandler handler, ServerOptions options) throws IOException {
         java.util.Objects.requireNonNull(handler, "handler");
         ServerLog log = new ServerLog(options.log());
-        ServerDirectory d = ServerDirectory.claim(dir, log::line);
+        ServerDirectory d = ServerDirectory.claim(dir, options.isShared(), log::line);
         Path path = ServerProtocol.serverFifo(dir);
         // made under a private name and renamed into place once it is being read, so a client
         // never finds a server.fifo that nobody reads yet
         Path fresh = dir.resolve("." + ServerProtocol.SERVER_FIFO + "." + ProcessHandle.current().pid() + ".new");
         FifoReader reader = null;
-        FifoWriter wake = null;
         boolean moved = false;
         try {
             removeStale(path, log);
             removeUnfinished(dir);
             Fifo.create(fresh, options.fifoMode()).keep().close();
             reader = FifoReader.open(fresh, OpenOptions.defaults().keepAlive());
-            wake = FifoWriter.open(fresh, OpenOptions.defaults().failIfNoReader());
-            Stat identity = Stat.of(reader.descriptor());
-            if (!identity.ok()) {
-                throw Errors.of(fresh, identity.errno(), "fstat");
+            FileFacts identity = FileFacts.ofDescriptor(reader.descriptor());
+            if (!identity.isFifo() || identity.nlink() != 1 || identity.uid() != d.owner()) {
+                throw new FifoException(fresh, "the new server FIFO was replaced while it was being opened");
             }
             try {
                 Files.move(fresh, path, StandardCopyOption.ATOMIC_MOVE);
@@ -135,73 +142,75 @@ public final class FifoServer implements AutoCloseable {
             } catch (IOException e) {
                 throw new FifoException(path, "cannot move the new server FIFO into place: " + e.getMessage(), e);
             }
-            FifoServer server = new FifoServer(d, path, identity, reader, wake, handler, options, log);
+            FifoServer server = new FifoServer(d, path, identity, reader, handler, options, log);
             server.acceptor.start();
             d = null;
             return server;
         } finally {
             if (d != null) {
-                closeQuietly(wake);
                 closeQuietly(reader);
-                Fifos.unlink(moved ? path : fresh);
+                Files.deleteIfExists(moved ? path : fresh);
                 d.close();
             }
         }
     }
 
-    /** FIFOs a server made and never moved into place (it died while binding); we hold the lock. */
+    /** Files a server made and never moved into place (it died while binding); we hold the lock and own the directory. */
     private static void removeUnfinished(Path dir) throws IOException {
         String prefix = "." + ServerProtocol.SERVER_FIFO + ".";
         try (var files = Files.newDirectoryStream(dir, prefix + "*.new")) {
             for (Path p : files) {
-                Stat s = Stat.of(p.toString(), false);
-                if (s.isFifo()) {
-                    Fifos.unlink(p);
+                FileFacts s = FileFacts.ofPath(p);
+                if (s != null && (s.mode() & 0170000) != 0040000) {
+                    Files.deleteIfExists(p);
                 }
             }
         }
     }
 
-    private static void removeStale(Path path, ServerLog log) throws FifoException {
-        Stat s = Stat.of(path.toString(), false);
-        if (!s.ok()) {
+    private static void removeStale(Path path, ServerLog log) throws IOException {
+        FileFacts s = FileFacts.ofPath(path);
+        if (s == null) {
             return;
         }
+        if ((s.mode() & 0170000) == 0120000) {
+            throw new SymlinkException(path, "exists and is a symbolic link; remove it to serve here");
+        }
         if (!s.isFifo()) {
-            throw s.isSymlink()
-                    ? new dev.fifokit.SymlinkException(path, "exists and is a symbolic link; remove it to serve here")
-                    : Errors.notAFifo(path, s.mode());
+            throw new NotAFifoException(path, "exists and is not a FIFO; remove it to serve here");
         }
-        int r = Fifos.unlink(path);
-        if (r < 0 && r != -Errors.ENOENT) {
-            throw Errors.of(path, -r, "remove the stale server FIFO");
-        }
+        Files.deleteIfExists(path);
         log.line(path + ": removed a stale server FIFO (its server stopped without removing it)");
     }
 
     /** The directory this server owns. */
     public Path directory() {
-        return ctx.directory();
+        return ctx.directory;
     }
 
     /** {@code <directory>/server.fifo}. */
     public Path serverFifo() {
-        return ctx.serverFifo();
+        return ctx.serverFifo;
     }
 
     /** The largest request or reply frame payload: PIPE_BUF - 16 (4080 on Linux). */
     public int maxPayload() {
-        return ctx.maxPayload();
+        return ctx.maxPayload;
     }
 
-    /** Requests being handled right now. */
+    /** Handlers running right now (including ones past their deadline that have not ended yet). */
     public int inFlight() {
-        return maxInFlight - ctx.inFlight().availablePermits();
+        return maxInFlight - ctx.slots.availablePermits();
+    }
+
+    /** Requests read and not over yet: waiting for a slot, running, or having their reply delivered. */
+    public int admitted() {
+        return ctx.maxAdmitted - ctx.admitted.availablePermits();
     }
 
     /** Counters so far. */
     public ServerStats stats() {
-        return ctx.log().snapshot();
+        return ctx.log.snapshot();
     }
 
     /** True until the server has stopped completely. */
@@ -216,19 +225,31 @@ public final class FifoServer implements AutoCloseable {
 
     /**
      * Starts a graceful stop and returns at once: {@code server.fifo} is removed, requests
-     * already written are still answered. May block briefly while {@code server.fifo} is full.
+     * already queued are still answered, the grace period starts. Never blocks.
      */
     public void shutdown() {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
+        long now = System.nanoTime();
+        graceEnd = now + graceNanos;
+        ctx.hardStop = now + graceNanos + FINAL_NANOS;
         unlinkServerFifo();
+        // the wake-up: the reading thread's descriptor is closed (its read returns at once);
+        // a second descriptor of the same pipe, opened first, keeps what is queued readable
         try {
-            // a marker behind every request already written: the reader stops once it sees it
-            MessageWriter.of(wake, Framing.MESG, MessageOptions.defaults().maxPayload(token.length)).send(0, token);
+            FifoReader d = FifoReader.open(Path.of("/proc/self/fd/" + readerFd),
+                    OpenOptions.defaults().followSymlinks().awaitWriter(false));
+            if (FileFacts.ofDescriptor(d.descriptor()).sameFile(identity)) {
+                drain = d;
+            } else {
+                closeQuietly(d);
+                ctx.log.line(ctx.serverFifo + ": requests still queued are not read: the reading descriptor is gone");
+            }
         } catch (IOException e) {
-            closeQuietly(reader); // the reader is gone already: make sure it stops
+            ctx.log.line(ctx.serverFifo + ": requests still queued are not read: " + e.getMessage());
         }
+        closeQuietly(reader);
     }
 
     /** Waits until the server has stopped (after {@link #shutdown()}, {@link #close()} or a failure). */
@@ -242,8 +263,9 @@ public final class FifoServer implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully and waits until every in-flight request is finished, {@code server.fifo}
-     * is gone and the directory lock is released. Blocks at most about the request deadline.
+     * Stops gracefully and waits until the requests in flight are over, {@code server.fifo} and
+     * {@code server.lock} are gone and the lock is released. Blocks at most the grace period plus
+     * half a second.
      */
     @Override
     public void close() {
@@ -263,94 +285,158 @@ public final class FifoServer implements AutoCloseable {
     }
 
     private void accept() {
+        RequestReader requests = new RequestReader(reader, ctx.maxPayload, ctx.serverFifo, ctx.log);
+        java.util.concurrent.ScheduledFuture<?> flusher = timer.scheduleWithFixedDelay(() -> ctx.log.flushHeld(false),
+                1, 1, TimeUnit.SECONDS);
         try {
-            RequestReader requests = new RequestReader(new Inbox(reader), ctx.maxPayload(), ctx.serverFifo(), ctx.log());
-            RequestReader.FrameSink sink = new RequestReader.FrameSink() {
-                @Override
-                public boolean plausible(Message m) {
-                    return FifoServer.this.plausible(m);
+            try {
+                while (!stopping.get()) {
+                    if (requests.buffered() == 0) {
+                        requests.fillBlocking();
+                    }
+                    if (!requests.pass(this::frame, PASS_BYTES)) {
+                        break;
+                    }
                 }
-
-                @Override
-                public void frame(Message m) throws InterruptedException {
-                    FifoServer.this.frame(m);
+            } catch (IOException e) {
+                if (!stopping.get()) {
+                    throw e;
                 }
-            };
-            while (!stopSeen) {
-                requests.readBurst(sink);
+                // the stop closed our descriptor: go on below
             }
-            while (requests.pending()) {
-                requests.readBurst(sink);
-            }
-        } catch (FifoClosedException e) {
-            if (!stopping.get()) {
-                fail(e);
+            // what was queued when the stop came is still read (at most a pipe's capacity);
+            // whatever arrives later is not: a flooding client cannot make the stop wait
+            FifoReader d = drain;
+            if (d != null) {
+                requests.switchTo(d);
+                requests.pass(this::frame, d.available());
             }
         } catch (IOException e) {
             fail(e);
         } catch (InterruptedException e) {
-            fail(new FifoException(ctx.serverFifo(), "server thread interrupted", e));
+            fail(new FifoException(ctx.serverFifo, "server thread interrupted", e));
         } catch (RuntimeException | Error e) {
-            fail(new FifoException(ctx.serverFifo(), "server thread failed: " + e, e));
+            fail(new FifoException(ctx.serverFifo, "server thread failed: " + e, e));
         } finally {
+            flusher.cancel(false);
             terminate();
         }
     }
 
-    private boolean isStopMarker(Message m) {
-        return m.type() == 0 && stopping.get() && Arrays.equals(m.payload(), token);
+    private boolean frame(long type, byte[] payload) throws InterruptedException {
+        RequestRun.Ticket ticket = ticket(type, payload);
+        if (ticket == null) {
+            return true;
+        }
+        ctx.log.received.incrementAndGet();
+        if (!ctx.admit(ticket)) {
+            // every admission taken and the queue full: say so at once rather than stop reading
+            ctx.start(new RequestRun(ctx, ticket, "the server is busy (" + ctx.maxPending
+                    + " requests waiting); try again"));
+        }
+        return true;
     }
 
-    private boolean plausible(Message m) {
-        return ServerProtocol.isClientId(m.type()) || isStopMarker(m);
+    /** The request a frame stands for, or null (counted and logged) when it is none this server accepts. */
+    private RequestRun.Ticket ticket(long type, byte[] payload) {
+        if (ServerProtocol.isClientId(type)) {
+            if (ctx.shared) {
+                invalid("a shared server accepts only token-form requests (a pid-named reply FIFO could be anyone's)", type);
+                return null;
+            }
+            return new RequestRun.Ticket(type, ServerProtocol.clientFifoName(type), payload, payload.length, null);
+        }
+        long pid = type - ServerProtocol.TOKEN_FORM;
+        if (payload.length < ServerProtocol.TICKET_BYTES) {
+            invalid("a token-form request shorter than its " + ServerProtocol.TICKET_BYTES + "-byte ticket", pid);
+            return null;
+        }
+        byte[] token = java.util.Arrays.copyOf(payload, ServerProtocol.TOKEN_BYTES);
+        long length = ByteBuffer.wrap(payload, ServerProtocol.TOKEN_BYTES, 8).order(ByteOrder.nativeOrder()).getLong();
+        int inline = payload.length - ServerProtocol.TICKET_BYTES;
+        if (length == inline) {
+            return new RequestRun.Ticket(pid, ServerProtocol.replyFifoName(token),
+                    java.util.Arrays.copyOfRange(payload, ServerProtocol.TICKET_BYTES, payload.length), length, null);
+        }
+        if (inline == 0 && length > 0) {
+            return new RequestRun.Ticket(pid, ServerProtocol.replyFifoName(token), null, length,
+                    ServerProtocol.requestFifoName(token));
+        }
+        invalid("a token-form request whose body length (" + length + ") does not match", pid);
+        return null;
     }
 
-    private void frame(Message m) throws InterruptedException {
-        if (isStopMarker(m)) {
-            stopSeen = true;
-            return;
-        }
-        long id = m.type();
-        ctx.inFlight().acquire();
-        ctx.log().received.incrementAndGet();
-        try {
-            Thread.ofVirtual().name("fifokit-request-" + id).start(new RequestRun(ctx, id, m.payload()));
-        } catch (RuntimeException | Error e) {
-            ctx.finished();
-            throw e;
-        }
+    private void invalid(String why, long pid) {
+        ctx.log.invalidFrames.incrementAndGet();
+        ctx.log.event("invalid", ctx.serverFifo + ": discarded a request from client " + pid + ": " + why);
     }
 
     private void fail(IOException e) {
         failure = e;
-        ctx.log().line(e.getMessage() + " (the server stops)");
+        ctx.log.line(e.getMessage() + " (the server stops)");
     }
 
+    /** Ends everything within the grace period (plus the final half second), whatever clients do. */
     private void terminate() {
-        stopping.set(true);
+        if (stopping.compareAndSet(false, true)) {
+            long now = System.nanoTime();
+            graceEnd = now + graceNanos;
+            ctx.hardStop = now + graceNanos + FINAL_NANOS;
+        }
         unlinkServerFifo();
         closeQuietly(reader);
-        closeQuietly(wake);
-        ctx.inFlight().acquireUninterruptibly(maxInFlight);
-        ctx.inFlight().release(maxInFlight);
+        closeQuietly(drain); // clients writing from now on get a broken pipe
+        if (!awaitAdmitted(graceEnd)) {
+            String why = "the server is stopping (grace period of "
+                    + dev.fifokit.Durations.format(Duration.ofNanos(graceNanos)) + " over)";
+            for (RequestRun.Ticket t : ctx.drainPending()) {
+                ctx.start(new RequestRun(ctx, t, why));
+            }
+            for (RequestRun r : ctx.runs) {
+                r.abort(why);
+            }
+            if (!awaitAdmitted(ctx.hardStop)) {
+                ctx.log.line(ctx.serverFifo + ": " + ctx.runs.size() + " request(s) still not over at the end of the stop; left behind");
+            }
+        }
+        ctx.log.flushHeld(true);
         timer.shutdownNow();
         try {
             directory.close();
         } catch (IOException e) {
-            ctx.log().line(directory.path() + ": cannot release the lock: " + e.getMessage());
+            ctx.log.line(directory.path() + ": cannot release the lock: " + e.getMessage());
         }
         terminated.countDown();
     }
 
+    /** Waits until no request is queued or admitted (or {@code until}); true when none is. */
+    private boolean awaitAdmitted(long until) {
+        try {
+            while (ctx.pendingCount() > 0 && System.nanoTime() - until < 0) {
+                Thread.sleep(10);
+            }
+            long left = until - System.nanoTime();
+            if (ctx.admitted.tryAcquire(ctx.maxAdmitted, Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                ctx.admitted.release(ctx.maxAdmitted);
+                return ctx.pendingCount() == 0 && ctx.runs.isEmpty();
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Removes server.fifo if the name still is our FIFO. */
     private void unlinkServerFifo() {
-        Path path = ctx.serverFifo();
-        Stat now = Stat.of(path.toString(), false);
-        if (now.ok() && now.sameFile(identity)) {
-            int r = Fifos.unlink(path);
-            if (r < 0 && r != -Errors.ENOENT) {
-                ctx.log().line(Errors.of(path, -r, "remove").getMessage());
+        Path path = ctx.serverFifo;
+        try {
+            FileFacts now = FileFacts.ofPath(path);
+            if (now != null && now.sameFile(identity)) {
+                Files.deleteIfExists(path);
             }
+        } catch (IOException e) {
+            ctx.log.line(path + ": cannot remove: " + e.getMessage());
         }
     }
 

@@ -16,12 +16,15 @@ final class Handoff implements ReplySink {
     static final int PARTS_AHEAD = 4;
 
     /** What the supervisor takes: reply data, or the handler's outcome. */
-    sealed interface Item permits Part, Done {}
+    sealed interface Item permits Part, Done, Abort {}
 
     record Part(byte[] data) implements Item {}
 
     /** The handler returned: {@code error} is null on success, else the error reply's text. */
     record Done(String error) implements Item {}
+
+    /** The server gives up on the request (it is stopping): the supervisor ends the reply with {@code reason}. */
+    record Abort(String reason) implements Item {}
 
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private final Semaphore room = new Semaphore(PARTS_AHEAD);
@@ -96,6 +99,13 @@ final class Handoff implements ReplySink {
     /** Called on the handler's thread when it has returned; never blocks. */
     void done(String error) {
         queue.add(new Done(error));
+    }
+
+    /** Called by the stopping server; never blocks. The supervisor takes it ahead of parts still queued. */
+    void abort(String reason) {
+        queue.clear();
+        queue.add(new Abort(reason));
+        room.release(PARTS_AHEAD);
     }
 
     /** The supervisor's next item, or null when {@code nanos} passed first. */

@@ -1,45 +1,47 @@
 package dev.fifokit.server;
 
+import dev.fifokit.FifoException;
+import dev.fifokit.NoReaderException;
 import dev.fifokit.NotAFifoException;
 import dev.fifokit.ends.FifoWriter;
 import dev.fifokit.ends.OpenOptions;
-import dev.fifokit.internal.linux.Errors;
-import dev.fifokit.internal.linux.Fifos;
-import dev.fifokit.internal.linux.Stat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A client's reply FIFO, opened safely: {@code client.<id>.fifo} in the server's directory,
- * refused when it is a symlink or anything but a FIFO (checked on an {@code O_PATH} handle, so
- * a regular file is never opened, let alone written), opened for writing without waiting
- * (no reader: the client is gone or never opened it, and the request is dropped at once).
- * The client's uid is the owner of the FIFO that was actually opened (fstat of the descriptor).
+ * A client's reply FIFO, opened safely. The name is in the server's directory; it is opened
+ * through an {@code O_PATH | O_NOFOLLOW} handle that must be a FIFO (a symlink or a regular
+ * file is never opened, let alone written), for writing without waiting (no reader: the client
+ * is gone or never opened it). The descriptor actually opened is then checked: a FIFO with one
+ * name (no hard link) owned by the expected user. The client's uid is that owner.
  */
-record ReplyFifo(FifoWriter writer, ClientIdentity client, Path path, Stat identity) {
+record ReplyFifo(FifoWriter writer, int uid, Path path, FileFacts identity) {
 
     /**
-     * Opens the reply FIFO of {@code clientId}.
+     * Opens {@code dir/name} for writing.
      *
+     * @param owner the uid the FIFO must belong to, or null for any (a shared server, where
+     *              the owner is the client's identity)
      * @throws dev.fifokit.NoSuchFifoException the client never created it (or removed it)
      * @throws dev.fifokit.SymlinkException    it is a symbolic link
      * @throws NotAFifoException               it is a regular file or anything else
-     * @throws dev.fifokit.NoReaderException   nobody has it open for reading
+     * @throws NoReaderException               nobody has it open for reading
+     * @throws FifoException                   it has other names, or the wrong owner
      */
-    static ReplyFifo open(Path dir, long clientId) throws java.io.IOException {
-        Path path = ServerProtocol.clientFifo(dir, clientId);
+    static ReplyFifo open(Path dir, String name, Integer owner) throws IOException {
+        Path path = dir.resolve(name);
         FifoWriter w = FifoWriter.open(path, OpenOptions.defaults().failIfNoReader());
         boolean ok = false;
         try {
-            Stat s = Stat.of(w.descriptor());
-            if (!s.ok()) {
-                throw Errors.of(path, s.errno(), "fstat");
-            }
-            if (!s.isFifo()) {
-                throw Errors.notAFifo(path, s.mode());
+            FileFacts s = FileFacts.ofDescriptor(w.descriptor());
+            String why = s.refusal(owner);
+            if (why != null) {
+                throw new FifoException(path, "refused as a reply FIFO: " + why);
             }
             ok = true;
-            return new ReplyFifo(w, new ClientIdentity(clientId, s.uid()), path, s);
+            return new ReplyFifo(w, s.uid(), path, s);
         } finally {
             if (!ok) {
                 closeQuietly(w);
@@ -49,19 +51,27 @@ record ReplyFifo(FifoWriter writer, ClientIdentity client, Path path, Stat ident
 
     /** Removes the FIFO this reply was written to, if the name still is that FIFO (its reader died); true if removed. */
     boolean removeIfSame() {
-        Stat now = Stat.of(path.toString(), false);
-        return now.ok() && now.sameFile(identity) && Fifos.unlink(path) == 0;
+        try {
+            FileFacts now = FileFacts.ofPath(path);
+            return now != null && now.sameFile(identity) && Files.deleteIfExists(path);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
-     * Removes {@code client.<id>.fifo} when it is a FIFO nobody reads: its client died or never
-     * opened it, and no one else will remove it. Anything that is not a FIFO is left alone.
-     * True if a FIFO was removed.
+     * Removes {@code dir/name} when it is a FIFO nobody reads, with one name and the expected
+     * owner: its client died or never opened it, and no one else will remove it. Anything else
+     * is left alone. True if a FIFO was removed.
      */
-    static boolean removeAbandoned(Path dir, long clientId) {
-        Path path = ServerProtocol.clientFifo(dir, clientId);
-        Stat s = Stat.of(path.toString(), false);
-        return s.isFifo() && Fifos.unlink(path) == 0;
+    static boolean removeAbandoned(Path dir, String name, Integer owner) {
+        Path path = dir.resolve(name);
+        try {
+            FileFacts s = FileFacts.ofPath(path);
+            return s != null && s.refusal(owner) == null && Files.deleteIfExists(path);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Closes the writer, also from another thread (wakes a blocked write). */
@@ -72,7 +82,7 @@ record ReplyFifo(FifoWriter writer, ClientIdentity client, Path path, Stat ident
     private static void closeQuietly(FifoWriter w) {
         try {
             w.close();
-        } catch (java.io.IOException ignored) {
+        } catch (IOException ignored) {
             // a reply end that fails to close is unusable anyway
         }
     }

@@ -8,8 +8,9 @@ import java.io.OutputStream;
  * data frames (type 0) of at most PIPE_BUF - 16 bytes in the client's FIFO; the server adds
  * the end marker when the handler returns.
  *
- * <p><b>Blocking.</b> {@code send} waits while the reply is being written (a slow client
- * slows its own handler, never the server); it is bounded by the request's deadline.
+ * <p><b>Blocking.</b> {@code send} waits while earlier parts are being written (a slow client
+ * slows its own handler, never the server); a client that makes no progress for the client
+ * stall limit, or the request's deadline, ends the wait with an exception.
  *
  * <p><b>Errors.</b> {@code send} throws {@link IOException} when the request is over: its
  * deadline passed or the client went away. A handler should then stop; it is interrupted too.

@@ -11,8 +11,9 @@ package dev.fifokit.server;
  *
  * <p><b>Deadline.</b> At the request's {@linkplain Request#deadline() deadline} the handler
  * thread is interrupted and the client gets an error reply; a handler that ignores the
- * interrupt is abandoned (its thread runs on, but no longer counts against the in-flight
- * bound, and nothing it sends reaches the client).
+ * interrupt is abandoned (nothing it sends reaches the client), but it keeps its place in
+ * the in-flight bound until its thread really ends, so the bound counts what runs. When the
+ * server stops, handlers still running after the grace period are interrupted the same way.
  *
  * <pre>{@code
  * RequestHandler upper = RequestHandler.replying((bytes, client) ->

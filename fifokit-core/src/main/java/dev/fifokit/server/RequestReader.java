@@ -1,139 +1,199 @@
 package dev.fifokit.server;
 
-import dev.fifokit.messages.CorruptFrameException;
-import dev.fifokit.messages.Framing;
-import dev.fifokit.messages.Message;
-import dev.fifokit.messages.MessageOptions;
-import dev.fifokit.messages.MessageReader;
-import dev.fifokit.messages.MessageTooLargeException;
-import dev.fifokit.messages.TruncatedMessageException;
+import dev.fifokit.ends.FifoReader;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 /**
- * Cuts {@code server.fifo}'s bytes into {@code mesg} frames, surviving garbage (SPEC §12):
+ * Cuts {@code server.fifo}'s bytes into request frames, surviving garbage. It works on its own
+ * buffer, one header check per byte offset at most (two 64-bit loads; one byte load per six
+ * offsets for garbage whose bytes are not zero), so garbage costs bounded CPU per byte and no
+ * allocation:
  * <ul>
- *   <li>A frame still incomplete when nothing more is queued in the pipe is dropped at once
- *       (every real request is one atomic write, so it cannot be a request still arriving).</li>
- *   <li>A frame at a frame boundary whose type is not a client id is skipped whole.</li>
- *   <li>A header that cannot be right (negative length, or over PIPE_BUF - 16), or a frame
- *       cut short, is skipped one byte at a time until a whole frame whose type is a client id
- *       starts, so garbage in
- *       front of a request does not swallow it. A run of garbage over {@value #MAX_SCAN} bytes
- *       is dropped whole with everything queued with it (bounded work).</li>
+ *   <li>A header is plausible when its length is 0 to PIPE_BUF - 16 and its type is a request
+ *       type (a client id, or the token form). Anything else is garbage: skip one byte and
+ *       look again.</li>
+ *   <li>A plausible frame is complete: it is handed on and reading goes on after it.</li>
+ *   <li>A plausible frame still incomplete when everything queued in the pipe has been read is
+ *       garbage too (every real request is one atomic write, so it cannot be a request still
+ *       arriving): skip one byte, so a complete request inside the bytes it claimed is still
+ *       found. The same holds for fewer than 16 bytes left over.</li>
  * </ul>
- * A request can still be lost when garbage that looks like the start of a frame arrives just
- * before it and the two together make a whole frame; garbage can never stall the server.
- * Each run of discarded bytes is reported once through the log. Decoding itself is the
- * {@link MessageReader}'s; this class only decides where to start it again.
+ * Every complete request that was read is handed on; the one case that can still cost a request
+ * is garbage that looks like a header immediately in front of it, so that the two make one
+ * plausible frame. Each run of garbage is counted and reported through the rate-limited log.
+ * Used by the acceptor thread only.
  */
 final class RequestReader {
-    /** Garbage runs longer than this are dropped whole instead of searched byte by byte. */
-    static final int MAX_SCAN = 16 * 1024;
-    private static final String PARTIAL =
-            "garbage or a partial frame with nothing more in the pipe (a request must be one write of a whole frame)";
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final int CHUNK = 64 * 1024;
+    /** A run of garbage longer than this is reported even while it goes on. */
+    private static final long REPORT_RUN = 1 << 20;
 
-    /** Receives each well-formed frame, in order. */
+    /** Receives each plausible frame, in order. */
     interface FrameSink {
-        /** True when {@code m} can be a request (its type a client id); decides nothing else. */
-        boolean plausible(Message m);
-
-        /** Handles a plausible frame. */
-        void frame(Message m) throws IOException, InterruptedException;
+        /** Handles a frame; false when the server is stopping and wants no more. */
+        boolean frame(long type, byte[] payload) throws InterruptedException;
     }
 
-    private final Inbox inbox;
-    private final MessageOptions options;
+    private FifoReader fifo;
+    private final int maxPayload;
     private final Path path;
     private final ServerLog log;
+    private byte[] buf = new byte[CHUNK + 8192];
+    private int start;        // next unparsed byte
+    private int end;          // end of valid bytes
+    private long base;        // stream offset of buf[0]
+    private long garbageAt = -1;
+    private long garbageRun;
 
-    RequestReader(Inbox inbox, int maxPayload, Path path, ServerLog log) {
-        this.inbox = inbox;
-        // one read takes at most one largest frame: a reader per burst stays cheap
-        this.options = MessageOptions.defaults().maxPayload(maxPayload).bufferBytes(maxPayload + ServerProtocol.HEADER_BYTES)
-                .name(path);
+    RequestReader(FifoReader fifo, int maxPayload, Path path, ServerLog log) {
+        this.fifo = fifo;
+        this.maxPayload = maxPayload;
         this.path = path;
         this.log = log;
     }
 
-    /** True when bytes are waiting, read or still in the pipe. */
-    boolean pending() throws IOException {
-        return inbox.hasBuffered() || inbox.queued() > 0;
+    /** Reads on from {@code other} (another descriptor of the same pipe), keeping what is buffered. */
+    void switchTo(FifoReader other) {
+        this.fifo = other;
+    }
+
+    /** Waits (blocking, without limit) until the pipe has bytes, and reads what is there. */
+    void fillBlocking() throws IOException {
+        compact();
+        int got = fifo.read(buf, end, buf.length - end);
+        if (got < 0) {
+            throw new dev.fifokit.FifoClosedException(fifo.path(), "server FIFO reached end of stream");
+        }
+        end += got;
+    }
+
+    private void compact() {
+        if (buf.length - end < CHUNK) {
+            System.arraycopy(buf, start, buf, 0, end - start);
+            base += start;
+            end -= start;
+            start = 0;
+        }
+    }
+
+    /** Bytes read from the pipe but not parsed yet. */
+    int buffered() {
+        return end - start;
+    }
+
+    /** True when {@code type} can start a request. */
+    static boolean isRequestType(long type) {
+        return ServerProtocol.isClientId(type) || ServerProtocol.isTokenForm(type);
     }
 
     /**
-     * Waits until bytes arrive (unless some are already waiting), then hands every frame
-     * queued at that moment to {@code sink}. Returns when the pipe is empty.
+     * Parses what is buffered and what is queued in the pipe, reading at most {@code budget}
+     * more bytes from it, and hands every complete frame to {@code sink}. Never blocks on the
+     * pipe. Returns false when the sink asked to stop.
      */
-    void readBurst(FrameSink sink) throws IOException, InterruptedException {
-        if (!inbox.hasBuffered()) {
-            inbox.fillBlocking();
-        }
-        long garbageStart = -1;
+    boolean pass(FrameSink sink, long budget) throws IOException, InterruptedException {
+        boolean exhausted = false;
         while (true) {
-            long frameStart = inbox.position();
-            MessageReader reader = MessageReader.of(inbox, Framing.MESG, options);
-            try {
-                Message m;
-                while ((m = reader.receive()) != null) {
-                    boolean plausible = sink.plausible(m);
-                    if (!plausible && garbageStart >= 0) {
-                        throw new NotARequest();
+            int n = end - start;
+            if (n < ServerProtocol.HEADER_BYTES) {
+                if (!exhausted) {
+                    if (budget <= 0) {
+                        return true; // more next pass: what is buffered may be the start of a request
                     }
-                    if (garbageStart >= 0) {
-                        discarded(garbageStart, frameStart - garbageStart, "not a mesg frame");
-                        garbageStart = -1;
+                    int got = fill(budget);
+                    budget -= got;
+                    if (got > 0) {
+                        continue;
                     }
-                    frameStart += ServerProtocol.HEADER_BYTES + m.payload().length;
-                    inbox.commit(frameStart);
-                    if (plausible) {
-                        sink.frame(m);
-                    } else {
-                        log.line(path + ": discarded a " + m.payload().length + "-byte frame of type " + m.type()
-                                + ": a request's type must be a client id (the client's pid)");
-                        log.invalidFrames.incrementAndGet();
+                    exhausted = true;
+                }
+                if (n > 0) {
+                    garbage(n);
+                    start = end;
+                }
+                endGarbage("a partial frame with nothing more in the pipe (a request must be one write of a whole frame)");
+                return true;
+            }
+            if (buf[start + 7] != 0) {
+                // the top byte of this length is not 0, and it is a byte 2 to 7 of the length
+                // at each of the next five offsets too: none of the six can be a header
+                garbage(6);
+                start += 6;
+                continue;
+            }
+            long len = (long) LONG.get(buf, start);
+            long type = (long) LONG.get(buf, start + 8);
+            if (len < 0 || len > maxPayload || !isRequestType(type)) {
+                garbage(1);
+                start++;
+                continue;
+            }
+            int total = ServerProtocol.HEADER_BYTES + (int) len;
+            if (n < total) {
+                if (!exhausted) {
+                    if (budget <= 0) {
+                        return true; // more next pass: this frame may still be completed from the pipe
                     }
+                    int got = fill(budget);
+                    budget -= got;
+                    if (got > 0) {
+                        continue;
+                    }
+                    exhausted = true;
                 }
-                inbox.commitAll();
-                if (garbageStart >= 0) {
-                    discarded(garbageStart, frameStart - garbageStart, PARTIAL);
-                }
-                return;
-            } catch (TruncatedMessageException | CorruptFrameException | MessageTooLargeException | NotARequest e) {
-                // Not a frame here (or one cut short: garbage, since requests are atomic writes).
-                // A real request may still start at a later byte: look there, one byte on.
-                if (garbageStart < 0) {
-                    garbageStart = frameStart;
-                }
-                long next = frameStart + 1;
-                boolean exhausted = e instanceof TruncatedMessageException
-                        && inbox.end() - next < ServerProtocol.HEADER_BYTES;
-                if (exhausted || next - garbageStart > MAX_SCAN) {
-                    inbox.discardAll();
-                    discarded(garbageStart, inbox.end() - garbageStart, PARTIAL);
-                    return;
-                }
-                inbox.rewind(next);
-                inbox.commit(next);
+                garbage(1); // incomplete with nothing more queued: not a request
+                start++;
+                continue;
+            }
+            byte[] payload = java.util.Arrays.copyOfRange(buf, start + ServerProtocol.HEADER_BYTES, start + total);
+            start += total;
+            endGarbage("not a request frame");
+            if (!sink.frame(type, payload)) {
+                return false;
             }
         }
     }
 
-    /** While looking for the next frame: a well-formed frame that is no request is more garbage. */
-    private static final class NotARequest extends Exception {
-        private static final long serialVersionUID = 1L;
+    /** Reads what is queued now (at most {@code budget} bytes, which is positive), never waiting; the count read. */
+    private int fill(long budget) throws IOException {
+        int queued = fifo.available();
+        if (queued <= 0) {
+            return 0;
+        }
+        compact();
+        int want = (int) Math.min(Math.min(queued, buf.length - end), budget);
+        int got = fifo.read(buf, end, want);
+        if (got < 0) {
+            throw new dev.fifokit.FifoClosedException(fifo.path(), "server FIFO reached end of stream");
+        }
+        end += got;
+        return got;
+    }
 
-        NotARequest() {
-            super(null, null, false, false);
+    private void garbage(int bytes) {
+        if (garbageAt < 0) {
+            garbageAt = base + start;
+        }
+        garbageRun += bytes;
+        if (garbageRun >= REPORT_RUN) {
+            endGarbage("garbage still arriving");
         }
     }
 
-    private void discarded(long offset, long bytes, String why) {
-        if (bytes <= 0) {
+    private void endGarbage(String why) {
+        if (garbageAt < 0) {
             return;
         }
-        log.line(path + ": discarded " + bytes + " byte" + (bytes == 1 ? "" : "s") + " at offset " + offset + ": " + why);
-        log.garbage(bytes);
+        log.garbage(garbageRun);
+        log.event("garbage", path + ": discarded " + garbageRun + " byte" + (garbageRun == 1 ? "" : "s")
+                + " at offset " + garbageAt + ": " + why + " (" + log.garbageBytes.get() + " bytes of garbage so far)");
+        garbageAt = -1;
+        garbageRun = 0;
     }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * Measures the request/response server (SPEC §11, "server: 1000 concurrent clients"): a
+ * Measures the request/response server ("server: 1000 concurrent clients"): a
  * {@link FifoServer} with an echo handler in a private temporary directory, and N in-process
  * {@link FifoClient}s on virtual threads, each sending 64-byte requests back to back for a
  * while. Reports requests per second and the p50/p99 round-trip latency of one request
@@ -97,11 +97,26 @@ public final class ServerBenchmark {
         }
         Path base = Files.createTempDirectory(parent, "fifokit-bench");
         Path dir = base.resolve("srv");
-        long warmupNanos = Math.min(duration.toNanos() / 2, Duration.ofSeconds(3).toNanos());
         RequestHandler echo = (req, reply) -> reply.send(req.payload());
         try (FifoServer _ = FifoServer.bind(dir, echo,
-                ServerOptions.defaults().maxInFlight(Math.max(256, clients)).log(line -> { }));
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                ServerOptions.defaults().maxInFlight(Math.max(256, clients)).log(line -> { }))) {
+            return load(dir, clients, duration);
+        } finally {
+            deleteTree(base);
+        }
+    }
+
+    /**
+     * Runs {@code clients} concurrent in-process clients for {@code duration} (plus the same
+     * warm-up as {@link #run(int, Duration, Path)}) against the server already serving
+     * {@code dir}, whatever it is (this JVM's, another process's, a C server's).
+     */
+    public static Result load(Path dir, int clients, Duration duration) throws IOException, InterruptedException {
+        if (clients < 1) {
+            throw new IllegalArgumentException("clients must be at least 1: " + clients);
+        }
+        long warmupNanos = Math.min(duration.toNanos() / 2, Duration.ofSeconds(3).toNanos());
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             long start = System.nanoTime();
             long measureFrom = start + warmupNanos;
             long end = measureFrom + duration.toNanos();
@@ -131,8 +146,6 @@ public final class ServerBenchmark {
             Duration elapsed = Duration.ofNanos(end - measureFrom);
             return new Result(clients, total, elapsed, total / (elapsed.toNanos() / 1e9),
                     Duration.ofNanos(percentile(all, 0.50)), Duration.ofNanos(percentile(all, 0.99)), failures.get());
-        } finally {
-            deleteTree(base);
         }
     }
 

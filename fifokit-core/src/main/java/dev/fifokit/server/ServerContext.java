@@ -2,16 +2,120 @@ package dev.fifokit.server;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 
-/** What every request of one server shares: where, how long, who handles, and the in-flight bound. */
-record ServerContext(Path directory, Path serverFifo, int maxPayload, Duration deadline,
-                     RequestHandler handler, ScheduledExecutorService timer, ServerLog log,
-                     Semaphore inFlight) {
+/**
+ * What every request of one server shares: where, how long, who handles, the two bounds
+ * (handlers running, requests admitted) and the requests in flight, so a stop can end them.
+ */
+final class ServerContext {
+    final Path directory;
+    final Path serverFifo;
+    final int maxPayload;
+    final Duration deadline;
+    final long stallNanos;
+    final long maxRequestBytes;
+    final boolean shared;
+    /** The uid every reply FIFO must belong to, or null (shared: the owner is the identity). */
+    final Integer owner;
+    final RequestHandler handler;
+    final ScheduledExecutorService timer;
+    final ServerLog log;
+    /** Handlers running: held from the handler's start until its thread has ended. */
+    final Semaphore slots;
+    /** Large request bodies being read at once (never waited for: past it the request gets an error). */
+    final Semaphore bodies;
+    /** Requests read and not yet over (waiting for a slot, running or delivering). */
+    final Semaphore admitted;
+    final int maxAdmitted;
+    final Set<RequestRun> runs = ConcurrentHashMap.newKeySet();
+    /** Requests read while every admission was taken: started in order as admissions free up. */
+    private final java.util.ArrayDeque<RequestRun.Ticket> pending = new java.util.ArrayDeque<>();
+    final int maxPending;
+    /** System.nanoTime() by which everything must be over once stopping; MAX_VALUE before. */
+    volatile long hardStop = Long.MAX_VALUE;
 
-    /** A request is over (answered, failed or dropped): its place in flight is free. */
-    void finished() {
-        inFlight.release();
+    ServerContext(Path directory, Path serverFifo, int maxPayload, ServerOptions options, Integer owner,
+                  ScheduledExecutorService timer, RequestHandler handler, ServerLog log) {
+        this.directory = directory;
+        this.serverFifo = serverFifo;
+        this.maxPayload = maxPayload;
+        this.deadline = options.requestDeadline();
+        this.stallNanos = options.clientStall().toNanos();
+        this.maxRequestBytes = options.maxRequestBytes();
+        this.shared = options.isShared();
+        this.owner = owner;
+        this.handler = handler;
+        this.timer = timer;
+        this.log = log;
+        this.slots = new Semaphore(options.maxInFlight());
+        this.bodies = new Semaphore(options.maxInFlight());
+        this.maxAdmitted = Math.max(16, options.maxInFlight() * 4);
+        this.admitted = new Semaphore(maxAdmitted);
+        this.maxPending = Math.max(1024, maxAdmitted * 8);
+    }
+
+    /**
+     * Starts {@code ticket} now when an admission is free, else queues it (the reading thread
+     * never waits, so a flood of garbage cannot fill the pipe while it would); false when the
+     * queue is full too.
+     */
+    boolean admit(RequestRun.Ticket ticket) {
+        synchronized (pending) {
+            if (pending.isEmpty() && admitted.tryAcquire()) {
+                start(new RequestRun(this, ticket, null));
+                return true;
+            }
+            if (pending.size() >= maxPending) {
+                return false;
+            }
+            pending.add(ticket);
+            return true;
+        }
+    }
+
+    /** An admission was given back: start queued requests while admissions are free. */
+    void released() {
+        synchronized (pending) {
+            while (!pending.isEmpty() && admitted.tryAcquire()) {
+                start(new RequestRun(this, pending.poll(), null));
+            }
+        }
+    }
+
+    /** Requests read and not started yet. */
+    int pendingCount() {
+        synchronized (pending) {
+            return pending.size();
+        }
+    }
+
+    /** Takes every queued request out (the server is stopping): they get an error reply instead. */
+    java.util.List<RequestRun.Ticket> drainPending() {
+        synchronized (pending) {
+            java.util.List<RequestRun.Ticket> all = new java.util.ArrayList<>(pending);
+            pending.clear();
+            return all;
+        }
+    }
+
+    /** Runs {@code run} on its own virtual thread (its admission is taken, or it needs none). */
+    void start(RequestRun run) {
+        try {
+            Thread.ofVirtual().name("fifokit-request-" + run.pid()).start(run);
+        } catch (RuntimeException | Error e) {
+            run.notStarted();
+            throw e;
+        }
+    }
+
+    /** The latest moment a wait on a client may end: {@code nanos} from now, never past the hard stop. */
+    long until(long nanos) {
+        long t = System.nanoTime() + nanos;
+        long h = hardStop;
+        return h - t < 0 ? h : t;
     }
 }

@@ -3,7 +3,7 @@ package dev.fifokit.server;
 import java.nio.file.Path;
 
 /**
- * The names and numbers of the request/response protocol (SPEC §7), written out for peers in
+ * The names and numbers of the request/response protocol, written out for peers in
  * {@code docs/server-protocol.md}. Every message on the wire is a {@code mesg} frame
  * ({@code struct mymesg}: native-endian 64-bit {@code mesg_len}, 64-bit {@code mesg_type},
  * payload).
@@ -17,6 +17,12 @@ import java.nio.file.Path;
  *   <li>The reply goes into {@code client.<id>.fifo} in the same directory: frames of type
  *       {@link #TYPE_OK} (data) or {@link #TYPE_ERROR} (error text), then one zero-length frame
  *       of type {@link #TYPE_END}.</li>
+ *   <li>The token form (needed by a shared server, and for requests of any size): the type is
+ *       {@link #TOKEN_FORM} plus the client's pid, the payload a {@value #TICKET_BYTES}-byte
+ *       ticket (a random {@value #TOKEN_BYTES}-byte token, then the body length as a native
+ *       64-bit number) followed by the body, or by nothing when the body travels through
+ *       {@code request.<token>.fifo}. The reply goes into {@code client.<token>.fifo}, the
+ *       token in lowercase hex.</li>
  * </ul>
  */
 public final class ServerProtocol {
@@ -24,7 +30,7 @@ public final class ServerProtocol {
 
     /** The well-known FIFO clients send their requests to. */
     public static final String SERVER_FIFO = "server.fifo";
-    /** The file a server holds a lock on while it runs (it stays after the server stops). */
+    /** The file a server holds a lock on while it runs (removed when it stops cleanly). */
     public static final String LOCK_FILE = "server.lock";
     /** Reply frame: a part of a successful reply. */
     public static final long TYPE_OK = 0;
@@ -42,6 +48,39 @@ public final class ServerProtocol {
      * lets the server tell a request header from garbage when it looks for the next frame.
      */
     public static final long MAX_CLIENT_ID = (1L << 48) - 1;
+
+    /** Request type offset of the token form: {@code mesg_type = TOKEN_FORM + pid}. */
+    public static final long TOKEN_FORM = 1L << 48;
+    /** Bytes of a token: 128 random bits. */
+    public static final int TOKEN_BYTES = 16;
+    /** Bytes of a token-form ticket: the token, then the body length (native 64-bit). */
+    public static final int TICKET_BYTES = TOKEN_BYTES + 8;
+    /** Mode of a reply FIFO a client of a shared server creates (the server, another user, must write it). */
+    public static final int SHARED_REPLY_FIFO_MODE = 0622;
+    /** Mode of a request FIFO a client of a shared server creates (the server must read it). */
+    public static final int SHARED_REQUEST_FIFO_MODE = 0644;
+
+    /** True when {@code type} is a token-form request type: {@link #TOKEN_FORM} plus a client id. */
+    public static boolean isTokenForm(long type) {
+        return type > TOKEN_FORM && isClientId(type - TOKEN_FORM);
+    }
+
+    /** {@code client.<hex token>.fifo}: the reply FIFO of a token-form request. */
+    public static String replyFifoName(byte[] token) {
+        return "client." + hex(token) + ".fifo";
+    }
+
+    /** {@code request.<hex token>.fifo}: the FIFO a token-form request's body travels through. */
+    public static String requestFifoName(byte[] token) {
+        return "request." + hex(token) + ".fifo";
+    }
+
+    static String hex(byte[] token) {
+        if (token.length != TOKEN_BYTES) {
+            throw new IllegalArgumentException("a token has " + TOKEN_BYTES + " bytes: " + token.length);
+        }
+        return java.util.HexFormat.of().formatHex(token);
+    }
 
     /** True for a valid client id: 1 to {@link #MAX_CLIENT_ID}. */
     public static boolean isClientId(long id) {

@@ -1,5 +1,5 @@
 /**
- * Request/response over FIFOs (SPEC §7): Stevens' "one server, many clients", hardened.
+ * Request/response over FIFOs: Stevens' "one server, many clients", hardened.
  *
  * <ul>
  *   <li>{@link dev.fifokit.server.FifoServer}: binds a directory, reads requests from its

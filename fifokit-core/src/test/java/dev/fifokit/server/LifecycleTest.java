@@ -204,7 +204,7 @@ class LifecycleTest {
         assertThat(server.awaitTermination(Duration.ofSeconds(10))).isTrue();
         assertThat(server.failure()).isNull();
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("server.lock");
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).as("server.fifo and server.lock removed").isEmpty();
         }
     }
 
@@ -231,5 +231,46 @@ class LifecycleTest {
                     .isInstanceOf(NoServerException.class);
         }
         assertThat(dev.fifokit.testing.Processes.openDescriptors()).isLessThanOrEqualTo(before);
+    }
+
+    @Test
+    void aStopEndsRequestsInFlightWithAnErrorAfterTheGracePeriod() throws Exception {
+        Path dir = tmp.resolve("srv");
+        CountDownLatch started = new CountDownLatch(1);
+        FifoServer server = FifoServer.bind(dir, (req, reply) -> {
+            started.countDown();
+            new CountDownLatch(1).await();
+        }, Logs.quiet().gracePeriod(Duration.ofMillis(500)).requestDeadline(Duration.ofSeconds(60)));
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<byte[]> reply = pool.submit(() -> FifoClient.of(dir).timeout(Duration.ofSeconds(30)).request(new byte[1]));
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+            long t0 = System.nanoTime();
+            server.close();
+            long took = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(took).as("close() took %d ms with a 500 ms grace", took).isLessThan(5_000);
+            assertThatThrownBy(() -> reply.get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ErrorReplyException.class)
+                    .hasMessageContaining("the server is stopping");
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void aPlantedLockFileLinkIsNeverTruncated() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("srv"));
+        Path victim = Files.writeString(tmp.resolve("victim"), "precious");
+        Files.createLink(dir.resolve(ServerProtocol.LOCK_FILE), victim);
+        try (FifoServer _ = FifoServer.bind(dir, ECHO, Logs.quiet())) {
+            assertThat(Files.readString(victim)).isEqualTo("precious");
+        }
+        Path other = Files.writeString(tmp.resolve("other"), "also precious");
+        Files.createSymbolicLink(dir.resolve(ServerProtocol.LOCK_FILE), other);
+        try (FifoServer _ = FifoServer.bind(dir, ECHO, Logs.quiet())) {
+            assertThat(Files.readString(other)).isEqualTo("also precious");
+        }
+        assertThat(Files.readString(victim)).isEqualTo("precious");
+        assertThat(dir.resolve(ServerProtocol.LOCK_FILE)).doesNotExist();
     }
 }

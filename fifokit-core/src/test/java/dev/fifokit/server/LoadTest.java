@@ -60,7 +60,7 @@ class LoadTest {
         assertThat(server.stats().dropped()).isZero();
         assertThat(server.stats().garbageBytes()).isZero();
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("server.lock");
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).as("server.fifo and server.lock removed").isEmpty();
         }
     }
 
@@ -132,6 +132,7 @@ class LoadTest {
         // lazily created descriptors (poller, timers) exist before counting
         FifoClient.of(dir).id(FifoClient.uniqueId()).timeout(Duration.ofSeconds(60)).request("warm-up".getBytes(UTF_8));
         awaitNothingInFlight(server); // the warm-up's reply end may still be open
+        Thread.sleep(300); // the reading thread is back in its blocking read (its wake-up descriptor made)
         var before = Processes.descriptorKinds();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<List<String>>> wrong = new ArrayList<>();
@@ -161,12 +162,12 @@ class LoadTest {
         assertThat(server.stats().answered()).isEqualTo(clients * each + 1L);
         assertThat(server.stats().dropped()).isZero();
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("server.lock");
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).as("server.fifo and server.lock removed").isEmpty();
         }
     }
 
     /** A supervisor closes its reply end just after the client has the end marker: wait for that. */
     private static void awaitNothingInFlight(FifoServer server) throws InterruptedException {
-        Await.until(Duration.ofSeconds(30), "no request in flight", () -> server.inFlight() == 0);
+        Await.until(Duration.ofSeconds(30), "no request in flight", () -> server.admitted() == 0);
     }
 }

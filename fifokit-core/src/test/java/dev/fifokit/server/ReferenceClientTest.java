@@ -81,7 +81,7 @@ class ReferenceClientTest {
             assertThat(s.out()).isEqualTo("VIA STDIN");
         }
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("server.lock");
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).as("server.fifo and server.lock removed").isEmpty();
         }
     }
 
@@ -120,7 +120,7 @@ class ReferenceClientTest {
             assertThat(r.exit()).isEqualTo(124);
         }
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("server.lock");
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).as("server.fifo and server.lock removed").isEmpty();
         }
     }
 
@@ -133,5 +133,62 @@ class ReferenceClientTest {
             assertThat(r.exit()).isZero();
             assertThat(r.out()).isEqualTo(big);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"c", "python"})
+    void aLargeRequestTravelsThroughItsOwnFifo(String kind) throws Exception {
+        assumeKind(kind);
+        Path dir = tmp.resolve("srv");
+        try (FifoServer _ = FifoServer.bind(dir, (req, reply) -> reply.send(req.payload().length + ":" + req.text().hashCode()),
+                Logs.quiet())) {
+            String big = "abcdefghij".repeat(30_000);
+            Run r = run(command(kind, dir.toString()), big);
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).isEqualTo(big.length() + ":" + big.hashCode());
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.toList()).as("no FIFO left behind").isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"c", "python"})
+    void aSharedServerIsReachedThroughTheTokenForm(String kind) throws Exception {
+        assumeKind(kind);
+        Path dir = tmp.resolve("srv");
+        List<String> uids = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (FifoServer _ = FifoServer.bind(dir, (req, reply) -> {
+            uids.add(Integer.toUnsignedString(req.client().uid()));
+            reply.send(req.text().toUpperCase());
+        }, Logs.quiet().shared(true))) {
+            assertThat(Files.getAttribute(dir, "unix:mode")).isEqualTo(0041733);
+            Run r = run(command(kind, dir.toString(), "shared " + kind), "");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).isEqualTo("SHARED " + kind.toUpperCase());
+            Run big = run(command(kind, dir.toString()), "y".repeat(50_000));
+            assertThat(big.out()).isEqualTo("Y".repeat(50_000));
+            if (isRoot() && Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
+                Files.setPosixFilePermissions(build, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+                List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+                List<String> client = command(kind, dir.toString(), "other user");
+                if (kind.equals("python")) {
+                    client.set(0, Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3");
+                }
+                cmd.addAll(client);
+                Run other = run(cmd, "");
+                assertThat(other.exit()).as(other.err()).isZero();
+                assertThat(other.out()).isEqualTo("OTHER USER");
+                assertThat(uids).contains("65534");
+            }
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.toList()).as("no FIFO left behind").isEmpty();
+        }
+    }
+
+    static boolean isRoot() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
     }
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class RequestReplyTest {
         }
         assertThat(server.stats().answered()).isEqualTo(1);
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("server.lock");
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).as("server.fifo and server.lock removed").isEmpty();
         }
     }
 
@@ -136,16 +137,30 @@ class RequestReplyTest {
     }
 
     @Test
-    void anOversizedRequestIsRefusedBeforeAnythingIsSent() throws Exception {
+    void requestsOfAnySizeArriveWhole() throws Exception {
         Path dir = tmp.resolve("srv");
-        try (FifoServer server = FifoServer.bind(dir, UPPER, Logs.quiet())) {
-            byte[] big = new byte[server.maxPayload() + 1];
-            assertThatThrownBy(() -> FifoClient.request(dir, big, Duration.ofSeconds(5)))
-                    .isInstanceOf(dev.fifokit.messages.MessageTooLargeException.class);
-            byte[] max = new byte[server.maxPayload()];
-            Arrays.fill(max, (byte) 'x');
-            assertThat(FifoClient.request(dir, max, Duration.ofSeconds(5))).hasSize(max.length);
-            assertThat(server.stats().received()).isEqualTo(1);
+        try (FifoServer server = FifoServer.bind(dir, (req, reply) -> reply.send(req.payload()), Logs.quiet())) {
+            for (int size : new int[] {0, 1, server.maxPayload() - 24, server.maxPayload() - 23, server.maxPayload(),
+                    server.maxPayload() + 1, 100_000, 3_000_000}) {
+                byte[] body = new byte[size];
+                new java.util.Random(size).nextBytes(body);
+                assertThat(FifoClient.request(dir, body, Duration.ofSeconds(20))).as("%d bytes", size).isEqualTo(body);
+            }
+            assertThat(server.stats().received()).isEqualTo(8);
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.toList()).as("no FIFO left behind").isEmpty();
+        }
+    }
+
+    @Test
+    void aRequestOverTheServersLimitGetsAnErrorReply() throws Exception {
+        Path dir = tmp.resolve("srv");
+        try (FifoServer _ = FifoServer.bind(dir, (req, reply) -> reply.send("ran"),
+                Logs.quiet().maxRequestBytes(10_000))) {
+            assertThatThrownBy(() -> FifoClient.request(dir, new byte[20_000], Duration.ofSeconds(10)))
+                    .isInstanceOf(IOException.class);
+            assertThat(FifoClient.request(dir, new byte[9_000], Duration.ofSeconds(10))).isEqualTo("ran".getBytes(UTF_8));
         }
     }
 

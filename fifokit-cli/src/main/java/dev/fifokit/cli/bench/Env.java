@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  */
 public final class Env implements AutoCloseable {
     /** The C sources, shipped in the jar from the repository's {@code bench/c}. */
-    static final List<String> C_SOURCES = List.of("stream", "pingpong", "calls");
+    static final List<String> C_SOURCES = List.of("stream", "pingpong", "calls", "server");
     /** The tools the CLI workloads compare against, when installed. */
     static final List<String> TOOLS = List.of("dd", "pv", "socat", "cat");
 

@@ -54,10 +54,14 @@ public final class JavaPeer {
                     Long.parseLong(args[5]), Integer.parseInt(args[6]));
             case "idle-readers" -> idleReaders(Path.of(args[1]), Integer.parseInt(args[2]));
             case "server-load" -> serverLoad(Integer.parseInt(args[1]), Long.parseLong(args[2]));
+            case "fifo-server" -> ServerPeers.fifoServer(Path.of(args[1]), Path.of(args[2]));
+            case "server-clients" -> ServerPeers.clients(Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]),
+                    Path.of(args[4]));
+            case "server-attack" -> ServerPeers.attack(Path.of(args[1]), Path.of(args[2]));
             case "calls" -> calls(Integer.parseInt(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]));
             default -> {
                 System.err.println("usage: JavaPeer write|read|splice|frames-write|frames-read|server|client"
-                        + "|idle-readers|server-load|calls ARGS (see bench/c/stream.c and pingpong.c)");
+                        + "|idle-readers|server-load|fifo-server|server-clients|server-attack|calls ARGS (see bench/c/stream.c and pingpong.c)");
                 yield 2;
             }
         };
