@@ -1,8 +1,8 @@
 /*
- * The seed's FIFO echo (Stevens, UNP vol. 2 ch. 4), the parent's half as its own program:
+ * Stevens' FIFO echo (UNIX Network Programming vol. 2 ch. 4), the parent's half as its own program:
  * read one line from standard input and write it, newline included, to the FIFO.
  * Usage: fifo_echo_client FIFO < line
- * Changed from the seed: the path is an argument.
+ * Changed from the book: the path is an argument.
  */
 #include <sys/types.h>
 #include <sys/stat.h>

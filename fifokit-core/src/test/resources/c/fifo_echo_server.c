@@ -1,8 +1,8 @@
 /*
- * The seed's FIFO echo (Stevens, UNP vol. 2 ch. 4), the child's half as its own program:
+ * Stevens' FIFO echo (UNIX Network Programming vol. 2 ch. 4), the child's half as its own program:
  * open the FIFO for reading, read once, print what came.
  * Usage: fifo_echo_server FIFO
- * Changed from the seed: the path is an argument, and read() gets sizeof(buff) - 1 so that
+ * Changed from the book: the path is an argument, and read() gets sizeof(buff) - 1 so that
  * buff[n] = '\0' stays inside the buffer when 1024 bytes arrive.
  */
 #include <sys/types.h>

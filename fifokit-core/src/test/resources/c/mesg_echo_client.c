@@ -1,9 +1,10 @@
 /*
- * The seed's message echo (struct mymesg, mesg_send/mesg_recv), the client's half as its own
+ * Stevens' message echo (struct mymesg, mesg_send/mesg_recv; UNIX Network
+ * Programming vol. 2 ch. 4), the client's half as its own
  * program over a FIFO instead of pipe(): read one line, strip its newline, send it as one
  * message of type 1.
  * Usage: mesg_echo_client FIFO < line
- * Changed from the seed: a FIFO path instead of an inherited pipe, and <fcntl.h> for open().
+ * Changed from the book: a FIFO path instead of an inherited pipe, and <fcntl.h> for open().
  */
 #include <stdio.h>
 #include <string.h>

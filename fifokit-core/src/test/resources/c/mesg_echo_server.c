@@ -1,8 +1,9 @@
 /*
- * The seed's message echo (struct mymesg, mesg_send/mesg_recv), the server's half as its own
+ * Stevens' message echo (struct mymesg, mesg_send/mesg_recv; UNIX Network
+ * Programming vol. 2 ch. 4), the server's half as its own
  * program over a FIFO instead of pipe(): receive one message and print its data and "\n".
  * Usage: mesg_echo_server FIFO
- * Changed from the seed: a FIFO path instead of an inherited pipe, and <fcntl.h> for open().
+ * Changed from the book: a FIFO path instead of an inherited pipe, and <fcntl.h> for open().
  */
 #include <stdio.h>
 #include <string.h>

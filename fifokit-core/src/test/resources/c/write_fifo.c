@@ -1,4 +1,5 @@
-/* The seed's write_fifo.cpp (seminar on named FIFOs), with the FIFO path as argv[1]. */
+/* The write_fifo.cpp of the classic named-FIFO seminar (writes "Hello from C!\n" and its NUL),
+ * with the FIFO path as argv[1]. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>

@@ -6,8 +6,8 @@ import dev.fifokit.internal.linux.SystemLimits;
 import java.nio.file.Path;
 
 /**
- * The limits that shape pipe and FIFO use, read from this kernel and process (the seed's
- * {@code pathconf(_PC_PIPE_BUF)} and {@code sysconf(_SC_OPEN_MAX)}, and more).
+ * The limits that shape pipe and FIFO use, read from this kernel and process (what C
+ * programs ask {@code pathconf(_PC_PIPE_BUF)} and {@code sysconf(_SC_OPEN_MAX)} for, and more).
  *
  * @param pipeBuf          PIPE_BUF: writes of at most this many bytes are atomic (4096 on Linux)
  * @param openMax          sysconf(_SC_OPEN_MAX), which glibc answers with the soft RLIMIT_NOFILE

@@ -26,8 +26,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs a command in the background and shows its output as it comes: the seed's
- * {@code TInteractiveLauncher}. Each line the command writes to its standard output or
+ * Runs a command in the background and shows its output as it comes, like the
+ * interactive launcher of the classic FIFO seminar (run {@code echo Hello > my_fifo} in the
+ * background and watch it hang). Each line the command writes to its standard output or
  * error reaches the {@link OutputListener} as soon as the line is complete (a last line
  * without a newline arrives at end of stream). Meanwhile {@link #pid()} and {@link #status()}
  * show what it is doing, e.g. "sleeping in wait_for_partner" while it waits to open a FIFO.
@@ -184,7 +185,7 @@ public final class Launcher implements AutoCloseable {
         return start(pb, DEFAULT_GRACE, listener);
     }
 
-    /** Starts {@code sh -c script}, as the seed's launcher does; standard input from {@code /dev/null}. */
+    /** Starts {@code sh -c script}, as a shell-based background launcher does; standard input from {@code /dev/null}. */
     public static Launcher shell(String script, OutputListener listener) throws IOException {
         return start(List.of("sh", "-c", script), listener);
     }

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 
 /**
  * A snapshot of one process, from {@code /proc/<pid>/status} and {@code /proc/<pid>/wchan}:
- * what {@code cat /proc/<pid>/status} shows in the seed, as a typed record.
+ * what {@code cat /proc/<pid>/status} shows, as a typed record.
  *
  * <p>Reading never blocks (procfs answers from kernel memory). A snapshot is stale the
  * moment it is taken; take another to follow a process.

@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * a reader and a writer, which is exactly its use: writers can always open, and the FIFO
  * never reaches end of stream.
  *
- * <p><b>Hazard</b> (the seed's "unneeded O_RDWR open"): while this end is open, no other
+ * <p><b>Hazard</b> (the classic "unneeded O_RDWR open" that keeps {@code cat} from
+ * ever ending): while this end is open, no other
  * reader of the FIFO ever sees EOF, and a read on this end never returns -1: it waits for
  * data until the end is closed. Use it only when that is what you want; a keep-alive reader is
  * {@link OpenOptions#keepAlive()}.

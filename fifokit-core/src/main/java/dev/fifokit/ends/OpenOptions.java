@@ -19,7 +19,7 @@ import java.util.Objects;
  *       true, as open(2) does). With false the open returns at once and the first read waits.</li>
  *   <li>{@link #keepAlive()}: the reader also holds a write end, so writers may come and go
  *       without the reader ever seeing EOF. <b>Hazard:</b> {@code read} then never returns -1
- *       while the end is open; that is the seed's "unneeded O_RDWR open" made explicit.</li>
+ *       while the end is open; that is the classic "unneeded O_RDWR open" made explicit.</li>
  *   <li>{@link #followSymlinks()}: follow a symbolic link at the path (default: refuse it).</li>
  *   <li>{@link #nonBlocking()}: reads and writes never wait: a read with nothing queued
  *       returns 0, a write that does not fit returns what fitted (0 for a message of at most

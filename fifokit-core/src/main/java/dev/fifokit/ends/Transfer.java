@@ -50,9 +50,10 @@ final class Transfer {
     }
 
     /**
-     * The one splice loop: moves up to {@code count} bytes from {@code src} to {@code sink},
-     * waiting (cancellably) on the side that is not ready, until end of stream. The caller
-     * holds the reader's lock.
+     * The splice loop out of a pipe, shared by end-to-end and end-to-descriptor transfers (the
+     * other direction, descriptor into pipe, has its own loop in {@code spliceFromDescriptor}):
+     * moves up to {@code count} bytes from {@code src} to {@code sink}, waiting (cancellably) on
+     * the side that is not ready, until end of stream. The caller holds the reader's lock.
      */
     private static long pump(FifoReader src, Sink sink, long count) throws IOException {
         long total = 0;

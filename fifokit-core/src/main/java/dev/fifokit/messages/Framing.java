@@ -7,7 +7,8 @@ import java.util.Locale;
  * {@code docs/messages.md}, so a peer in C, Python or a shell can speak them.
  *
  * <ul>
- *   <li>{@link #MESG}: the seeds' {@code struct mymesg}: a 16-byte header of two native-endian
+ *   <li>{@link #MESG}: the message framing of Stevens. {@code struct mymesg}
+ *       (UNIX Network Programming vol. 2 ch. 4): a 16-byte header of two native-endian
  *       64-bit signed integers, {@code mesg_len} then {@code mesg_type}, followed by
  *       {@code mesg_len} payload bytes.</li>
  *   <li>{@link #LINE}: one message per {@code \n}-terminated line. In the payload a backslash is

@@ -162,7 +162,7 @@ class FifoHoldersTest {
                 #include <stdio.h>
                 #include <unistd.h>
                 int main(int argc, char **argv) {
-                    int fd = open(argv[1], O_RDWR);   /* the seed's "unneeded" O_RDWR open */
+                    int fd = open(argv[1], O_RDWR);   /* the classic "unneeded" O_RDWR open */
                     if (fd < 0) { perror("open"); return 1; }
                     printf("%d\\n", fd);
                     fflush(stdout);

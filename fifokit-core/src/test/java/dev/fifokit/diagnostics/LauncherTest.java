@@ -59,7 +59,7 @@ class LauncherTest {
     }
 
     @Test
-    void showsTheSeedsWriterWaitingForAReader() throws Exception {
+    void showsTheSeminarsWriterWaitingForAReader() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("my_fifo"));
              Launcher cat = Launcher.start(List.of("cat", fifo.path().toString()), this::collect)) {
             awaitActivity(cat, "sleeping in wait_for_partner");

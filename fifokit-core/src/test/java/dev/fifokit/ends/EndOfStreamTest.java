@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** EOF, the next writer, keep-alive and read-write ends: the seed's pitfalls, handled. */
+/** EOF, the next writer, keep-alive and read-write ends: the classic FIFO pitfalls, handled. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EndOfStreamTest {
     @TempDir
@@ -106,7 +106,7 @@ class EndOfStreamTest {
 
     @Test
     void aReadWriteHolderKeepsOtherReadersFromEverSeeingEof() throws Exception {
-        // the seed's "unneeded O_RDWR open": cat never ends until that descriptor closes
+        // the classic "unneeded O_RDWR open": cat never ends until that descriptor closes
         try (Fifo fifo = Fifo.create(dir.resolve("p")); Processes ps = new Processes()) {
             FifoReadWrite holder = FifoReadWrite.open(fifo.path());
             Process cat = ps.start("cat", fifo.path().toString());

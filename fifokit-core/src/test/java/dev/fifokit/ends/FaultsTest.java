@@ -31,7 +31,7 @@ import java.util.function.Supplier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** SPEC §10: every fault gets a typed error that names the path and the cause. */
+/** Every fault gets a typed error that names the path and the cause. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FaultsTest {
     @TempDir

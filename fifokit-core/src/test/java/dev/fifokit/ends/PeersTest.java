@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Peers nobody here wrote: the shell, cat(1) and the seed's C writer. */
+/** Peers nobody here wrote: the shell, cat(1) and the classic seminar's C writer (write_fifo.c). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PeersTest {
     @TempDir
@@ -47,7 +47,7 @@ class PeersTest {
     }
 
     @Test
-    void readsTheSeedsCWriterByteExactIncludingItsNul() throws Exception {
+    void readsTheSeminarsCWriterByteExactIncludingItsNul() throws Exception {
         Path exe = CPeer.compile(dir, "write_fifo", CPeer.resource("/c/write_fifo.c"));
         try (Fifo fifo = Fifo.create(dir.resolve("my_fifo")); Processes ps = new Processes()) {
             Process writer = ps.start(exe.toString(), fifo.path().toString());

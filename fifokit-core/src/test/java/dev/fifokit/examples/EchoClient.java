@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Library example: the seeds' echo client. It waits for the server to open the FIFO, then
+ * Library example: Stevens' echo client. It waits for the server to open the FIFO, then
  * sends each text as one message: in {@link Framing#MESG} one {@code struct mymesg} of type 1
  * (one atomic write), in {@link Framing#LINE} one line.
  *

@@ -22,12 +22,13 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The library examples against the seeds' own C programs (compiled here with gcc), in both
- * framings: C client to Java server, Java client to C server, and the bytes on the wire.
+ * The library examples against Stevens' C echo programs (UNIX Network Programming vol. 2
+ * ch. 4; compiled here with gcc), in both framings: C client to Java server, Java client to C
+ * server, and the bytes on the wire.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EchoInteropTest {
-    private static final String TEXT = "Hello from the seeds!\tПривет, こんにちは";
+    private static final String TEXT = "Hello from Stevens!\tПривет, こんにちは";
 
     @TempDir
     static Path bin;
@@ -67,7 +68,7 @@ class EchoInteropTest {
             assertThat(Processes.waitFor(client, 20)).isZero();
             server.get(20, TimeUnit.SECONDS);
 
-            // the reference: the same C client against the seed's C server
+            // the reference: the same C client against Stevens' C server
             Path cFifo = dir.resolve("c.fifo");
             Fifo.create(cFifo).keep().close();
             Process cServer = procs.start(cProgram(f, "server"), cFifo.toString());

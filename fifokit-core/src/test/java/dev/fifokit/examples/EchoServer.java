@@ -15,7 +15,7 @@ import java.nio.channels.Channels;
 import java.nio.file.Path;
 
 /**
- * Library example: the seeds' echo server over one FIFO. It creates the FIFO if needed,
+ * Library example: Stevens' echo server over one FIFO. It creates the FIFO if needed,
  * waits for a client, and prints each message's payload as one line on standard output
  * (escaped as in {@link Framing#LINE}, so plain text prints unchanged). With {@code once} it
  * ends when the first client closes; otherwise it waits for the next client.

@@ -419,7 +419,7 @@ class MessageBulkTest {
             }
             """;
 
-    /** Reads frames as the seed's mesg_recv does (header, then payload) and prints count and sum. */
+    /** Reads frames as Stevens' mesg_recv does (header, then payload) and prints count and sum. */
     private static final String C_READER = """
             #include <fcntl.h>
             #include <stdint.h>
@@ -474,7 +474,7 @@ class MessageBulkTest {
     }
 
     @Test
-    void batchedFramesFromJavaAreWhatTheSeedsMesgRecvReads() throws Exception {
+    void batchedFramesFromJavaAreWhatStevensMesgRecvReads() throws Exception {
         Path reader = CPeer.compile(dir, "mesg_reader", C_READER);
         int count = 100_000;
         try (Fifo fifo = Fifo.create(dir.resolve("java-to-c.fifo"));

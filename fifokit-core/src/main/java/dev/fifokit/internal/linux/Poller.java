@@ -83,7 +83,7 @@ final class Poller {
         t.start();
     }
 
-    /** The threads waiting on one descriptor: one slot per direction, plus a one-off. */
+    /** The threads waiting on one descriptor: one slot per direction. */
     static final class Waiters {
         volatile Thread in;
         volatile Thread out;
