@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code fifokit bench}: the benchmark suite of SPEC §11. Compiles the C baselines from
+ * {@code fifokit bench}: the benchmark suite of BENCHMARKS.md. Compiles the C baselines from
  * {@code bench/c} with gcc -O2 into a temporary directory, runs Java and C side by side under
  * the same taskset placement, interleaved, for several rounds, and prints medians and the
  * Java/C ratio per workload. Needs gcc; uses dd, pv and socat when installed. Blocks for the

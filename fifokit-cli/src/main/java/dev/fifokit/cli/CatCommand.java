@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** {@code fifokit cat}: FIFO to standard output (SPEC §9, §12). */
+/** {@code fifokit cat}: FIFO to standard output. */
 @Command(name = "cat", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Copy a FIFO to standard output.",
                 "Waits for a writer (at most -t), then copies until every writer has closed; with --follow it "

@@ -32,9 +32,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code fifokit demo}: a guided tour of what the seeds show, run for real on temporary FIFOs
- * that are removed at the end: a writer blocked until a reader opens, the echo in both
- * framings, PIPE_BUF atomicity with several writers, the keep-alive pitfall, the limits.
+ * {@code fifokit demo}: a guided tour of the classic FIFO examples (Stevens' echo programs, the
+ * named-FIFO pitfalls), run for real on temporary FIFOs that are removed at the end: a writer
+ * blocked until a reader opens, the echo in both framings, PIPE_BUF atomicity with several
+ * writers, the keep-alive pitfall, the limits.
  */
 @Command(name = "demo", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"A guided tour on temporary FIFOs, cleaned up afterwards.",
@@ -48,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        out.println("fifokit demo: the seeds' examples, run for real on temporary FIFOs.");
+        out.println("fifokit demo: the classic FIFO examples, run for real on temporary FIFOs.");
         try (Fifo fifo = Fifo.createTemp("demo")) {
             step("1. mkfifo", "created " + fifo.path() + " with mode 0" + Integer.toOctalString(fifo.mode())
                     + " (exact: the umask is not applied)");
@@ -73,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void writerBlocksUntilReader(Fifo fifo) throws Exception {
-        step("2. a writer with no reader waits (seed: a FIFO cannot be opened for writing until someone reads it)",
+        step("2. a writer with no reader waits (a FIFO cannot be opened for writing until someone reads it)",
                 "open for writing... (a plain open(2) would block here, and nothing could cancel it)");
         long start = System.nanoTime();
         CompletableFuture<Long> opened = new CompletableFuture<>();
@@ -102,8 +103,8 @@ final class DemoCommand implements Callable<Integer> {
     private void echo(Fifo fifo, Framing framing) throws Exception {
         boolean mesg = framing == Framing.MESG;
         String text = mesg ? "Hello, mymesg!" : "Hello, echo!";
-        step(mesg ? "4. the echo with messages, mesg framing (seed: struct mymesg, mesg_send/mesg_recv)"
-                        : "3. the echo over one FIFO, line framing (seed: the fork/FIFO echo_server/echo_client)",
+        step(mesg ? "4. the echo with messages, mesg framing (Stevens' struct mymesg, mesg_send/mesg_recv)"
+                        : "3. the echo over one FIFO, line framing (Stevens' fork/FIFO echo_server/echo_client)",
                 "the client sends \"" + text + "\"; a FIFO is one-way, so the server echoes to its standard output");
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
@@ -153,7 +154,7 @@ final class DemoCommand implements Callable<Integer> {
         try (FifoReader end = fifo.openReader(OpenOptions.defaults().awaitWriter(false));
              MessageReader in = MessageReader.of(end, Framing.MESG)) {
             int max = in.maxPayload();
-            step("5. PIPE_BUF atomicity with several writers (seed: a write of at most PIPE_BUF bytes is atomic)",
+            step("5. PIPE_BUF atomicity with several writers (a write of at most PIPE_BUF bytes is atomic)",
                     writers + " writers x " + count + " messages of random sizes up to " + max
                             + " bytes (16 + " + max + " = PIPE_BUF), one FIFO, one reader:");
             List<FifoWriter> ends = new ArrayList<>();
@@ -267,8 +268,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void keepAlivePitfall(Fifo fifo) throws Exception {
-        step("6. the keep-alive pitfall (seed: why it matters how a FIFO is opened)",
-                "an \"unneeded\" O_RDWR open, like the seed's os.open(\"my_fifo\", os.O_RDWR), counts as a writer:");
+        step("6. the keep-alive pitfall (why it matters how a FIFO is opened)",
+                "an \"unneeded\" O_RDWR open, like Python's os.open(\"my_fifo\", os.O_RDWR), counts as a writer:");
         try (FifoReader reader = fifo.openReader(OpenOptions.defaults().awaitWriter(false))) {
             CompletableFuture<Integer> eof;
             FifoReadWrite extra = fifo.openReadWrite(OpenOptions.defaults());
@@ -301,7 +302,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("   the O_RDWR descriptor is closed: the reader's read returns "
                     + eof.get(WAIT.toSeconds(), TimeUnit.SECONDS) + " (end of stream) at once");
         }
-        out.println("   and without any reader, the seed's next 'echo \"Hello 2\" > my_fifo' hangs in open;"
+        out.println("   and without any reader, the next 'echo \"Hello 2\" > my_fifo' hangs in open;"
                 + " fifokit bounds the wait:");
         try {
             fifo.openWriter(OpenOptions.defaults().timeout(Duration.ofMillis(300))).close();
@@ -314,7 +315,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private void limits() {
         Limits l = Limits.read();
-        step("7. limits (seed: pathconf(_PC_PIPE_BUF), sysconf(_SC_OPEN_MAX))", "PIPE_BUF=" + l.pipeBuf()
+        step("7. limits (C: pathconf(_PC_PIPE_BUF), sysconf(_SC_OPEN_MAX))", "PIPE_BUF=" + l.pipeBuf()
                 + " (writes up to this size are atomic), OPEN_MAX=" + l.openMax() + ", default capacity="
                 + l.defaultCapacity() + ", max capacity=" + l.maxCapacity() + ", page=" + l.pageSize());
     }

@@ -7,7 +7,7 @@ import dev.fifokit.diagnostics.WhoReport;
 
 import java.util.List;
 
-/** The JSON of {@code who --json} and {@code status --json} (SPEC §12), written by hand. */
+/** The JSON of {@code who --json} and {@code status --json}, written by hand. */
 final class DiagnosticsJson {
     private DiagnosticsJson() {}
 

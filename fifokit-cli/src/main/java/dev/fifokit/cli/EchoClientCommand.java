@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code fifokit echo-client}: the seeds' echo client (SPEC §6). Waits for the server (for
+ * {@code fifokit echo-client}: Stevens' echo client (see docs/messages.md). Waits for the server (for
  * PATH to exist and for a reader to open it), then sends each MESSAGE, or each line of
  * standard input, as one message: in {@code mesg} one {@code struct mymesg} of type 1, in
  * {@code line} one line; each in one atomic write(2).

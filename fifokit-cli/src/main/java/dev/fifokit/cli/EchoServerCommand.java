@@ -19,10 +19,10 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
- * {@code fifokit echo-server}: the seeds' echo server over one FIFO (SPEC §6). As in the seeds,
- * a FIFO carries data one way only, so the server answers by printing: each message it
- * receives is printed on standard output as one line (escaped as in {@code line}: plain
- * text prints exactly as the seed's C server prints it).
+ * {@code fifokit echo-server}: Stevens' echo server over one FIFO (UNIX Network Programming
+ * vol. 2 ch. 4; see docs/messages.md). As in the book, a FIFO carries data one way only, so
+ * the server answers by printing: each message it receives is printed on standard output as
+ * one line (escaped as in {@code line}: plain text prints exactly as Stevens' C server prints it).
  */
 @Command(name = "echo-server", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Print each message received on a FIFO as one line: the classic FIFO echo server.",

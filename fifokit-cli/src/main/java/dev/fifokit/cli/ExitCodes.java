@@ -1,6 +1,6 @@
 package dev.fifokit.cli;
 
-/** The exit codes of SPEC §9, one place. */
+/** The exit codes of the {@code fifokit} command (the table in the README's command-line section), one place. */
 public final class ExitCodes {
     private ExitCodes() {}
 

@@ -18,7 +18,7 @@ import java.nio.file.NoSuchFileException;
 public final class Failures {
     private Failures() {}
 
-    /** Exit code for a failure, per SPEC §9. */
+    /** Exit code for a failure, one of {@link ExitCodes}. */
     public static int exitCode(Throwable t) {
         if (t instanceof PeerTimeoutException) {
             return ExitCodes.TIMEOUT;

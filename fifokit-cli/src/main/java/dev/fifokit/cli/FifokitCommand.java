@@ -11,7 +11,7 @@ import java.util.SequencedMap;
 /**
  * The {@code fifokit} command: FIFOs and pipes from the shell. Its subcommands are listed in
  * {@link #SUBCOMMANDS}, not in the annotation, so that {@link Main} can register only the one a
- * command line invokes (SPEC §11: start-up). For the same reason every command says
+ * command line invokes (start-up time, see BENCHMARKS.md). For the same reason every command says
  * {@code addMethodSubcommands = false}: none has method subcommands, and picocli would read the
  * annotations of each of its methods to find them.
  */

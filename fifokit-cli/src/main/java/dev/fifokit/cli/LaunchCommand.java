@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** {@code fifokit launch}: the seed's background launcher on the command line (SPEC §8, §9, §12). */
+/** {@code fifokit launch}: the background launcher (run a command, show its output as it
+ * comes, stop it on exit) on the command line. */
 @Command(name = "launch", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Run a command in the background and show its output and state as they come.",
                 "No shell: use `launch -- sh -c '...'` for one.",

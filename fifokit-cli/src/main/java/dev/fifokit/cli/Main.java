@@ -6,8 +6,8 @@ import java.io.PrintWriter;
 
 /**
  * Entry point of the {@code fifokit} command: runs the picocli command tree, maps every
- * failure to SPEC §9's message form and exit code, and turns an EPIPE on our own standard
- * output into a quiet 141.
+ * failure to the one-line {@code fifokit: <path>: <reason>} message and its exit code
+ * ({@link ExitCodes}), and turns an EPIPE on our own standard output into a quiet 141.
  */
 public final class Main {
     private Main() {}
@@ -69,7 +69,7 @@ public final class Main {
     /**
      * The command tree with only {@code subcommand} registered, or every subcommand when it is
      * null. picocli builds a subcommand's model by reflection when it is registered, which is
-     * most of a short command's start-up (SPEC §11), so a command line that names its
+     * most of a short command's start-up (see BENCHMARKS.md), so a command line that names its
      * subcommand gets only that one: its parsing, help and errors are the same either way.
      */
     static CommandLine commandLine(String subcommand) {

@@ -15,7 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code fifokit mkfifo}: create FIFOs with an exact mode (SPEC §9, §12). */
+/** {@code fifokit mkfifo}: create FIFOs with an exact mode. */
 @Command(name = "mkfifo", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Create FIFOs with exactly the given mode (the umask is not applied).",
                 "An existing FIFO is an error unless -p; anything else at the path always is."})

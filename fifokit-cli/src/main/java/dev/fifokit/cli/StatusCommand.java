@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 
-/** {@code fifokit status}: one process's /proc status and wait channel (SPEC §8, §9, §12). */
+/** {@code fifokit status}: one process's /proc status and wait channel. */
 @Command(name = "status", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Show a process's status and what it is waiting for.",
                 "The fields of /proc/PID/status and the wait channel (wchan: the kernel function a sleeping "

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code --format raw|line|mesg} of {@code cat} and {@code write} (SPEC §9, §12). */
+/** {@code --format raw|line|mesg} of {@code cat} and {@code write}. */
 enum StreamFormat {
     /** Bytes unchanged. */
     RAW,

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code fifokit who}: who holds a FIFO and who is blocked opening it (SPEC §8, §9, §12). */
+/** {@code fifokit who}: who holds a FIFO and who is blocked opening it. */
 @Command(name = "who", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Show who has a FIFO open and who is blocked opening it.",
                 "Processes are matched by device and inode through /proc/*/fd, so a renamed FIFO is found "

@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** {@code fifokit write}: standard input to a FIFO (SPEC §9, §12). */
+/** {@code fifokit write}: standard input to a FIFO. */
 @Command(name = "write", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Copy standard input into a FIFO.",
                 "Waits for a reader (at most -t) unless --no-wait.",

@@ -24,7 +24,7 @@ class CatWriteCliTest {
     Path dir;
 
     @Test
-    void catPrintsTheSeedsCWriterByteExact() throws Exception {
+    void catPrintsTheSeminarsCWriterByteExact() throws Exception {
         Path exe = CPeer.compile(dir, "write_fifo", CPeer.resource("/c/write_fifo.c"));
         try (Fifo fifo = Fifo.create(dir.resolve("my_fifo")); Processes ps = new Processes()) {
             Process writer = ps.start(exe.toString(), fifo.path().toString());

@@ -19,12 +19,13 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code fifokit echo-server} and {@code echo-client} against the seeds' C programs (compiled
- * here with gcc), in both framings, byte for byte; and the commands' own behaviour.
+ * {@code fifokit echo-server} and {@code echo-client} against Stevens' C echo programs
+ * (UNIX Network Programming vol. 2 ch. 4; compiled here with gcc), in both framings, byte for
+ * byte; and the commands' own behaviour.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EchoCommandsTest {
-    private static final String TEXT = "Hello from the seeds!\tПривет, こんにちは";
+    private static final String TEXT = "Hello from Stevens!\tПривет, こんにちは";
 
     @TempDir
     static Path bin;
@@ -43,7 +44,7 @@ class EchoCommandsTest {
         return bin.resolve((format.equals("mesg") ? "mesg_echo_" : "fifo_echo_") + side).toString();
     }
 
-    /** What the seed's C server prints for the seed's C client given {@code line} on stdin. */
+    /** What Stevens' C server prints for Stevens' C client given {@code line} on stdin. */
     private byte[] cReference(String format, String line) throws Exception {
         try (Processes procs = new Processes(); Fifo fifo = Fifo.create(dir.resolve("ref-" + format + ".fifo"))) {
             Process server = procs.start(c(format, "server"), fifo.path().toString());

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code fifokit launch -- COMMAND} (SPEC §8, §12). */
+/** {@code fifokit launch -- COMMAND}. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LaunchCommandTest {
     @TempDir

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code fifokit limits} reads /proc instead of calling libc (start-up, SPEC §11); its numbers
+ * {@code fifokit limits} reads /proc instead of calling libc (start-up time, see BENCHMARKS.md); its numbers
  * must still be the system's, as tools outside the JVM report them.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)

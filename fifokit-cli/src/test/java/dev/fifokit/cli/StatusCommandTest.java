@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code fifokit status PID} (SPEC §8, §12). */
+/** {@code fifokit status PID}. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StatusCommandTest {
     @TempDir

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code fifokit who} on real processes in each state, in text and in JSON (SPEC §8, §12). */
+/** {@code fifokit who} on real processes in each state, in text and in JSON. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WhoCommandTest {
     private static final String[] READ_WAIT = {"anon_pipe_read", "pipe_read"};

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The price of one call, with the scheduler out of the picture: one thread writes and reads
  * back {@code size} bytes on an anonymous pipe that never blocks ({@code bench/c/calls.c}
- * against {@link JavaPeer}'s {@code calls}). Not a SPEC §11 row: it tells whether a gap in the
+ * against {@link JavaPeer}'s {@code calls}). Not one of the targets in BENCHMARKS.md: it tells whether a gap in the
  * stream rows comes from each call (FFM, locks, checks) or from waiting.
  */
 final class CallWorkloads {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * 10 000 idle readers on virtual threads (SPEC §11 row 8), in a JVM limited to a 512 MiB heap:
+ * 10 000 idle readers on virtual threads (a target row of BENCHMARKS.md), in a JVM limited to a 512 MiB heap:
  * each reader has its own FIFO and blocks in read with no writer; the peer reports the heap in
  * use and the carrier threads. No C baseline: the targets are absolute.
  */

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Ping-pong round trips over two FIFOs (SPEC §11 row 5): a client writes 64 bytes into the
+ * Ping-pong round trips over two FIFOs (a target row of BENCHMARKS.md): a client writes 64 bytes into the
  * request FIFO, the server echoes them into the reply FIFO. Blocking (Java parks; C sleeps in
  * read(2)) and spinning (Java {@code OpenOptions.spin}; C busy-retries a non-blocking read).
  */

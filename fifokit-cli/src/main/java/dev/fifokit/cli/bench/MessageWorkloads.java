@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * 64-byte {@code mesg} messages (SPEC §11 rows 3 and 4): a 16-byte {@code struct mymesg}
+ * 64-byte {@code mesg} messages (two target rows of BENCHMARKS.md): a 16-byte {@code struct mymesg}
  * header and 48 payload bytes, one write(2) each, and batched into writes of at most PIPE_BUF
  * (4096 bytes, 64 messages) as the atomicity rule allows.
  *

@@ -22,7 +22,7 @@ public final class Registry {
         return this;
     }
 
-    /** Every workload of SPEC §11, in report order ({@link Settings#brief()}: a few fewer). */
+    /** Every workload of the suite (BENCHMARKS.md), in report order ({@link Settings#brief()}: a few fewer). */
     public static Registry standard(Env env, Settings settings) {
         Registry r = new Registry();
         CallWorkloads.register(r, env, settings);

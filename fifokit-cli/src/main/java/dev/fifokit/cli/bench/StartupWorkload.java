@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * CLI start-up (SPEC §11 row 7): wall time of {@code fifokit limits}, through the launcher
+ * CLI start-up (a target row of BENCHMARKS.md): wall time of {@code fifokit limits}, through the launcher
  * when the suite was started by it, against a JVM hello-world ({@code java -cp DIR Hello},
  * default options) compiled at bench time. Each sample is the median of several starts.
  */

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Bulk byte streams (SPEC §11 row 1) and splice transfers (row 2): one writer process and one
+ * Bulk byte streams and splice transfers (the first two target rows of BENCHMARKS.md): one writer process and one
  * reader process through a FIFO, Java against {@code bench/c/stream.c}.
  */
 final class StreamWorkloads {
