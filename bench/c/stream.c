@@ -139,7 +139,7 @@ static int cmd_splice(const char *path, long long warm, long long meas) {
     return 0;
 }
 
-/* The seed's struct mymesg: native-endian long mesg_len, long mesg_type, then the payload. */
+/* Stevens' struct mymesg (UNIX Network Programming vol. 2 ch. 4): native-endian long mesg_len, long mesg_type, then the payload. */
 #define FRAME 64
 #define HEADER 16
 #define BATCH_LIMIT 4096 /* PIPE_BUF: a batch shared with other writers must stay atomic */
