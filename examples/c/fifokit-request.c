@@ -38,7 +38,7 @@
 #define MAXMESGDATA (PIPE_BUF - 2 * sizeof(long))   /* 4080 on Linux */
 #define MESGHDRSIZE (2 * sizeof(long))
 
-struct mymesg {              /* the seed's struct, byte for byte: native-endian 64-bit longs */
+struct mymesg {              /* Stevens' struct mymesg, byte for byte: native-endian 64-bit longs */
     long mesg_len;
     long mesg_type;
     char mesg_data[MAXMESGDATA];

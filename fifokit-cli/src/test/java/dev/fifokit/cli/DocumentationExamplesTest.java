@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every {@code ```java} block of the README and of docs/*.md compiles against the library as
  * it is built, so an example cannot name a method that does not exist. Each block becomes the
  * body of a method in a class of its own, with the library's packages imported and a few
- * names the examples use without declaring them (a {@code path}, a {@code buf}, a message
- * {@code in} and {@code out}, {@code process} and {@code consume}) provided as fields and
+ * names the examples use without declaring them (a {@code path}, a {@code buf} or {@code data},
+ * PEM files {@code cert}, {@code key} and {@code ca}, a message {@code in} and {@code out},
+ * {@code process} and {@code consume}) provided as fields and
  * methods, so a block may declare its own variables of the same names.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -35,11 +36,13 @@ class DocumentationExamplesTest {
 
     private static final String HEADER = """
             import dev.fifokit.*;
+            import dev.fifokit.bridge.*;
             import dev.fifokit.diagnostics.*;
             import dev.fifokit.ends.*;
             import dev.fifokit.files.*;
             import dev.fifokit.messages.*;
             import dev.fifokit.server.*;
+            import dev.fifokit.spawn.*;
             import java.io.*;
             import java.nio.ByteBuffer;
             import java.nio.file.*;
@@ -52,7 +55,8 @@ class DocumentationExamplesTest {
                 Path path = Path.of("/tmp/example.fifo");
                 long pid = ProcessHandle.current().pid();
                 byte[] buf = new byte[8192];
-                byte[] part1 = {1}, part2 = {2};
+                byte[] part1 = {1}, part2 = {2}, data = {3};
+                Path cert = Path.of("cert.pem"), key = Path.of("key.pem"), ca = Path.of("ca.pem");
                 boolean running;
                 MessageWriter out;
                 MessageReader in;

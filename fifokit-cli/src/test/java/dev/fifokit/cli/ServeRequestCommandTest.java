@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code fifokit serve} and {@code fifokit request} as real processes (SPEC §9, §12). */
+/** {@code fifokit serve} and {@code fifokit request} as real processes. */
 @Timeout(240)
 class ServeRequestCommandTest {
     @TempDir

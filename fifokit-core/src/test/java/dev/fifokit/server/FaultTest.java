@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Everything that breaks the textbook server (SPEC §7): after each fault the server keeps
+ * Everything that breaks the textbook server (Stevens' one server, many clients; see docs/server-protocol.md): after each fault the server keeps
  * answering, promptly, and nothing it should not touch is touched.
  */
 @Timeout(120)

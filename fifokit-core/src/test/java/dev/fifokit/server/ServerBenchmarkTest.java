@@ -10,7 +10,7 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The benchmark runs and reports; its numbers are never asserted (SPEC §11). */
+/** The benchmark runs and reports; its numbers are never asserted (the targets are in BENCHMARKS.md). */
 @Timeout(60)
 class ServerBenchmarkTest {
     @Test
