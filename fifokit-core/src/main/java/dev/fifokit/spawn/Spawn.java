@@ -213,6 +213,24 @@ public final class Spawn {
         }
     }
 
+    /**
+     * Whether {@code program} names a file: as given when it holds a slash, else in a directory
+     * of this process's PATH (the one posix_spawnp searches). A search that only met directories
+     * it may not enter has found nothing: a shell says "command not found" then, and so do we.
+     */
+    private static boolean onSearchPath(String program) {
+        if (program.contains("/")) {
+            return Files.exists(Path.of(program));
+        }
+        String path = System.getenv("PATH");
+        for (String dir : (path == null ? "/bin:/usr/bin" : path).split(":", -1)) {
+            if (Files.exists(Path.of(dir.isEmpty() ? "." : dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private SpawnException failure(int errno) {
         String program = command.getFirst();
         return switch (errno) {
@@ -220,8 +238,11 @@ public final class Spawn {
                     ? new SpawnException(program, SpawnException.Problem.OTHER,
                             "working directory " + directory + " does not exist")
                     : new SpawnException(program, SpawnException.Problem.NOT_FOUND, "command not found");
-            case Errors.EACCES, Errors.EPERM -> new SpawnException(program, SpawnException.Problem.NOT_EXECUTABLE,
-                    "permission denied (not executable)");
+            case Errors.EACCES, Errors.EPERM -> onSearchPath(program)
+                    ? new SpawnException(program, SpawnException.Problem.NOT_EXECUTABLE,
+                            "permission denied (not executable)")
+                    // the search met a directory it may not enter, and no directory holds the name
+                    : new SpawnException(program, SpawnException.Problem.NOT_FOUND, "command not found");
             case Errors.ENOTDIR -> new SpawnException(program, SpawnException.Problem.NOT_FOUND,
                     "a component of the path is not a directory");
             case 8 -> new SpawnException(program, SpawnException.Problem.NOT_EXECUTABLE, "not an executable format (ENOEXEC)");
