@@ -362,7 +362,11 @@ class ServeAttackTest {
             + " fiftyNonReadersWithShrunkPipesDoNotStallANormalRequest), but under the /dev/urandom flood about 20"
             + " of the 1000 requests (token form) were still waiting for a reply minutes later, past the 30 s"
             + " deadline, with the server's reading thread in read(2) and no handler process running: lost"
-            + " between the pipe and a reply, or stuck in an unbounded wait; cause not found yet")
+            + " between the pipe and a reply, or stuck in an unbounded wait. aGarbageStreamerDoesNotCostConcurrentRequests"
+            + " fails the same way (exit 124), on main's server code too: one likely cause, for pid-form requests"
+            + " with a payload under 16 bytes, is the reading thread's resync taking the last garbage byte plus the"
+            + " request's own header as a plausible frame (length = byte + 256 * payload length, type = id << 8),"
+            + " which swallows the request; the token form here needs another explanation")
     @Timeout(600) // no speed is asserted: on a loaded machine 1000 command runs take long
     void aThousandGoodRequestsUnderGarbageNonReadersAndAForger() throws Exception {
         Path dir = tmp.resolve("srv");
