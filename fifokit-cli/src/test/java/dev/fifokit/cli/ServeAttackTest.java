@@ -183,6 +183,28 @@ class ServeAttackTest {
     }
 
     @Test
+    void fiftyNonReadersWithShrunkPipesDoNotStallANormalRequest() throws Exception {
+        // half fill their shrunk pipe first (dropped at once), half leave it empty and ask for a
+        // reply 25 times its size (the server waits the stall limit for them); two handler slots
+        Path dir = tmp.resolve("srv");
+        Process server = serveCommand(dir, List.of("sh", "-c", "read -r x; case \"$x\" in big) head -c 100000 /dev/zero ;;"
+                + " *) printf '%s' \"$x\" | tr a-z A-Z ;; esac"), "-j", "2");
+        List<Process> stuck = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            stuck.add(i % 2 == 0 ? python("nonreader.py", dir.toString(), "pid", "fill")
+                    : python("nonreader.py", dir.toString(), "pid", "nofill", "big"));
+        }
+        for (Process p : stuck) {
+            assertThat(new String(p.getInputStream().readNBytes(5), UTF_8)).as("non-reader sent its request")
+                    .isEqualTo("sent\n");
+        }
+        assertThat(request(dir, "normal", "5s")).isEqualTo("NORMAL");
+        Await.until(Duration.ofSeconds(30), "both kinds of non-reader dropped", () -> text(errs.getFirst())
+                .contains("already holds") && text(errs.getFirst()).contains("did not read its reply"));
+        assertThat(stopWithin(server, 8)).isZero();
+    }
+
+    @Test
     void garbageAndARequestInOneWriteStillGetsTheRequestAnswered() throws Exception {
         Path dir = tmp.resolve("srv");
         serve(dir, "-q");
@@ -336,8 +358,15 @@ class ServeAttackTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("known gap: with 50 token-form non-readers pending, other requests are not"
-            + " answered until their stalls end (a normal request times out); cause not found yet")
+    @org.junit.jupiter.api.Disabled("known gap: the 50 non-readers no longer hold anyone up (see"
+            + " fiftyNonReadersWithShrunkPipesDoNotStallANormalRequest), but under the /dev/urandom flood about 20"
+            + " of the 1000 requests (token form) were still waiting for a reply minutes later, past the 30 s"
+            + " deadline, with the server's reading thread in read(2) and no handler process running: lost"
+            + " between the pipe and a reply, or stuck in an unbounded wait. aGarbageStreamerDoesNotCostConcurrentRequests"
+            + " fails the same way (exit 124), on main's server code too: one likely cause, for pid-form requests"
+            + " with a payload under 16 bytes, is the reading thread's resync taking the last garbage byte plus the"
+            + " request's own header as a plausible frame (length = byte + 256 * payload length, type = id << 8),"
+            + " which swallows the request; the token form here needs another explanation")
     @Timeout(600) // no speed is asserted: on a loaded machine 1000 command runs take long
     void aThousandGoodRequestsUnderGarbageNonReadersAndAForger() throws Exception {
         Path dir = tmp.resolve("srv");

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * never touches the FIFO, and at most {@value #PARTS_AHEAD} parts wait in memory.
  */
 final class Handoff implements ReplySink {
-    static final int PARTS_AHEAD = 4;
+    static final int PARTS_AHEAD = 16;
 
     /** What the supervisor takes: reply data, or the handler's outcome. */
     sealed interface Item permits Part, Done, Abort {}

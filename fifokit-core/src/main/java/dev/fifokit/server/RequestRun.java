@@ -38,6 +38,12 @@ final class RequestRun implements Runnable {
     /** How long a handler that ignores its interrupt is waited for before it is reported abandoned. */
     static final long ABANDON_AFTER_MILLIS = 100;
 
+    /**
+     * How often a request waiting for a handler slot looks for an abort (the stop's final half
+     * second covers it); not more often, since a thousand requests may be waiting.
+     */
+    private static final long SLOT_POLL_NANOS = 200_000_000L;
+
     /** A request as read from server.fifo: who claims to send it, where to reply, and its body. */
     record Ticket(long pid, String replyName, byte[] body, long bodyLength, String requestName) {}
 
@@ -100,6 +106,15 @@ final class RequestRun implements Runnable {
                 return;
             }
             try {
+                // only the server writes a reply FIFO: bytes already in it were put there by
+                // someone else (a client filling its own pipe so the server would wait), so the
+                // request is dropped before it costs a handler slot or any wait
+                int held = heldBytes(target);
+                if (held != 0) {
+                    drop(held > 0 ? "the reply FIFO already holds " + held + " bytes the server did not write"
+                            : "the reply FIFO cannot be inspected");
+                    return;
+                }
                 serve(target);
             } finally {
                 target.close();
@@ -112,6 +127,15 @@ final class RequestRun implements Runnable {
                 ctx.admitted.release();
                 ctx.released();
             }
+        }
+    }
+
+    /** Bytes already queued in the reply FIFO, or -1 when they cannot be counted. */
+    private static int heldBytes(ReplyFifo target) {
+        try {
+            return target.writer().available();
+        } catch (IOException e) {
+            return -1;
         }
     }
 
@@ -184,6 +208,8 @@ final class RequestRun implements Runnable {
             if (e instanceof BrokenPipeException) {
                 boolean removed = target.removeIfSame();
                 drop("the client went away before its reply was written" + (removed ? "; FIFO removed" : ""));
+            } else if (e instanceof ReplyRefusedException) {
+                drop(e.getMessage());
             } else if (e instanceof RequestBodyException) {
                 drop(e.getMessage());
                 tryError(out, e.getMessage());
@@ -232,7 +258,7 @@ final class RequestRun implements Runnable {
             if (left <= 0) {
                 return false;
             }
-            if (ctx.slots.tryAcquire(Math.min(left, 50_000_000L), TimeUnit.NANOSECONDS)) {
+            if (ctx.slots.tryAcquire(Math.min(left, SLOT_POLL_NANOS), TimeUnit.NANOSECONDS)) {
                 if (abortReason != null) {
                     ctx.slots.release();
                     return false;
@@ -241,6 +267,15 @@ final class RequestRun implements Runnable {
             }
         }
         return false;
+    }
+
+    /** The reply FIFO turned out unusable before anything was written to it: drop at once. */
+    private static final class ReplyRefusedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ReplyRefusedException(String message) {
+            super(message);
+        }
     }
 
     /** A body sent apart from the ticket, through the client's request FIFO. */
@@ -419,9 +454,10 @@ final class RequestRun implements Runnable {
                 first = false;
                 // only the server writes a reply FIFO: bytes already in it were put there by
                 // someone else (a client filling its own pipe so the server would wait)
-                if (w.available() > 0) {
-                    throw new dev.fifokit.FifoException(w.path(), "the reply FIFO already holds "
-                            + w.available() + " bytes the server did not write; not waiting for it to drain");
+                int held = w.available();
+                if (held > 0) {
+                    throw new ReplyRefusedException("the reply FIFO already holds " + held
+                            + " bytes the server did not write; not waiting for it to drain");
                 }
             }
             long until = Math.min(ctx.until(ctx.stallNanos), deadline + ctx.stallNanos);

@@ -31,6 +31,8 @@ final class ServerContext {
     /** Requests read and not yet over (waiting for a slot, running or delivering). */
     final Semaphore admitted;
     final int maxAdmitted;
+    /** The least bound on requests admitted at once, whatever the handler bound. */
+    static final int MIN_ADMITTED = 1024;
     final Set<RequestRun> runs = ConcurrentHashMap.newKeySet();
     /** Requests read while every admission was taken: started in order as admissions free up. */
     private final java.util.ArrayDeque<RequestRun.Ticket> pending = new java.util.ArrayDeque<>();
@@ -53,7 +55,11 @@ final class ServerContext {
         this.log = log;
         this.slots = new Semaphore(options.maxInFlight());
         this.bodies = new Semaphore(options.maxInFlight());
-        this.maxAdmitted = Math.max(16, options.maxInFlight() * 4);
+        // an admitted request that waits (for a slot, or for its client to read) holds no
+        // handler slot, only a virtual thread and its reply descriptor: so the bound is a
+        // memory and descriptor bound, far above the handlers, and a crowd of clients that do
+        // not read (each held up to the stall limit) never makes a queue in front of others
+        this.maxAdmitted = Math.max(MIN_ADMITTED, options.maxInFlight() * 4);
         this.admitted = new Semaphore(maxAdmitted);
         this.maxPending = Math.max(1024, maxAdmitted * 8);
     }

@@ -11,8 +11,9 @@ import java.util.function.Consumer;
  *   <li>{@link #maxInFlight(int)}: handlers running at once (default 256). A slot is held
  *       from the moment a handler starts until its thread has really ended, so this bounds
  *       what runs, including handlers that ignore their deadline. Requests read and waiting for
- *       a slot, or whose replies are still being delivered, are bounded too (four times this);
- *       beyond that the server stops reading {@code server.fifo} (back-pressure).</li>
+ *       a slot, or whose replies are still being delivered, hold no slot and are bounded by
+ *       memory (at least 1024 at once, or four times this); beyond that they queue in memory,
+ *       and past the queue a request gets a "busy" error reply at once.</li>
  *   <li>{@link #requestDeadline(Duration)}: how long one request may take, from the moment it
  *       is read to the end of its reply (default 30s). Past it, the handler is interrupted
  *       and the client gets an error reply.</li>
