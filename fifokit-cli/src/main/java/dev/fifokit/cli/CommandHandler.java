@@ -1,18 +1,22 @@
 package dev.fifokit.cli;
 
+import dev.fifokit.ends.FifoReader;
+import dev.fifokit.ends.FifoWriter;
+import dev.fifokit.ends.Pipe;
 import dev.fifokit.server.ReplySink;
 import dev.fifokit.server.Request;
 import dev.fifokit.server.RequestHandler;
 import dev.fifokit.server.RequestRejectedException;
+import dev.fifokit.spawn.ChildProcess;
+import dev.fifokit.spawn.Spawn;
+import dev.fifokit.spawn.SpawnException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code fifokit serve}'s handler, inetd-style: runs COMMAND once per request with the request
@@ -24,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Output is held back until the command exits, so that a failing command's reply is only
  * the error; past {@link #HOLD_BYTES} it is streamed to the client as it comes (a failure
  * after that follows the data). On success the command's stderr goes to the server's stderr.
- * At the request's deadline the command and its descendants are killed.
+ * At the request's deadline the command and its descendants are killed. The command is
+ * started with posix_spawn (not {@link ProcessBuilder}), its three standard descriptors the
+ * far ends of pipes made for it alone; every other descriptor of the server is closed in it.
  */
 final class CommandHandler implements RequestHandler {
     /** Output kept back before streaming starts. */
@@ -42,36 +48,49 @@ final class CommandHandler implements RequestHandler {
 
     @Override
     public void handle(Request request, ReplySink reply) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("FIFOKIT_CLIENT_PID", Long.toString(request.client().pid()));
-        pb.environment().put("FIFOKIT_CLIENT_UID", Integer.toUnsignedString(request.client().uid()));
-        Process p;
+        // three pipes made for the child alone: it gets their far ends (handed over, so they
+        // are closed here once it has them) and sees end of file and broken pipe as usual
+        Pipe in = null;
+        Pipe out = null;
+        Pipe err = null;
+        ChildProcess child;
         try {
-            p = pb.start();
-        } catch (IOException e) {
-            log.println("fifokit: " + command.getFirst() + ": cannot run: " + e.getMessage());
+            in = Pipe.open();
+            out = Pipe.open();
+            err = Pipe.open();
+            child = Spawn.command(command)
+                    .handOver(0, in.reader()).handOver(1, out.writer()).handOver(2, err.writer())
+                    .env("FIFOKIT_CLIENT_PID", Long.toString(request.client().pid()))
+                    .env("FIFOKIT_CLIENT_UID", Integer.toUnsignedString(request.client().uid()))
+                    .start();
+        } catch (SpawnException e) {
+            closeAll(in, out, err);
+            log.println("fifokit: " + e.getMessage());
             log.flush();
             throw new RequestRejectedException(command.getFirst() + ": cannot run the server's command");
+        } catch (IOException | RuntimeException e) {
+            closeAll(in, out, err);
+            throw e;
         }
-        try {
-            Thread feed = Thread.ofVirtual().start(() -> feed(p.getOutputStream(), request.payload()));
-            Pump out = new Pump(p.getInputStream(), HOLD_BYTES, reply);
-            Pump err = new Pump(p.getErrorStream(), STDERR_BYTES, null);
-            Thread outThread = Thread.ofVirtual().start(out);
-            Thread errThread = Thread.ofVirtual().start(err);
-            int status = p.waitFor();
+        try (child) {
+            FifoWriter input = in.writer();
+            Thread feed = Thread.ofVirtual().start(() -> feed(input, request.payload()));
+            Pump stdout = new Pump(out.reader(), HOLD_BYTES, reply);
+            Pump stderr = new Pump(err.reader(), STDERR_BYTES, null);
+            Thread outThread = Thread.ofVirtual().start(stdout);
+            Thread errThread = Thread.ofVirtual().start(stderr);
+            int status = child.waitFor();
             // a background child may keep the pipes open: wait for them only until the deadline
-            long left = request.remaining().toNanos();
-            if (!outThread.join(java.time.Duration.ofNanos(left))
-                    || !errThread.join(java.time.Duration.ofNanos(Math.max(1, request.remaining().toNanos())))) {
-                kill(p);
+            if (!outThread.join(request.remaining()) || !errThread.join(positive(request.remaining()))) {
+                child.destroyTree();
                 throw new InterruptedException("deadline");
             }
             feed.join();
-            if (out.failure != null) {
-                throw out.failure;
+            if (stdout.failure != null) {
+                throw stdout.failure;
             }
-            String errText = err.held.toString(StandardCharsets.UTF_8) + (err.cut ? "\n[stderr cut at " + STDERR_BYTES + " bytes]\n" : "");
+            String errText = stderr.held.toString(StandardCharsets.UTF_8)
+                    + (stderr.cut ? "\n[stderr cut at " + STDERR_BYTES + " bytes]\n" : "");
             if (status != 0) {
                 throw new RequestRejectedException(errText.isEmpty()
                         ? command.getFirst() + " exited with status " + status : errText);
@@ -80,29 +99,38 @@ final class CommandHandler implements RequestHandler {
                 log.print(errText);
                 log.flush();
             }
-            out.finish();
+            stdout.finish();
         } finally {
-            if (p.isAlive()) {
-                kill(p);
+            // closing our ends wakes the feeding and pumping threads; closing the child kills
+            // what is left of it and reaps it
+            if (child.isAlive()) {
+                child.destroyTree();
+            }
+            closeAll(in, out, err);
+        }
+    }
+
+    private static java.time.Duration positive(java.time.Duration d) {
+        return d.isNegative() || d.isZero() ? java.time.Duration.ofNanos(1) : d;
+    }
+
+    private static void closeAll(Pipe... pipes) {
+        for (Pipe p : pipes) {
+            if (p != null) {
+                try {
+                    p.close();
+                } catch (IOException ignored) {
+                    // our own ends of pipes made for the child
+                }
             }
         }
     }
 
-    private static void feed(OutputStream in, byte[] payload) {
+    private static void feed(FifoWriter in, byte[] payload) {
         try (in) {
             in.write(payload);
         } catch (IOException ignored) {
             // the command did not read its input: that is its business
-        }
-    }
-
-    private static void kill(Process p) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        try {
-            p.waitFor(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -111,7 +139,7 @@ final class CommandHandler implements RequestHandler {
      * into {@code sink} when there is one (stdout), else keeps the first bytes and notes the cut.
      */
     private static final class Pump implements Runnable {
-        private final InputStream in;
+        private final FifoReader in;
         private final int hold;
         private final ReplySink sink;
         final ByteArrayOutputStream held = new ByteArrayOutputStream();
@@ -119,7 +147,7 @@ final class CommandHandler implements RequestHandler {
         private boolean streaming;
         volatile IOException failure;
 
-        Pump(InputStream in, int hold, ReplySink sink) {
+        Pump(FifoReader in, int hold, ReplySink sink) {
             this.in = in;
             this.hold = hold;
             this.sink = sink;
@@ -129,7 +157,7 @@ final class CommandHandler implements RequestHandler {
         public void run() {
             byte[] buf = new byte[16 * 1024];
             try (in) {
-                for (int n; (n = in.read(buf)) > 0; ) {
+                for (int n; (n = in.read(ByteBuffer.wrap(buf))) > 0; ) {
                     if (streaming) {
                         sink.send(buf, 0, n);
                     } else if (held.size() + n <= hold) {

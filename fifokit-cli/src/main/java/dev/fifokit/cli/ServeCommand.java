@@ -32,6 +32,9 @@ import java.util.concurrent.atomic.AtomicReference;
                 "One server per DIR. SIGTERM or SIGINT stop it gracefully (exit 0): requests in flight get "
                         + "the grace period to finish (then an error reply); server.fifo and server.lock are "
                         + "removed.",
+                "DIR may also be fd:N or listen:NAME: a server.fifo inherited already open (a parent's "
+                        + "exec 3<>DIR/server.fifo, or a service manager's ListenFIFO=); its directory is served, "
+                        + "and the FIFO is neither created nor removed.",
                 "Protocol: docs/server-protocol.md.", ""},
         footer = {"", "Example:  fifokit serve /tmp/upper -- tr a-z A-Z",
                 "          fifokit request /tmp/upper hello"})
@@ -59,7 +62,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Do not report discarded garbage and dropped requests on stderr.")
     boolean quiet;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The directory to serve in.")
+    @Parameters(index = "0", paramLabel = "DIR", description = "The directory to serve in, or fd:N / listen:NAME"
+            + " for an inherited server.fifo.")
     Path dir;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND", description = "The command run per request (after --).")
@@ -112,7 +116,10 @@ final class ServeCommand implements Callable<Integer> {
         FifoServer server;
         try {
             synchronized (binding) {
-                server = FifoServer.bind(dir, new CommandHandler(command, err), chosen);
+                server = Endpoints.isDescriptor(dir)
+                        ? FifoServer.adopt(Endpoints.reader(dir, dev.fifokit.ends.OpenOptions.defaults()),
+                                new CommandHandler(command, err), chosen)
+                        : FifoServer.bind(dir, new CommandHandler(command, err), chosen);
                 running.set(server);
             }
             server.awaitTermination();

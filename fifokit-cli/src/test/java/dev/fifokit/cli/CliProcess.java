@@ -30,6 +30,10 @@ public final class CliProcess {
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-XX:+UseSerialGC");
+        // as the launcher does: the JVM's warnings never mix into a command's output
+        cmd.add("-Xlog:disable");
+        cmd.add("-Xlog:all=warning:stderr");
+        cmd.add("-XX:-UsePerfData");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());

@@ -62,6 +62,29 @@ class LauncherTest {
     }
 
     @Test
+    void theJvmsOwnMessagesNeverMixIntoTheCommandsOutput() throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("checkout"));
+        Path launcher = repo.resolve("fifokit");
+        Files.copy(repoRoot().resolve("fifokit"), launcher);
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        standInJar(repo.resolve("fifokit-cli/target"));
+        // a cache that cannot be used makes the JVM log errors; by default it logs them on stdout
+        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "x");
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("FIFOKIT_AOT", "0");
+        pb.environment().put("FIFOKIT_JAVA_OPTS", "-XX:AOTCache=" + dir.resolve("missing.aot"));
+        Process p = pb.start();
+        try {
+            var r = CliProcess.finish(p, new byte[0], 60);
+            assertThat(r.exit()).as(r.stderr()).isZero();
+            assertThat(r.out()).isEqualTo("args=[x] prog=fifokit\n");
+            assertThat(r.stderr()).as("the JVM's message went to stderr").contains("[aot]");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void completionCoversTheNameFifokitWasStartedAs() throws Exception {
         Process p = new ProcessBuilder(CliProcess.command("completion", "bash", "--name", "fifo")).start();
         var r = CliProcess.finish(p, new byte[0], 60);

@@ -290,6 +290,77 @@ class ServeRequestCommandTest {
         assertThat(CliProcess.run(60, "request", "-t", "soon", tmp.toString()).exit()).isEqualTo(2);
     }
 
+    /** A private server directory holding a server.fifo made by someone else (a parent, a service manager). */
+    private Path dirWithServerFifo() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("inherited"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        dev.fifokit.files.Fifo.create(dir.resolve("server.fifo"), 0600).keep().close();
+        return dir;
+    }
+
+    @Test
+    void servesAServerFifoItInheritedAndLeavesItInPlace() throws Exception {
+        Path dir = dirWithServerFifo();
+        Path fifo = dir.resolve("server.fifo");
+        Process server = serveVia(List.of("sh", "-c", "exec 3<>\"$1\"; shift; exec \"$@\"", "sh", fifo.toString()),
+                dir, "fd:3", "--", "sh", "-c", SCRIPT);
+        CliProcess.Result r = CliProcess.run(60, "request", dir.toString(), "hello");
+        assertThat(r.exit()).as(r.stderr() + stderr(server)).isZero();
+        assertThat(r.out()).isEqualTo("HELLO");
+        assertThat(CliProcess.run(60, "request", dir.toString(), "again").out()).isEqualTo("AGAIN");
+        assertThat(Files.exists(dir.resolve("server.lock"))).isTrue();
+        server.destroy(); // SIGTERM
+        assertThat(exitOf(server)).as(stderr(server)).isZero();
+        assertThat(Files.exists(fifo)).as("an inherited server.fifo belongs to whoever made it: not removed").isTrue();
+        assertThat(Files.exists(dir.resolve("server.lock"))).isFalse();
+    }
+
+    @Test
+    void servesAServerFifoPassedUnderAListenName() throws Exception {
+        Path dir = dirWithServerFifo();
+        Process server = serveVia(List.of("sh", "-c",
+                        "exec 3<>\"$1\"; shift; LISTEN_FDS=1 LISTEN_FDNAMES=requests LISTEN_PID=$$ exec \"$@\"",
+                        "sh", dir.resolve("server.fifo").toString()),
+                dir, "listen:requests", "--", "sh", "-c", SCRIPT);
+        CliProcess.Result r = CliProcess.run(60, "request", dir.toString(), "who");
+        assertThat(r.exit()).as(r.stderr() + stderr(server)).isZero();
+        assertThat(r.out()).startsWith("pid=").contains("uid=" + Integer.toUnsignedString(uid()));
+        server.destroy();
+        assertThat(exitOf(server)).as(stderr(server)).isZero();
+    }
+
+    @Test
+    void anInheritedFifoThatIsNotAServerFifoIsRefused() throws Exception {
+        Path dir = dirWithServerFifo();
+        Path other = dir.resolve("other.fifo");
+        dev.fifokit.files.Fifo.create(other, 0600).keep().close();
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "exec 3<>\"$1\"; shift; exec \"$@\"", "sh", other.toString()));
+        cmd.addAll(CliProcess.command("serve", "fd:3", "--", "cat"));
+        Process p = new ProcessBuilder(cmd).start();
+        try {
+            CliProcess.Result r = CliProcess.finish(p, new byte[0], 60);
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.stderr()).contains("other.fifo").contains("must be named server.fifo");
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(Files.exists(dir.resolve("server.lock"))).isFalse();
+
+        // a plain pipe has no directory for the reply FIFOs
+        CliProcess.Result pipe = CliProcess.run(new byte[0], 60, "serve", "fd:0", "--", "cat");
+        assertThat(pipe.exit()).isEqualTo(1);
+        assertThat(pipe.stderr()).contains("known path");
+    }
+
+    @Test
+    void theCommandHoldsOnlyItsThreeStandardDescriptors() throws Exception {
+        Path dir = tmp.resolve("srv");
+        serve(dir, dir.toString(), "--", "sh", "-c", "ls /proc/$$/fd | tr '\\n' ' '");
+        CliProcess.Result r = CliProcess.run(60, "request", dir.toString(), "x");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.out()).as("nothing of the server leaks into the command").isEqualTo("0 1 2 ");
+    }
+
     /**
      * Waits until every client holds its reply FIFO open and no longer holds server.fifo: a
      * client closes server.fifo only after writing its request into it.

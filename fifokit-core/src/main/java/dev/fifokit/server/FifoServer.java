@@ -4,6 +4,7 @@ import dev.fifokit.FifoException;
 import dev.fifokit.NotAFifoException;
 import dev.fifokit.SymlinkException;
 import dev.fifokit.ends.FifoReader;
+import dev.fifokit.ends.FifoWriter;
 import dev.fifokit.ends.OpenOptions;
 import dev.fifokit.files.Fifo;
 
@@ -81,11 +82,17 @@ public final class FifoServer implements AutoCloseable {
     private volatile long graceEnd = Long.MAX_VALUE;
     /** A second read descriptor of server.fifo, opened by the stop: what was queued is read from it. */
     private volatile FifoReader drain;
+    /** Set when the server FIFO was inherited: it belongs to whoever made it and is never removed. */
+    private final boolean adopted;
+    /** For an inherited FIFO: our own writer, so clients coming and going never cause end of stream. */
+    private final FifoWriter keepAlive;
     private volatile IOException failure;
 
     private FifoServer(ServerDirectory directory, Path serverFifo, FileFacts identity, FifoReader reader,
-                       RequestHandler handler, ServerOptions options, ServerLog log) throws FifoException {
+                       FifoWriter keepAlive, RequestHandler handler, ServerOptions options, ServerLog log) throws FifoException {
         this.directory = directory;
+        this.adopted = keepAlive != null;
+        this.keepAlive = keepAlive;
         this.identity = identity;
         this.reader = reader;
         this.readerFd = reader.descriptor();
@@ -142,7 +149,7 @@ public final class FifoServer implements AutoCloseable {
             } catch (IOException e) {
                 throw new FifoException(path, "cannot move the new server FIFO into place: " + e.getMessage(), e);
             }
-            FifoServer server = new FifoServer(d, path, identity, reader, handler, options, log);
+            FifoServer server = new FifoServer(d, path, identity, reader, null, handler, options, log);
             server.acceptor.start();
             d = null;
             return server;
@@ -150,6 +157,73 @@ public final class FifoServer implements AutoCloseable {
             if (d != null) {
                 closeQuietly(reader);
                 Files.deleteIfExists(moved ? path : fresh);
+                d.close();
+            }
+        }
+    }
+
+    /**
+     * Starts a server on a {@code server.fifo} this process inherited already open for reading:
+     * a service manager's socket-activation descriptor ({@link dev.fifokit.ends.ListenFds}) or a
+     * parent's {@code exec 3<>dir/server.fifo}, adopted with
+     * {@link dev.fifokit.ends.Inherited#reader(int)}. The server directory is the FIFO's own
+     * directory. The FIFO is not created, replaced or removed: it belongs to whoever made it, and
+     * requests that arrive after a stop wait in it for the next server. Everything else is as for
+     * {@link #bind(Path, RequestHandler, ServerOptions)}: the lock, reply FIFOs, the stop. The
+     * server owns {@code serverFifo} from then on and closes it when it stops. Does not block.
+     *
+     * <p>Checked before anything is served: the reader's FIFO must still be named
+     * {@code server.fifo} in that directory (same device and inode, one name, not a symlink),
+     * owned by the directory's owner or by root, and the directory must pass the checks of
+     * {@code bind}. A reader without a path (an anonymous pipe, or no {@code /proc} to learn the
+     * path from) cannot say where the reply FIFOs are and is refused.
+     *
+     * @throws ServerBusyException another server already serves that directory
+     * @throws FifoException       the reader is not a FIFO's, its path is unknown, not named
+     *                             {@code server.fifo}, or no longer names the same FIFO; or the
+     *                             directory fails the checks of {@code bind}
+     */
+    public static FifoServer adopt(FifoReader serverFifo, RequestHandler handler, ServerOptions options) throws IOException {
+        java.util.Objects.requireNonNull(handler, "handler");
+        Path path = serverFifo.path();
+        if (path == null || path.getParent() == null) {
+            throw new FifoException(path, "an inherited server FIFO must have a known path (a FIFO, with /proc mounted):"
+                    + " the reply FIFOs are in its directory");
+        }
+        if (!path.getFileName().toString().equals(ServerProtocol.SERVER_FIFO)) {
+            throw new FifoException(path, "an inherited server FIFO must be named " + ServerProtocol.SERVER_FIFO
+                    + " (clients find the server by that name)");
+        }
+        Path dir = path.getParent();
+        ServerLog log = new ServerLog(options.log());
+        ServerDirectory d = ServerDirectory.claim(dir, options.isShared(), log::line);
+        FifoWriter keepAlive = null;
+        try {
+            FileFacts identity = FileFacts.ofDescriptor(serverFifo.descriptor());
+            FileFacts named = FileFacts.ofPath(path);
+            if (!identity.isFifo()) {
+                throw new NotAFifoException(path, "the inherited descriptor is not a FIFO's");
+            }
+            if (named == null || !named.sameFile(identity)) {
+                throw new FifoException(path, "no longer names the FIFO that was inherited (removed or replaced)");
+            }
+            if (identity.nlink() != 1 || (identity.uid() != d.owner() && identity.uid() != 0)) {
+                throw new FifoException(path, "has other names or is owned by someone else (uid "
+                        + Integer.toUnsignedString(identity.uid()) + "); refusing to serve it");
+            }
+            // our own writer, opened through the path we just checked: never an end of stream
+            keepAlive = FifoWriter.open(path, OpenOptions.defaults().failIfNoReader());
+            if (!FileFacts.ofDescriptor(keepAlive.descriptor()).sameFile(identity)) {
+                throw new FifoException(path, "was replaced while the server was starting");
+            }
+            FifoServer server = new FifoServer(d, path, identity, serverFifo, keepAlive, handler, options, log);
+            server.acceptor.start();
+            d = null;
+            keepAlive = null;
+            return server;
+        } finally {
+            if (d != null) {
+                closeQuietly(keepAlive);
                 d.close();
             }
         }
@@ -385,6 +459,7 @@ public final class FifoServer implements AutoCloseable {
         }
         unlinkServerFifo();
         closeQuietly(reader);
+        closeQuietly(keepAlive);
         closeQuietly(drain); // clients writing from now on get a broken pipe
         if (!awaitAdmitted(graceEnd)) {
             String why = "the server is stopping (grace period of "
@@ -427,8 +502,11 @@ public final class FifoServer implements AutoCloseable {
         }
     }
 
-    /** Removes server.fifo if the name still is our FIFO. */
+    /** Removes server.fifo if the name still is our FIFO (an inherited one is never removed). */
     private void unlinkServerFifo() {
+        if (adopted) {
+            return;
+        }
         Path path = ctx.serverFifo;
         try {
             FileFacts now = FileFacts.ofPath(path);

@@ -167,6 +167,16 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /**
+     * Sends SIGKILL to the child's current descendants, then to the child itself (unless it has
+     * exited and been reaped). Never blocks; does not reap. A descendant that has already left
+     * the child's tree (a daemon that forked twice and was re-parented) is out of reach.
+     */
+    public void destroyTree() {
+        ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(ProcessHandle::destroyForcibly));
+        destroyForcibly();
+    }
+
+    /**
      * Sends signal {@code signal} to the child, unless it has already exited and been reaped.
      *
      * @return true when the signal was sent

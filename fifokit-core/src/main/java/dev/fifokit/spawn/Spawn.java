@@ -63,6 +63,8 @@ import java.util.TreeMap;
 public final class Spawn {
     private final List<String> command;
     private final TreeMap<Integer, FifoEnd> fds = new TreeMap<>();
+    /** Child descriptor numbers whose ends are handed over (closed here once the child has started). */
+    private final java.util.Set<Integer> handedOver = new java.util.HashSet<>();
     private Map<String, String> environment;
     private Path directory;
 
@@ -92,6 +94,21 @@ public final class Spawn {
             throw new IllegalArgumentException("negative descriptor number: " + childFd);
         }
         fds.put(childFd, Objects.requireNonNull(end, "end"));
+        handedOver.remove(childFd);
+        return this;
+    }
+
+    /**
+     * Hands {@code end} over to the child as descriptor {@code childFd}: the child gets this very
+     * pipe end, made blocking, and {@link #start()} closes {@code end} in this process once the
+     * child has it (or the start failed), so the child is its only holder here. Unlike
+     * {@link #fd(int, FifoEnd)} this needs no {@code /proc}: use it for a pipe made only to talk
+     * to the child (its standard input, output or error). Do not use {@code end} after this
+     * call: from now on it belongs to the start.
+     */
+    public Spawn handOver(int childFd, FifoEnd end) {
+        fd(childFd, end);
+        handedOver.add(childFd);
         return this;
     }
 
@@ -164,7 +181,9 @@ public final class Spawn {
         try {
             List<Spawning.Dup> dups = new ArrayList<>();
             for (Map.Entry<Integer, FifoEnd> e : fds.entrySet()) {
-                int copy = blockingCopy(e.getValue(), highest + 1);
+                int copy = handedOver.contains(e.getKey())
+                        ? handedCopy(e.getValue(), highest + 1)
+                        : blockingCopy(e.getValue(), highest + 1);
                 copies.add(copy);
                 dups.add(new Spawning.Dup(copy, e.getKey()));
             }
@@ -180,7 +199,40 @@ public final class Spawn {
             for (int fd : copies) {
                 Fifos.close(fd);
             }
+            for (int childFd : handedOver) {
+                try {
+                    fds.get(childFd).close();
+                } catch (IOException ignored) {
+                    // closing our own end of a pipe the child now holds
+                }
+            }
         }
+    }
+
+    /**
+     * A close-on-exec duplicate of a handed-over end's descriptor, numbered above every target,
+     * with O_NONBLOCK cleared on the pipe end it shares with {@code end} (which is closed once
+     * the child has it, so nothing here sees the change).
+     */
+    private static int handedCopy(FifoEnd end, int minimum) throws IOException {
+        int fd = end.descriptor();
+        if (!end.isOpen() || fd < 0) {
+            throw new FifoClosedException(end.path(), "the end is closed; it cannot be given to a child");
+        }
+        if (EndHandover.heldBytes(end) > 0) {
+            throw new FifoException(end.path(), "holds a byte it read while waiting for its first writer, which a"
+                    + " child would never see; open a reader that is handed to a child with awaitWriter(false)");
+        }
+        int copy = Inheritance.duplicateAbove(fd, minimum);
+        if (copy < 0) {
+            throw Errors.of(end.path(), -copy, "duplicate for the child");
+        }
+        int r = Inheritance.setNonBlocking(copy, false);
+        if (r < 0) {
+            Fifos.close(copy);
+            throw Errors.of(end.path(), -r, "clear O_NONBLOCK for the child");
+        }
+        return copy;
     }
 
     /**

@@ -64,6 +64,53 @@ class LifecycleTest {
     }
 
     @Test
+    void anInheritedServerFifoIsServedAndLeftInPlace() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("srv"));
+        Path fifo = dir.resolve("server.fifo");
+        Fifo.create(fifo, 0600).keep().close();
+        int fd = dev.fifokit.testing.RawFds.open(fifo, dev.fifokit.testing.RawFds.O_RDWR); // a parent's exec 3<>server.fifo
+        assertThat(fd).isPositive();
+        dev.fifokit.ends.FifoReader inherited = dev.fifokit.ends.Inherited.reader(fd);
+        try (FifoServer server = FifoServer.adopt(inherited, ECHO, Logs.quiet())) {
+            assertThat(server.serverFifo()).isEqualTo(fifo);
+            for (int i = 0; i < 3; i++) { // clients come and go: never an end of stream
+                assertThat(FifoClient.request(dir, ("n" + i).getBytes(UTF_8), Duration.ofSeconds(5))).asString(UTF_8)
+                        .isEqualTo("n" + i);
+            }
+            assertThatThrownBy(() -> FifoServer.bind(dir, ECHO, Logs.quiet())).isInstanceOf(ServerBusyException.class);
+        }
+        assertThat(Files.exists(fifo)).as("not ours to remove").isTrue();
+        assertThat(Files.exists(dir.resolve("server.lock"))).isFalse();
+        assertThat(inherited.isOpen()).as("the server closed the descriptor it owned").isFalse();
+    }
+
+    @Test
+    void anInheritedFifoThatIsNotTheDirectorysServerFifoIsRefused() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("srv"));
+        Path other = dir.resolve("other.fifo");
+        Fifo.create(other, 0600).keep().close();
+        dev.fifokit.ends.FifoReader wrongName = dev.fifokit.ends.Inherited.reader(
+                dev.fifokit.testing.RawFds.open(other, dev.fifokit.testing.RawFds.O_RDWR));
+        try (wrongName) {
+            assertThatThrownBy(() -> FifoServer.adopt(wrongName, ECHO, Logs.quiet()))
+                    .isInstanceOf(FifoException.class).hasMessageContaining("must be named server.fifo");
+        }
+        // renamed into place after it was opened: still the same FIFO, so it is served
+        Path fifo = dir.resolve("server.fifo");
+        Fifo.create(fifo, 0600).keep().close();
+        dev.fifokit.ends.FifoReader replaced = dev.fifokit.ends.Inherited.reader(
+                dev.fifokit.testing.RawFds.open(fifo, dev.fifokit.testing.RawFds.O_RDWR));
+        try (replaced) {
+            // someone swaps another FIFO in under the name: the inherited one is no longer server.fifo
+            Files.delete(fifo);
+            Fifo.create(fifo, 0600).keep().close();
+            assertThatThrownBy(() -> FifoServer.adopt(replaced, ECHO, Logs.quiet()))
+                    .isInstanceOf(FifoException.class).hasMessageContaining("no longer names");
+        }
+        assertThat(Files.exists(dir.resolve("server.lock"))).as("a refused adoption releases the lock").isFalse();
+    }
+
+    @Test
     void aServerFifoThatIsNotAFifoIsRefused() throws Exception {
         Path dir = Files.createDirectory(tmp.resolve("srv"));
         Files.writeString(dir.resolve("server.fifo"), "data");

@@ -87,6 +87,40 @@ class SpawnTest {
     }
 
     @Test
+    void handedOverEndsAreTheChildsAloneBlockingAndClosedHere() throws Exception {
+        try (Pipe toChild = Pipe.open(); Pipe fromChild = Pipe.open()) {
+            ChildProcess child = start(Spawn.command("sh", "-c", "grep flags /proc/self/fdinfo/0; cat")
+                    .handOver(0, toChild.reader()).handOver(1, fromChild.writer()));
+            assertThat(toChild.reader().isOpen()).as("closed here once the child has it").isFalse();
+            assertThat(fromChild.writer().isOpen()).isFalse();
+            Thread.sleep(100); // the child's cat is waiting: a non-blocking stdin would fail with EAGAIN
+            toChild.writer().write("handed over\n".getBytes(StandardCharsets.UTF_8));
+            toChild.writer().close(); // the child's is the only reader left: it sees end of file
+            String out = readAll(fromChild.reader()); // and ours the only reader of its output: end of file when it exits
+            String flags = out.lines().findFirst().orElseThrow();
+            assertThat(Integer.parseInt(flags.substring("flags:".length()).strip(), 8) & RawFds.O_NONBLOCK).as(flags).isZero();
+            assertThat(out).endsWith("handed over\n");
+            assertThat(child.waitFor()).isZero();
+        }
+    }
+
+    @Test
+    void destroyTreeKillsTheChildsDescendantsToo() throws Exception {
+        try (Pipe fromChild = Pipe.open()) {
+            ChildProcess child = start(Spawn.command("sh", "-c", "sleep 60 & echo $!; wait")
+                    .handOver(1, fromChild.writer()));
+            java.io.BufferedReader lines = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(fromChild.reader().inputStream(), StandardCharsets.UTF_8));
+            long grandchild = Long.parseLong(lines.readLine().strip());
+            assertThat(ProcessHandle.of(grandchild)).isPresent();
+            child.destroyTree();
+            assertThat(child.waitFor(java.time.Duration.ofSeconds(30))).isTrue();
+            dev.fifokit.testing.Await.until(java.time.Duration.ofSeconds(30), "grandchild " + grandchild + " killed",
+                    () -> ProcessHandle.of(grandchild).map(h -> !h.isAlive()).orElse(true));
+        }
+    }
+
+    @Test
     void aChildsStdoutCanBeANamedFifosWriter() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("out.fifo"));
              FifoReader in = FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false))) {
