@@ -37,6 +37,9 @@ final class FrameInput {
     private final FifoEnd fifoEnd;
     private final FifoReader fifoReader;
     private final MemorySegment whole;
+    /** The last slice read into and where it starts: reads at the same offset allocate nothing. */
+    private MemorySegment tail;
+    private int tailAt;
     private final ByteBuffer bb;
     private final boolean atomicFrames;
 
@@ -50,6 +53,7 @@ final class FrameInput {
         this.buf = new byte[bufferBytes];
         this.bb = ByteBuffer.wrap(buf);
         this.whole = MemorySegment.ofArray(buf);
+        this.tail = whole;
     }
 
     /** {@return the stream offset of {@code buf[start]}} */
@@ -93,7 +97,7 @@ final class FrameInput {
         }
         int n;
         if (fifoReader != null) { // perf: a shallow path the JIT compiles whole, as in MessageWriter
-            n = (int) fifoReader.read(whole.asSlice(end, buf.length - end));
+            n = (int) fifoReader.read(tail(end));
         } else {
             bb.limit(buf.length).position(end);
             n = channel.read(bb);
@@ -106,6 +110,18 @@ final class FrameInput {
         }
         end += n;
         return OK;
+    }
+
+    /** {@code buf[at, buf.length)} as a segment; the whole buffer (the usual case) allocates nothing. */
+    private MemorySegment tail(int at) {
+        if (at == 0) {
+            return whole;
+        }
+        if (at != tailAt) {
+            tail = whole.asSlice(at, buf.length - at);
+            tailAt = at;
+        }
+        return tail;
     }
 
     /**

@@ -69,6 +69,12 @@ public final class MessageWriter implements Closeable {
     private final ByteBuffer bb;
     private final ByteBuffer view;
     private final MemorySegment whole;
+    /**
+     * The last {@code whole.asSlice(0, n)} written, kept: frames of one size (one {@code send}
+     * each, or full batches) are then written with no segment allocated, whether or not the JIT
+     * removes the slice.
+     */
+    private MemorySegment lastSlice;
     private final int inPlaceMax;
     private MessageBatch batch;
     private int used;
@@ -95,6 +101,7 @@ public final class MessageWriter implements Closeable {
         this.bb = ByteBuffer.wrap(buf);
         this.view = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
         this.whole = MemorySegment.ofArray(buf);
+        this.lastSlice = whole;
         // the largest payload a batch builds in place: within the maximum, PIPE_BUF (shared) and the buffer
         long inPlace = Math.min(maxPayload, buf.length - header);
         if (!exclusive) {
@@ -387,7 +394,7 @@ public final class MessageWriter implements Closeable {
             // whole (through a ByteBuffer, the errno capture's slice was not optimised away)
             long done = 0;
             while (done < n) {
-                long w = fifo.write(done == 0 ? whole.asSlice(0, n) : whole.asSlice(done, n - done));
+                long w = fifo.write(done == 0 ? head(n) : whole.asSlice(done, n - done));
                 if (w == 0) {
                     throw new FifoException(name, "the channel accepted nothing (non-blocking mode);"
                             + " a message writer needs a blocking channel");
@@ -398,6 +405,16 @@ public final class MessageWriter implements Closeable {
         }
         bb.limit(n).position(0);
         writeFully(bb);
+    }
+
+    /** {@code buf[0, n)} as a segment, the kept one when it has that size. */
+    private MemorySegment head(int n) {
+        MemorySegment s = lastSlice;
+        if (s.byteSize() != n) {
+            s = whole.asSlice(0, n);
+            lastSlice = s;
+        }
+        return s;
     }
 
     private void writeFully(ByteBuffer src) throws IOException {
