@@ -146,7 +146,9 @@ final class MesgCodec implements FrameCodec {
                 take(ByteBuffer.wrap(payload));
                 return ByteBuffer.wrap(payload).order(ByteOrder.nativeOrder());
             }
-            whole(in.offset(), len);
+            if (in.end - in.start < HEADER + len) { // not yet whole (never after beginBuffered)
+                whole(in.offset(), len);
+            }
             int at = in.start + HEADER;
             int next = at + len;
             in.start = next;
