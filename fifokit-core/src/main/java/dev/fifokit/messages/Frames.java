@@ -10,18 +10,12 @@ import java.nio.ByteOrder;
 import java.nio.channels.Channel;
 import java.nio.file.Path;
 
-/** Wire constants and helpers shared by the writer and the reader. */
+/** Helpers every framing and both the writer and the reader share. */
 final class Frames {
     private Frames() {}
 
-    /** {@code sizeof(long mesg_len) + sizeof(long mesg_type)}. */
-    static final int HEADER = 16;
-
     /** A native-endian 64-bit integer inside a byte array, as the C struct lays it out. */
     static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
-
-    static final byte NEWLINE = '\n';
-    static final byte BACKSLASH = '\\';
 
     /** PIPE_BUF of the channel's pipe when it is a fifokit end, else of this system. */
     static long pipeBuf(Channel channel) throws FifoException {
@@ -45,44 +39,6 @@ final class Frames {
 
     static long getLong(byte[] b, int at) {
         return (long) LONG.get(b, at);
-    }
-
-    /** Bytes {@code payload[off, off+len)} take in a line, without the terminating newline. */
-    static long escapedLength(byte[] payload, int off, int len) {
-        long n = len;
-        for (int i = off, end = off + len; i < end; i++) {
-            byte b = payload[i];
-            if (b == NEWLINE || b == BACKSLASH) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /**
-     * Escapes {@code payload[from, to)} into {@code out} starting at {@code at}, stopping before
-     * {@code outEnd}; an escape pair is never split. Returns {@code (consumed << 32) | written}.
-     */
-    static long escape(byte[] payload, int from, int to, byte[] out, int at, int outEnd) {
-        int i = from;
-        int o = at;
-        while (i < to) {
-            byte b = payload[i];
-            if (b == NEWLINE || b == BACKSLASH) {
-                if (o + 2 > outEnd) {
-                    break;
-                }
-                out[o++] = BACKSLASH;
-                out[o++] = b == NEWLINE ? (byte) 'n' : BACKSLASH;
-            } else {
-                if (o + 1 > outEnd) {
-                    break;
-                }
-                out[o++] = b;
-            }
-            i++;
-        }
-        return ((long) (i - from) << 32) | (o - at);
     }
 
     private static final class SystemPipeBuf {

@@ -18,16 +18,30 @@ import java.util.Locale;
  */
 public enum Framing {
     /** {@code struct mymesg}: native-endian {@code long mesg_len, mesg_type}, then the payload. */
-    MESG,
+    MESG(new MesgCodec()),
     /** One escaped line per message, terminated by {@code '\n'}. */
-    LINE;
+    LINE(new LineCodec());
 
     /** The type a {@link #LINE} message has when read (a line has no type on the wire). */
     public static final long LINE_TYPE = 1;
 
+    /** The wire format: each framing's bytes live in its own codec class. */
+    private final FrameCodec codec;
+
+    Framing(FrameCodec codec) {
+        this.codec = codec;
+    }
+
+    /** {@return how this framing's frames are built and cut} */
+    FrameCodec codec() {
+        return codec;
+    }
+
     /**
      * The framing named {@code name}, case-insensitive ({@code "mesg"}, {@code "line"}).
      *
+     * @param name the name
+     * @return the framing
      * @throws IllegalArgumentException for any other name
      */
     public static Framing parse(String name) {

@@ -152,6 +152,6 @@ public final class MessageOptions {
         if (writer && exclusiveWriter) {
             return MAX_LIMIT;
         }
-        return (int) Math.max(0, Math.min(MAX_LIMIT, pipeBuf - Frames.HEADER));
+        return (int) Math.max(0, Math.min(MAX_LIMIT, pipeBuf - MesgCodec.HEADER));
     }
 }

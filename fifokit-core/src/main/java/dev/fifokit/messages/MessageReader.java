@@ -1,18 +1,12 @@
 package dev.fifokit.messages;
 
 import dev.fifokit.FifoException;
-import dev.fifokit.ends.FifoEnd;
-import dev.fifokit.ends.FifoReader;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -67,52 +61,24 @@ public final class MessageReader implements Closeable {
     /** The most bytes of an incomplete frame a {@link TruncatedMessageException} keeps. */
     static final int PARTIAL_KEPT = 4096;
 
-    private static final int OK = 0;
-    private static final int EOF = 1;
-    private static final int EMPTY = 2;
-
     private final ReadableByteChannel channel;
-    private final FifoEnd fifoEnd;
-    private final FifoReader fifoReader;
-    private final MemorySegment whole;
     private final Framing framing;
-    private final Path name;
-    private final int maxPayload;
-    private final boolean atomicFrames;
-    private final boolean acceptUnterminated;
-    private final byte[] buf;
-    private final ByteBuffer bb;
-    /** The payload view {@link #receiveAll} hands out. */
-    private final ByteBuffer view;
-    private ByteBuffer lineView;
+    /** The bytes read and not yet consumed; shared with {@link #decoder}. */
+    private final FrameInput in;
+    /** The framing's state: cuts frames out of {@link #in}. */
+    private final FrameCodec.Decoder decoder;
     private boolean delivering;
-    private int start;
-    private int end;
-    /** Stream offset of {@code buf[0]}. */
-    private long base;
     private long lastType;
-    private int pendingLength;
-
-    private byte[] line = new byte[0];
-    private int lineLength;
-    private boolean lineReady;
-    private boolean skipping;
 
     private final ReentrantLock lock = new ReentrantLock();
 
     private MessageReader(ReadableByteChannel channel, Framing framing, MessageOptions options) throws FifoException {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.framing = Objects.requireNonNull(framing, "framing");
-        this.fifoEnd = channel instanceof FifoEnd e ? e : null;
-        this.fifoReader = channel instanceof FifoReader r ? r : null;
-        this.name = Frames.name(channel, options);
-        this.maxPayload = options.resolveMaxPayload(Frames.pipeBuf(channel), false);
-        this.atomicFrames = options.isAtomicFrames();
-        this.acceptUnterminated = options.isAcceptUnterminatedLine();
-        this.buf = new byte[Math.max(Frames.HEADER, options.bufferBytes())];
-        this.bb = ByteBuffer.wrap(buf);
-        this.view = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
-        this.whole = MemorySegment.ofArray(buf);
+        int maxPayload = options.resolveMaxPayload(Frames.pipeBuf(channel), false);
+        this.in = new FrameInput(channel, Frames.name(channel, options), maxPayload,
+                Math.max(MesgCodec.HEADER, options.bufferBytes()), options.isAtomicFrames());
+        this.decoder = framing.codec().decoder(in, options);
     }
 
     /**
@@ -154,19 +120,13 @@ public final class MessageReader implements Closeable {
         lock.lock();
         try {
             checkNotDelivering();
-            if (framing == Framing.LINE) {
-                if (!nextLine()) {
-                    return null;
-                }
-                lineReady = false;
-                lastType = Framing.LINE_TYPE;
-                return new Message(Framing.LINE_TYPE, Arrays.copyOf(line, lineLength));
-            }
-            if (!header()) {
+            FrameCodec.Decoder d = decoder;
+            if (!d.begin()) {
                 return null;
             }
-            byte[] payload = new byte[pendingLength];
-            payload(ByteBuffer.wrap(payload));
+            byte[] payload = new byte[d.length()];
+            d.take(ByteBuffer.wrap(payload));
+            lastType = d.type();
             return new Message(lastType, payload);
         } finally {
             lock.unlock();
@@ -191,26 +151,17 @@ public final class MessageReader implements Closeable {
         lock.lock();
         try {
             checkNotDelivering();
-            if (framing == Framing.LINE) {
-                if (!nextLine()) {
-                    return -1;
-                }
-                if (into.remaining() < lineLength) {
-                    lineReady = true;
-                    throw new BufferOverflowException();
-                }
-                into.put(line, 0, lineLength);
-                lineReady = false;
-                lastType = Framing.LINE_TYPE;
-                return lineLength;
-            }
-            if (!header()) {
+            FrameCodec.Decoder d = decoder;
+            if (!d.begin()) {
                 return -1;
             }
-            if (into.remaining() < pendingLength) {
-                throw new BufferOverflowException();
+            int len = d.length();
+            if (into.remaining() < len) {
+                throw new BufferOverflowException(); // the frame stays begun for the next call
             }
-            return payload(into);
+            d.take(into);
+            lastType = d.type();
+            return len;
         } finally {
             lock.unlock();
         }
@@ -243,7 +194,7 @@ public final class MessageReader implements Closeable {
             checkNotDelivering();
             delivering = true;
             try {
-                return framing == Framing.LINE ? deliverLines(handler) : deliverFrames(handler);
+                return deliver(handler);
             } finally {
                 delivering = false;
             }
@@ -267,14 +218,7 @@ public final class MessageReader implements Closeable {
     public boolean ready() {
         lock.lock();
         try {
-            if (framing == Framing.LINE) {
-                return lineReady || indexOf(Frames.NEWLINE, start, end) >= 0;
-            }
-            if (end - start < Frames.HEADER) {
-                return false;
-            }
-            long len = Frames.getLong(buf, start);
-            return len < 0 || len > maxPayload || end - start >= Frames.HEADER + len;
+            return decoder.ready();
         } finally {
             lock.unlock();
         }
@@ -284,7 +228,7 @@ public final class MessageReader implements Closeable {
     public int buffered() {
         lock.lock();
         try {
-            return end - start + (lineReady ? lineLength : 0);
+            return in.end - in.start + decoder.held();
         } finally {
             lock.unlock();
         }
@@ -301,12 +245,8 @@ public final class MessageReader implements Closeable {
         lock.lock();
         try {
             checkNotDelivering();
-            int n = end - start;
-            base += end;
-            start = 0;
-            end = 0;
-            lineReady = false;
-            skipping = false;
+            int n = in.discard();
+            decoder.reset();
             return n;
         } finally {
             lock.unlock();
@@ -317,7 +257,7 @@ public final class MessageReader implements Closeable {
     public long offset() {
         lock.lock();
         try {
-            return base + start;
+            return in.offset();
         } finally {
             lock.unlock();
         }
@@ -330,7 +270,7 @@ public final class MessageReader implements Closeable {
 
     /** {@return the largest payload this reader accepts} */
     public int maxPayload() {
-        return maxPayload;
+        return in.maxPayload;
     }
 
     /** Closes the channel. */
@@ -339,330 +279,26 @@ public final class MessageReader implements Closeable {
         channel.close();
     }
 
-    // ---- mesg ----
-
-    private int deliverFrames(MessageHandler handler) throws IOException {
-        if (!header()) {
-            return -1;
-        }
-        int len = pendingLength;
-        if (Frames.HEADER + len > buf.length) {
-            byte[] payload = new byte[len];
-            payload(ByteBuffer.wrap(payload));
-            handler.onMessage(lastType, ByteBuffer.wrap(payload).order(ByteOrder.nativeOrder()));
-            return 1;
-        }
-        int st = fill(Frames.HEADER + len);
-        if (st != OK) {
-            int have = end - start;
-            throw truncated(offset0(), have, st, "after " + (have - Frames.HEADER) + " of " + len + " payload bytes");
-        }
-        int count = 0;
-        while (true) {
-            int at = start + Frames.HEADER;
-            start = at + len;
-            count++;
-            view.limit(start).position(at);
-            handler.onMessage(lastType, view);
-            if (end - start < Frames.HEADER) {
-                return count;
-            }
-            long next = Frames.getLong(buf, start);
-            if (next < 0 || next > maxPayload || end - start - Frames.HEADER < next) {
-                return count; // a bad header throws on the next call; a partial frame waits for it
-            }
-            len = (int) next;
-            lastType = Frames.getLong(buf, start + 8);
-        }
-    }
-
-    /** Buffers and checks the next header, leaving it unconsumed; false at a clean end. */
-    private boolean header() throws IOException {
-        int st = fill(Frames.HEADER);
-        if (st != OK) {
-            int have = end - start;
-            if (have == 0 && st == EOF) {
-                return false;
-            }
-            throw truncated(offset0(), have, st, "after " + have + " of the " + Frames.HEADER + " header bytes");
-        }
-        long len = Frames.getLong(buf, start);
-        if (len < 0) {
-            throw new CorruptFrameException(name, offset0(), "negative length " + len, badHeader());
-        }
-        if (len > maxPayload) {
-            throw new CorruptFrameException(name, offset0(), "length " + len
-                    + " is over the maximum payload of " + maxPayload + " bytes", badHeader());
-        }
-        pendingLength = (int) len;
-        lastType = Frames.getLong(buf, start + 8);
-        return true;
-    }
-
-    /** Consumes the checked header and moves its payload into {@code dst}. */
-    private int payload(ByteBuffer dst) throws IOException {
-        int len = pendingLength;
-        long frameStart = offset0();
-        if (Frames.HEADER + len <= buf.length) {
-            int st = fill(Frames.HEADER + len);
-            if (st != OK) {
-                int have = end - start;
-                throw truncated(frameStart, have, st, "after " + (have - Frames.HEADER) + " of " + len + " payload bytes");
-            }
-            dst.put(buf, start + Frames.HEADER, len);
-            start += Frames.HEADER + len;
-            return len;
-        }
-        // bigger than the buffer (a large maximum): read the rest straight into the destination
-        int position = dst.position();
-        start += Frames.HEADER;
-        int have = Math.min(end - start, len);
-        dst.put(buf, start, have);
-        start += have;
-        int limit = dst.limit();
-        dst.limit(position + len);
-        try {
-            while (dst.hasRemaining()) {
-                int st = OK;
-                if (atomicFrames && fifoEnd != null && fifoEnd.available() == 0) {
-                    st = EMPTY;
-                } else {
-                    int n = channel.read(dst);
-                    if (n < 0) {
-                        st = EOF;
-                    } else if (n == 0) {
-                        throw nonBlocking();
-                    } else {
-                        base += n; // these bytes never pass through the buffer
-                    }
-                }
-                if (st != OK) {
-                    int got = dst.position() - position;
-                    dst.position(position);
-                    throw new TruncatedMessageException(name, frameStart, Frames.HEADER + got,
-                            cause(st) + " after " + got + " of " + len + " payload bytes");
-                }
-            }
-        } finally {
-            dst.limit(limit);
-        }
-        return len;
-    }
-
-    /** Makes at least {@code need} bytes (at most the buffer's size) available from {@code start}. */
-    private int fill(int need) throws IOException {
-        return fill(need, false);
-    }
-
-    /**
-     * As {@link #fill(int)}; {@code midFrame} says a frame already started before the buffered
-     * bytes (a line partly decoded), which matters for {@link MessageOptions#atomicFrames()}.
-     */
-    private int fill(int need, boolean midFrame) throws IOException {
-        while (end - start < need) {
-            if (start == end) {
-                base += end;
-                start = 0;
-                end = 0;
-            } else if (buf.length - start < need) {
-                System.arraycopy(buf, start, buf, 0, end - start);
-                base += start;
-                end -= start;
-                start = 0;
-            }
-            int st = read(midFrame || end > start);
-            if (st != OK) {
-                return st;
-            }
-        }
-        return OK;
-    }
-
-    /** One read into the free tail of the buffer. */
-    private int read(boolean midFrame) throws IOException {
-        if (midFrame && atomicFrames && fifoEnd != null && fifoEnd.available() == 0) {
-            return EMPTY;
-        }
-        int n;
-        if (fifoReader != null) { // perf: a shallow path the JIT compiles whole, as in MessageWriter
-            n = (int) fifoReader.read(whole.asSlice(end, buf.length - end));
-        } else {
-            bb.limit(buf.length).position(end);
-            n = channel.read(bb);
-        }
-        if (n < 0) {
-            return EOF;
-        }
-        if (n == 0) {
-            throw nonBlocking();
-        }
-        end += n;
-        return OK;
-    }
-
-    // ---- line ----
-
-    /** Decodes the next line into {@code line[0, lineLength)}; false at a clean end. */
-    private boolean nextLine() throws IOException {
-        if (lineReady) {
-            return true;
-        }
-        if (skipping && !skipRestOfLine()) {
-            return false;
-        }
-        lineLength = 0;
-        long lineStart = offset0();
-        long raw = 0;
-        boolean escape = false;
-        while (true) {
-            int i = start;
-            while (i < end) {
-                byte b = buf[i];
-                if (escape) {
-                    escape = false;
-                    if (b == 'n' || b == Frames.BACKSLASH) {
-                        if (!append(b == 'n' ? Frames.NEWLINE : Frames.BACKSLASH)) {
-                            throw tooLong(i, lineStart);
-                        }
-                        i++;
-                        continue;
-                    }
-                    if (!append(Frames.BACKSLASH)) { // a lone backslash stands for itself
-                        throw tooLong(i, lineStart);
-                    }
-                }
-                if (b == Frames.NEWLINE) {
-                    start = i + 1;
-                    return true;
-                }
-                if (b == Frames.BACKSLASH) {
-                    escape = true;
-                } else if (!append(b)) {
-                    throw tooLong(i, lineStart);
-                }
-                i++;
-            }
-            raw += end - start;
-            start = end;
-            int st = fill(1, raw > 0 || escape);
-            if (st == OK) {
-                continue;
-            }
-            if (raw == 0 && st == EOF) {
-                return false;
-            }
-            if (st == EOF && acceptUnterminated) {
-                if (escape && !append(Frames.BACKSLASH)) {
-                    throw tooLong(start, lineStart);
-                }
-                return true;
-            }
-            throw new TruncatedMessageException(name, lineStart, raw,
-                    cause(st) + " inside a line of " + raw + " bytes (no newline)",
-                    Arrays.copyOf(line, Math.min(lineLength, PARTIAL_KEPT)));
-        }
-    }
-
-    private boolean append(byte b) {
-        if (lineLength == line.length) {
-            if (lineLength >= maxPayload) {
-                return false;
-            }
-            int grown = (int) Math.min(maxPayload, Math.max(64L, 2L * line.length));
-            line = Arrays.copyOf(line, grown);
-        }
-        line[lineLength++] = b;
-        return true;
-    }
-
-    private MessageTooLargeException tooLong(int at, long lineStart) {
-        start = at;
-        skipping = true;
-        return new MessageTooLargeException(name, (long) lineLength + 1, maxPayload, lineStart,
-                "a line at byte offset " + lineStart + " is longer than the maximum payload of "
-                        + maxPayload + " bytes (the rest of the line is skipped)");
-    }
-
-    /** After an over-long line: drops bytes up to and including its newline; false at end of stream. */
-    private boolean skipRestOfLine() throws IOException {
-        while (true) {
-            int nl = indexOf(Frames.NEWLINE, start, end);
-            if (nl >= 0) {
-                start = nl + 1;
-                skipping = false;
-                return true;
-            }
-            start = end;
-            int st = fill(1);
-            if (st != OK) {
-                skipping = false;
-                return st != EOF;
-            }
-        }
-    }
-
-    private int deliverLines(MessageHandler handler) throws IOException {
-        if (!nextLine()) {
+    /** Hands every whole buffered message to {@code handler}, after blocking for the first. */
+    private int deliver(MessageHandler handler) throws IOException {
+        FrameCodec.Decoder d = decoder;
+        if (!d.begin()) {
             return -1;
         }
         int count = 0;
-        while (true) {
-            lineReady = false;
-            lastType = Framing.LINE_TYPE;
+        do {
+            long type = d.type();
+            ByteBuffer payload = d.takeView();
+            lastType = type;
             count++;
-            if (lineView == null || lineView.array() != line) {
-                lineView = ByteBuffer.wrap(line).order(ByteOrder.nativeOrder());
-            }
-            lineView.limit(lineLength).position(0);
-            handler.onMessage(Framing.LINE_TYPE, lineView);
-            int nl = skipping ? -1 : indexOf(Frames.NEWLINE, start, end);
-            // a line that may decode to more than the maximum is left for the next call to throw
-            if (nl < 0 || nl - start > maxPayload || !nextLine()) {
-                return count;
-            }
-        }
+            handler.onMessage(type, payload);
+        } while (d.beginBuffered());
+        return count;
     }
-
-    // ---- shared ----
 
     private void checkNotDelivering() {
         if (delivering) {
             throw new IllegalStateException("a message handler called back into its reader");
         }
-    }
-
-    private long offset0() {
-        return base + start;
-    }
-
-    private int indexOf(byte b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (buf[i] == b) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** Drops the partial frame (everything buffered from its start) and describes it. */
-    private TruncatedMessageException truncated(long frameStart, long received, int status, String detail) {
-        byte[] partial = Arrays.copyOfRange(buf, start, start + Math.min(end - start, PARTIAL_KEPT));
-        base += end;
-        start = 0;
-        end = 0;
-        return new TruncatedMessageException(name, frameStart, received, cause(status) + " " + detail, partial);
-    }
-
-    /** The first bytes of a bad header and what follows it in the buffer, for the error. */
-    private byte[] badHeader() {
-        return Arrays.copyOfRange(buf, start, start + Math.min(end - start, 64));
-    }
-
-    private static String cause(int status) {
-        return status == EOF ? "end of stream" : "nothing more queued in the pipe (frames must be atomic)";
-    }
-
-    private FifoException nonBlocking() {
-        return new FifoException(name, "no data and the channel is non-blocking; a message reader needs a blocking channel");
     }
 }

@@ -54,6 +54,12 @@ public final class MessageWriter implements Closeable {
     /** The channel when it is a fifokit writer: batches go to it as segments of {@link #whole}. */
     private final FifoWriter fifo;
     private final Framing framing;
+    /** The framing's wire format: builds each frame in {@link #buf}. */
+    private final FrameCodec codec;
+    /** The codec's fixed header length, or -1 when a frame's bytes depend on its payload. */
+    private final int header;
+    /** Writes the pieces of a frame bigger than the buffer. */
+    private final FrameCodec.Pieces pieces = new LargeFrame();
     private final Path name;
     private final long pipeBuf;
     private final int maxPayload;
@@ -63,6 +69,12 @@ public final class MessageWriter implements Closeable {
     private final ByteBuffer bb;
     private final ByteBuffer view;
     private final MemorySegment whole;
+    /**
+     * The last {@code whole.asSlice(0, n)} written, kept: frames of one size (one {@code send}
+     * each, or full batches) are then written with no segment allocated, whether or not the JIT
+     * removes the slice.
+     */
+    private MemorySegment lastSlice;
     private final int inPlaceMax;
     private MessageBatch batch;
     private int used;
@@ -74,12 +86,14 @@ public final class MessageWriter implements Closeable {
     private MessageWriter(WritableByteChannel channel, Framing framing, MessageOptions options) throws FifoException {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.framing = Objects.requireNonNull(framing, "framing");
+        this.codec = framing.codec();
+        this.header = codec.fixedHeader();
         this.name = Frames.name(channel, options);
         this.pipeBuf = Frames.pipeBuf(channel);
         this.maxPayload = options.resolveMaxPayload(pipeBuf, true);
         this.exclusive = options.isExclusiveWriter();
         this.batching = options.isBatching();
-        int size = (int) Math.max(pipeBuf, Frames.HEADER + 1);
+        int size = (int) Math.max(pipeBuf, MesgCodec.HEADER + 1);
         if (exclusive) {
             size = Math.max(size, options.bufferBytes());
         }
@@ -87,12 +101,13 @@ public final class MessageWriter implements Closeable {
         this.bb = ByteBuffer.wrap(buf);
         this.view = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
         this.whole = MemorySegment.ofArray(buf);
+        this.lastSlice = whole;
         // the largest payload a batch builds in place: within the maximum, PIPE_BUF (shared) and the buffer
-        long inPlace = Math.min(maxPayload, buf.length - Frames.HEADER);
+        long inPlace = Math.min(maxPayload, buf.length - header);
         if (!exclusive) {
-            inPlace = Math.min(inPlace, pipeBuf - Frames.HEADER);
+            inPlace = Math.min(inPlace, pipeBuf - header);
         }
-        this.inPlaceMax = framing == Framing.MESG ? (int) inPlace : -1;
+        this.inPlaceMax = header >= 0 ? (int) inPlace : -1;
         this.fifo = channel instanceof FifoWriter w ? w : null;
     }
 
@@ -138,7 +153,8 @@ public final class MessageWriter implements Closeable {
 
     /**
      * Sends the remaining bytes of {@code payload} as one message and advances its position.
-     * A heap buffer or, in {@link Framing#MESG}, a direct one is sent without allocating.
+     * A heap buffer or, in a framing that does not escape ({@link Framing#MESG}), a direct one
+     * is sent without allocating.
      */
     public void send(long type, ByteBuffer payload) throws IOException {
         int len = payload.remaining();
@@ -147,7 +163,7 @@ public final class MessageWriter implements Closeable {
             payload.position(payload.limit());
             return;
         }
-        if (framing == Framing.LINE) {
+        if (header < 0) { // the codec escapes: it needs the bytes in an array
             byte[] copy = new byte[len];
             payload.get(copy);
             send(type, copy, 0, len);
@@ -156,21 +172,20 @@ public final class MessageWriter implements Closeable {
         lock.lock();
         try {
             checkOpen();
-            checkSize(len, Frames.HEADER + (long) len);
-            long frame = Frames.HEADER + (long) len;
+            long frame = header + (long) len;
+            checkSize(len, frame);
             if (frame > buf.length - used) {
                 flushLocked();
             }
-            Frames.putLong(buf, used, len);
-            Frames.putLong(buf, used + 8, type);
+            codec.putHeader(buf, used, type, len);
             if (frame <= buf.length) {
-                payload.get(buf, used + Frames.HEADER, len);
+                payload.get(buf, used + header, len);
                 used += (int) frame;
                 if (!batching && !inBatch) {
                     flushLocked();
                 }
             } else {
-                used += Frames.HEADER;
+                used += header;
                 flushLocked();
                 writeFully(payload);
             }
@@ -271,40 +286,33 @@ public final class MessageWriter implements Closeable {
     void appendLocked(long type, byte[] payload, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, payload.length);
         checkOpen();
-        long frame = frameLength(payload, off, len);
+        long frame = codec.frameLength(payload, off, len);
+        checkSize(len, frame);
         if (frame > buf.length - used) {
             flushLocked();
         }
-        if (frame > buf.length) {
-            sendLarge(type, payload, off, len);
+        if (frame > buf.length) { // an exclusive writer's big frame: several writes
+            codec.encodeLarge(type, payload, off, len, pieces);
             return;
         }
-        if (framing == Framing.MESG) {
-            Frames.putLong(buf, used, len);
-            Frames.putLong(buf, used + 8, type);
-            System.arraycopy(payload, off, buf, used + Frames.HEADER, len);
-        } else {
-            int w = (int) Frames.escape(payload, off, off + len, buf, used, buf.length);
-            buf[used + w] = Frames.NEWLINE;
-        }
+        codec.encode(type, payload, off, len, buf, used);
         used += (int) frame;
         if (!batching && !inBatch) {
             flushLocked();
         }
     }
 
-    /** Reserves a mesg frame in the buffer and returns its payload as {@link #view}; not zeroed. */
+    /** Reserves a frame in the buffer and returns its payload as {@link #view}; not zeroed. */
     ByteBuffer reserveLocked(long type, int length) throws IOException {
         if (length < 0 || length > inPlaceMax || closed) { // one test on the hot path
             refuseInPlace(length);
         }
-        int frame = Frames.HEADER + length;
+        int frame = header + length;
         if (frame > buf.length - used) {
             flushLocked();
         }
-        int at = used + Frames.HEADER;
-        Frames.putLong(buf, used, length);
-        Frames.putLong(buf, used + 8, type);
+        codec.putHeader(buf, used, type, length);
+        int at = used + header;
         used = at + length;
         view.limit(used).position(at);
         return view;
@@ -312,15 +320,15 @@ public final class MessageWriter implements Closeable {
 
     /** Throws the reason a payload of {@code length} cannot be built in place. */
     private void refuseInPlace(int length) throws IOException {
-        if (framing != Framing.MESG) {
-            throw new UnsupportedOperationException("a line's frame length depends on its payload:"
+        if (header < 0) {
+            throw new UnsupportedOperationException("a " + framing + " frame's length depends on its payload:"
                     + " add the payload as a byte array");
         }
         if (length < 0) {
             throw new IllegalArgumentException("negative payload length " + length);
         }
         checkOpen();
-        long frame = Frames.HEADER + (long) length;
+        long frame = header + (long) length;
         checkSize(length, frame);
         throw new MessageTooLargeException(name, frame, buf.length, -1, "a frame of " + frame
                 + " bytes is bigger than this writer's buffer of " + buf.length + " bytes; send it with send()");
@@ -342,19 +350,11 @@ public final class MessageWriter implements Closeable {
         }
     }
 
-    private long frameLength(byte[] payload, int off, int len) throws MessageTooLargeException {
-        long frame = framing == Framing.MESG
-                ? Frames.HEADER + (long) len
-                : Frames.escapedLength(payload, off, len) + 1;
-        checkSize(len, frame);
-        return frame;
-    }
-
     private void checkSize(int len, long frame) throws MessageTooLargeException {
         if (len > maxPayload) {
             throw new MessageTooLargeException(name, len, maxPayload, -1, "a message of " + len
                     + " bytes is over the maximum payload of " + maxPayload + " bytes"
-                    + (exclusive ? "" : " (PIPE_BUF " + pipeBuf + " - " + Frames.HEADER
+                    + (exclusive ? "" : " (PIPE_BUF " + pipeBuf + " - " + MesgCodec.HEADER
                     + "; declare an exclusive writer to send more)"));
         }
         if (!exclusive && frame > pipeBuf) {
@@ -364,29 +364,23 @@ public final class MessageWriter implements Closeable {
         }
     }
 
-    /** An exclusive writer's frame bigger than the buffer: several writes, safe with no other writer. */
-    private void sendLarge(long type, byte[] payload, int off, int len) throws IOException {
-        if (framing == Framing.MESG) {
-            Frames.putLong(buf, 0, len);
-            Frames.putLong(buf, 8, type);
-            int first = Math.min(len, buf.length - Frames.HEADER);
-            System.arraycopy(payload, off, buf, Frames.HEADER, first);
-            used = Frames.HEADER + first;
-            flushLocked();
-            writeFully(ByteBuffer.wrap(payload, off + first, len - first));
-            return;
+    /** An exclusive writer's frame bigger than the buffer, in pieces: safe with no other writer. */
+    private final class LargeFrame implements FrameCodec.Pieces {
+        @Override
+        public byte[] buffer() {
+            return buf;
         }
-        int i = off;
-        int end = off + len;
-        while (i < end) {
-            long r = Frames.escape(payload, i, end, buf, 0, buf.length);
-            i += (int) (r >>> 32);
-            used = (int) r;
+
+        @Override
+        public void write(int n) throws IOException {
+            used = n;
             flushLocked();
         }
-        buf[0] = Frames.NEWLINE;
-        used = 1;
-        flushLocked();
+
+        @Override
+        public void writeDirect(byte[] b, int off, int len) throws IOException {
+            writeFully(ByteBuffer.wrap(b, off, len));
+        }
     }
 
     private void flushLocked() throws IOException {
@@ -400,7 +394,7 @@ public final class MessageWriter implements Closeable {
             // whole (through a ByteBuffer, the errno capture's slice was not optimised away)
             long done = 0;
             while (done < n) {
-                long w = fifo.write(done == 0 ? whole.asSlice(0, n) : whole.asSlice(done, n - done));
+                long w = fifo.write(done == 0 ? head(n) : whole.asSlice(done, n - done));
                 if (w == 0) {
                     throw new FifoException(name, "the channel accepted nothing (non-blocking mode);"
                             + " a message writer needs a blocking channel");
@@ -411,6 +405,16 @@ public final class MessageWriter implements Closeable {
         }
         bb.limit(n).position(0);
         writeFully(bb);
+    }
+
+    /** {@code buf[0, n)} as a segment, the kept one when it has that size. */
+    private MemorySegment head(int n) {
+        MemorySegment s = lastSlice;
+        if (s.byteSize() != n) {
+            s = whole.asSlice(0, n);
+            lastSlice = s;
+        }
+        return s;
     }
 
     private void writeFully(ByteBuffer src) throws IOException {
