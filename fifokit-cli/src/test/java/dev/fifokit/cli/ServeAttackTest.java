@@ -215,8 +215,6 @@ class ServeAttackTest {
         assertThat(out).isEqualTo("AFTER GARBAGE");
     }
 
-    @org.junit.jupiter.api.Disabled("known gap, intermittent: a garbage byte right before a short request can read as a plausible frame header "
-            + "that swallows the request; the resync needs a check against later headers (see docs/server-protocol.md)")
     @Test
     void aGarbageStreamerDoesNotCostConcurrentRequests() throws Exception {
         Path dir = tmp.resolve("srv");
@@ -360,19 +358,11 @@ class ServeAttackTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("known gap: the 50 non-readers no longer hold anyone up (see"
-            + " fiftyNonReadersWithShrunkPipesDoNotStallANormalRequest), but under the /dev/urandom flood about 20"
-            + " of the 1000 requests (token form) were still waiting for a reply minutes later, past the 30 s"
-            + " deadline, with the server's reading thread in read(2) and no handler process running: lost"
-            + " between the pipe and a reply, or stuck in an unbounded wait. aGarbageStreamerDoesNotCostConcurrentRequests"
-            + " fails the same way (exit 124), on main's server code too: one likely cause, for pid-form requests"
-            + " with a payload under 16 bytes, is the reading thread's resync taking the last garbage byte plus the"
-            + " request's own header as a plausible frame (length = byte + 256 * payload length, type = id << 8),"
-            + " which swallows the request; the token form here needs another explanation")
     @Timeout(600) // no speed is asserted: on a loaded machine 1000 command runs take long
     void aThousandGoodRequestsUnderGarbageNonReadersAndAForger() throws Exception {
         Path dir = tmp.resolve("srv");
-        Process server = serveCommand(dir, List.of("cat"), "-q", "--shared", "--grace", "2s", "-j", "32");
+        Process server = serveCommand(dir, List.of("cat"), "-q", "--shared", "--grace", "2s", "-j", "32",
+                "--deadline", "300s"); // a request may wait long for one of the 32 slots on a loaded machine
         Path fifo = dir.resolve("server.fifo");
         // random garbage as fast as /dev/urandom gives it (a `tr` flood of constant bytes is
         // faster than the server can scan on a loaded machine: see the protocol notes)

@@ -359,7 +359,8 @@ public final class FifoServer implements AutoCloseable {
     }
 
     private void accept() {
-        RequestReader requests = new RequestReader(reader, ctx.maxPayload, ctx.serverFifo, ctx.log);
+        RequestReader requests = new RequestReader(reader, ctx.maxPayload, ctx.serverFifo, ctx.log,
+                RequestReader.replyFifoCheck(ctx.directory));
         java.util.concurrent.ScheduledFuture<?> flusher = timer.scheduleWithFixedDelay(() -> ctx.log.flushHeld(false),
                 1, 1, TimeUnit.SECONDS);
         try {

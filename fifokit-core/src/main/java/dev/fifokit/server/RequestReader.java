@@ -17,16 +17,24 @@ import java.nio.file.Path;
  *   <li>A header is plausible when its length is 0 to PIPE_BUF - 16 and its type is a request
  *       type (a client id, or the token form). Anything else is garbage: skip one byte and
  *       look again.</li>
- *   <li>A plausible frame is complete: it is handed on and reading goes on after it.</li>
  *   <li>A plausible frame still incomplete when everything queued in the pipe has been read is
  *       garbage too (every real request is one atomic write, so it cannot be a request still
  *       arriving): skip one byte, so a complete request inside the bytes it claimed is still
  *       found. The same holds for fewer than 16 bytes left over.</li>
+ *   <li>A complete plausible frame must also pass the {@link FrameCheck}: it could be a live
+ *       client's request (in the server: a simple-form request's reply FIFO exists; a
+ *       token-form ticket announces the body length it carries). One that does not is garbage:
+ *       skip one byte.</li>
+ *   <li>A complete frame that passes is still refused (skip one byte) when it swallows another
+ *       complete frame that passes the check and lies wholly inside it. Real requests are
+ *       atomic writes: one never begins inside another, so a header in front of a whole live
+ *       request is garbage that happens to look like a header (a stray byte before a short
+ *       request does: its length reads as 256 times the request's, its type as 256 times the
+ *       client id).</li>
  * </ul>
- * Every complete request that was read is handed on; the one case that can still cost a request
- * is garbage that looks like a header immediately in front of it, so that the two make one
- * plausible frame. Each run of garbage is counted and reported through the rate-limited log.
- * Used by the acceptor thread only.
+ * Skipping never throws away bytes already read: every offset is looked at, so every complete
+ * request that was read is found. Each run of garbage is counted and reported through the
+ * rate-limited log. Used by the acceptor thread only.
  */
 final class RequestReader {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
@@ -40,7 +48,17 @@ final class RequestReader {
         boolean frame(long type, byte[] payload) throws InterruptedException;
     }
 
+    /**
+     * Says whether a complete plausible frame could be a live client's request. Called with the
+     * reader's own buffer: it must neither keep nor change it.
+     */
+    interface FrameCheck {
+        /** True when the frame of {@code type} whose payload is {@code buf[off, off + len)} may be a request. */
+        boolean live(long type, byte[] buf, int off, int len);
+    }
+
     private FifoReader fifo;
+    private final FrameCheck check;
     private final int maxPayload;
     private final Path path;
     private final ServerLog log;
@@ -51,8 +69,9 @@ final class RequestReader {
     private long garbageAt = -1;
     private long garbageRun;
 
-    RequestReader(FifoReader fifo, int maxPayload, Path path, ServerLog log) {
+    RequestReader(FifoReader fifo, int maxPayload, Path path, ServerLog log, FrameCheck check) {
         this.fifo = fifo;
+        this.check = check;
         this.maxPayload = maxPayload;
         this.path = path;
         this.log = log;
@@ -85,6 +104,27 @@ final class RequestReader {
     /** Bytes read from the pipe but not parsed yet. */
     int buffered() {
         return end - start;
+    }
+
+    /**
+     * The server's check: a simple-form request's reply FIFO name exists in {@code dir} (a client
+     * creates it before it sends; whatever is there is judged when the reply is opened), and a
+     * token-form ticket is whole and announces either the body it carries or a body to come.
+     * One {@code lstat} per simple-form frame, nothing for the token form.
+     */
+    static FrameCheck replyFifoCheck(Path dir) {
+        return (type, buf, off, len) -> {
+            if (ServerProtocol.isClientId(type)) {
+                return java.nio.file.Files.exists(dir.resolve(ServerProtocol.clientFifoName(type)),
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            }
+            if (len < ServerProtocol.TICKET_BYTES) {
+                return false;
+            }
+            long length = (long) LONG.get(buf, off + ServerProtocol.TOKEN_BYTES);
+            int inline = len - ServerProtocol.TICKET_BYTES;
+            return length == inline || (inline == 0 && length > 0);
+        };
     }
 
     /** True when {@code type} can start a request. */
@@ -151,6 +191,11 @@ final class RequestReader {
                 start++;
                 continue;
             }
+            if (!check.live(type, buf, start + ServerProtocol.HEADER_BYTES, (int) len) || swallowsALiveFrame(total)) {
+                garbage(1); // not a live client's request, or garbage in front of one: look on from the next byte
+                start++;
+                continue;
+            }
             byte[] payload = java.util.Arrays.copyOfRange(buf, start + ServerProtocol.HEADER_BYTES, start + total);
             start += total;
             endGarbage("not a request frame");
@@ -158,6 +203,31 @@ final class RequestReader {
                 return false;
             }
         }
+    }
+
+    /**
+     * True when the frame at {@code start}, {@code total} bytes long, holds a whole other frame
+     * that is plausible and live: the outer one is then garbage in front of a request (requests
+     * are atomic writes and never begin inside one another). Costs one check per byte of the
+     * frame at most, no allocation.
+     */
+    private boolean swallowsALiveFrame(int total) {
+        int limit = start + total - ServerProtocol.HEADER_BYTES; // an inner header must end inside the frame
+        for (int at = start + 1; at <= limit; ) {
+            if (buf[at + 7] != 0) {
+                at += 6; // as in pass(): none of the six offsets can hold a length
+                continue;
+            }
+            long len = (long) LONG.get(buf, at);
+            if (len >= 0 && len <= limit - at) { // plausible, and wholly inside the outer frame
+                long type = (long) LONG.get(buf, at + 8);
+                if (isRequestType(type) && check.live(type, buf, at + ServerProtocol.HEADER_BYTES, (int) len)) {
+                    return true;
+                }
+            }
+            at++;
+        }
+        return false;
     }
 
     /** Reads what is queued now (at most {@code budget} bytes, which is positive), never waiting; the count read. */

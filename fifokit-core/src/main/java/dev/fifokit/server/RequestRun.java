@@ -7,9 +7,6 @@ import dev.fifokit.NoReaderException;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
 import dev.fifokit.ends.OpenOptions;
-import dev.fifokit.messages.Framing;
-import dev.fifokit.messages.MessageOptions;
-import dev.fifokit.messages.MessageWriter;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -43,6 +40,10 @@ final class RequestRun implements Runnable {
      * second covers it); not more often, since a thousand requests may be waiting.
      */
     private static final long SLOT_POLL_NANOS = 200_000_000L;
+
+    private static final byte[] NO_BYTES = new byte[0];
+    private static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.nativeOrder());
 
     /** A request as read from server.fifo: who claims to send it, where to reply, and its body. */
     record Ticket(long pid, String replyName, byte[] body, long bodyLength, String requestName) {}
@@ -108,7 +109,8 @@ final class RequestRun implements Runnable {
             try {
                 // only the server writes a reply FIFO: bytes already in it were put there by
                 // someone else (a client filling its own pipe so the server would wait), so the
-                // request is dropped before it costs a handler slot or any wait
+                // request is dropped before it costs a handler slot or any wait (once: a client
+                // that fills it later only makes its own writes wait, up to the stall limit)
                 int held = heldBytes(target);
                 if (held != 0) {
                     drop(held > 0 ? "the reply FIFO already holds " + held + " bytes the server did not write"
@@ -140,14 +142,17 @@ final class RequestRun implements Runnable {
     }
 
     private void serve(ReplyFifo target) {
-        MessageWriter out;
+        Guarded guarded = new Guarded(target.writer());
+        ctx.watched.add(guarded);
         try {
-            out = MessageWriter.of(new Guarded(target.writer()), Framing.MESG,
-                    MessageOptions.defaults().maxPayload(ctx.maxPayload).batching(true));
-        } catch (FifoException e) {
-            drop("reply not delivered: " + e.getMessage());
-            return;
+            serve(target, guarded);
+        } finally {
+            ctx.watched.remove(guarded);
         }
+    }
+
+    private void serve(ReplyFifo target, Guarded guarded) {
+        Frames out = new Frames(guarded, ctx.maxPayload);
         String error;
         boolean slot = false;
         Thread handler = null;
@@ -195,7 +200,7 @@ final class RequestRun implements Runnable {
             if (error != null) {
                 sendSplit(out, ServerProtocol.TYPE_ERROR, error.getBytes(StandardCharsets.UTF_8));
             }
-            out.send(ServerProtocol.TYPE_END, new byte[0]);
+            out.send(ServerProtocol.TYPE_END, NO_BYTES);
             out.flush();
         } catch (IOException e) {
             Handoff s = sink;
@@ -208,8 +213,6 @@ final class RequestRun implements Runnable {
             if (e instanceof BrokenPipeException) {
                 boolean removed = target.removeIfSame();
                 drop("the client went away before its reply was written" + (removed ? "; FIFO removed" : ""));
-            } else if (e instanceof ReplyRefusedException) {
-                drop(e.getMessage());
             } else if (e instanceof RequestBodyException) {
                 drop(e.getMessage());
                 tryError(out, e.getMessage());
@@ -241,10 +244,10 @@ final class RequestRun implements Runnable {
     }
 
     /** Best effort: tells the client why its request failed (the reply end may be unusable). */
-    private void tryError(MessageWriter out, String why) {
+    private void tryError(Frames out, String why) {
         try {
             sendSplit(out, ServerProtocol.TYPE_ERROR, why.getBytes(StandardCharsets.UTF_8));
-            out.send(ServerProtocol.TYPE_END, new byte[0]);
+            out.send(ServerProtocol.TYPE_END, NO_BYTES);
             out.flush();
         } catch (IOException ignored) {
             // the client is gone: the request is dropped anyway
@@ -267,15 +270,6 @@ final class RequestRun implements Runnable {
             }
         }
         return false;
-    }
-
-    /** The reply FIFO turned out unusable before anything was written to it: drop at once. */
-    private static final class ReplyRefusedException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        ReplyRefusedException(String message) {
-            super(message);
-        }
     }
 
     /** A body sent apart from the ticket, through the client's request FIFO. */
@@ -346,9 +340,17 @@ final class RequestRun implements Runnable {
     }
 
     /** Writes the handler's parts until it finishes, the deadline passes or the server stops; returns the error text or null. */
-    private String relay(Handoff s, Thread handler, MessageWriter out) throws IOException, InterruptedException {
+    private String relay(Handoff s, Thread handler, Frames out) throws IOException, InterruptedException {
+        boolean first = true;
         while (true) {
             Handoff.Item item = s.take(0);
+            if (item == null && first) {
+                // the handler has just started, most likely on this carrier's queue: let it run
+                // now, so that a quick one is done before this thread would park and be woken
+                first = false;
+                Thread.yield();
+                item = s.take(0);
+            }
             if (item == null) {
                 out.flush(); // the handler is still working: let the client have what it sent
                 item = s.take(deadline - System.nanoTime());
@@ -385,7 +387,7 @@ final class RequestRun implements Runnable {
         return "request deadline of " + Durations.format(ctx.deadline) + " exceeded";
     }
 
-    private void sendSplit(MessageWriter out, long type, byte[] data) throws IOException {
+    private void sendSplit(Frames out, long type, byte[] data) throws IOException {
         int max = ctx.maxPayload;
         if (data.length <= max) {
             out.send(type, data);
@@ -438,35 +440,39 @@ final class RequestRun implements Runnable {
         }
     }
 
-    /** The reply end with every write bounded by the client stall limit (and the server's hard stop). */
-    private final class Guarded implements WritableByteChannel {
+    /**
+     * The reply end with every write bounded by the client stall limit (and the server's hard
+     * stop): while a write is under way its limit is set, and the server's sweep closes the end
+     * (which wakes the write) once the limit has passed. Bytes the server did not write were
+     * looked for once, before the first write.
+     */
+    private final class Guarded implements WritableByteChannel, ServerContext.Watched {
         private final FifoWriter w;
+        private volatile long until;
 
         Guarded(FifoWriter w) {
             this.w = w;
         }
 
-        private boolean first = true;
+        @Override
+        public long until() {
+            return until;
+        }
+
+        @Override
+        public void expire() {
+            until = 0;
+            closeAside(w);
+        }
 
         @Override
         public int write(ByteBuffer src) throws IOException {
-            if (first) {
-                first = false;
-                // only the server writes a reply FIFO: bytes already in it were put there by
-                // someone else (a client filling its own pipe so the server would wait)
-                int held = w.available();
-                if (held > 0) {
-                    throw new ReplyRefusedException("the reply FIFO already holds " + held
-                            + " bytes the server did not write; not waiting for it to drain");
-                }
-            }
-            long until = Math.min(ctx.until(ctx.stallNanos), deadline + ctx.stallNanos);
-            ScheduledFuture<?> guard = ctx.timer.schedule(() -> closeAside(w),
-                    until - System.nanoTime(), TimeUnit.NANOSECONDS);
+            long u = Math.min(ctx.until(ctx.stallNanos), deadline + ctx.stallNanos);
+            until = u == 0 ? 1 : u;
             try {
                 return w.write(src);
             } finally {
-                guard.cancel(false);
+                until = 0;
             }
         }
 
@@ -478,6 +484,52 @@ final class RequestRun implements Runnable {
         @Override
         public void close() {
             closeQuietly(w);
+        }
+    }
+
+    /**
+     * The reply's {@code mesg} frames, gathered into one buffer and written when the next frame
+     * would not fit in PIPE_BUF bytes, or on {@link #flush()}: a short reply (data and end frame)
+     * is one write(2). The buffer grows with what is sent, so a short reply allocates little.
+     */
+    private static final class Frames {
+        private final WritableByteChannel ch;
+        private final int limit;
+        private byte[] buf = new byte[256];
+        private int n;
+
+        Frames(WritableByteChannel ch, int maxPayload) {
+            this.ch = ch;
+            this.limit = maxPayload + ServerProtocol.HEADER_BYTES;
+        }
+
+        /** Adds one frame; {@code data} is at most the largest payload. */
+        void send(long type, byte[] data) throws IOException {
+            int need = ServerProtocol.HEADER_BYTES + data.length;
+            if (n + need > limit) {
+                flush();
+            }
+            if (n + need > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.min(limit, Math.max(2 * buf.length, n + need)));
+            }
+            LONG.set(buf, n, (long) data.length);
+            LONG.set(buf, n + 8, type);
+            System.arraycopy(data, 0, buf, n + ServerProtocol.HEADER_BYTES, data.length);
+            n += need;
+        }
+
+        /** Writes what is gathered (each write bounded by the client stall limit). */
+        void flush() throws IOException {
+            if (n == 0) {
+                return;
+            }
+            ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+            n = 0;
+            while (b.hasRemaining()) {
+                if (ch.write(b) == 0 && b.hasRemaining()) {
+                    throw new IOException("the reply FIFO took no bytes");
+                }
+            }
         }
     }
 }

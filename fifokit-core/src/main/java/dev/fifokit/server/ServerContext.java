@@ -37,6 +37,24 @@ final class ServerContext {
     /** Requests read while every admission was taken: started in order as admissions free up. */
     private final java.util.ArrayDeque<RequestRun.Ticket> pending = new java.util.ArrayDeque<>();
     final int maxPending;
+    /** How often the writes waiting on clients are looked at (a stall limit is kept to within this). */
+    static final long SWEEP_MILLIS = 50;
+    /**
+     * Reply writes that may be waiting on their client: a sweep every {@value #SWEEP_MILLIS} ms
+     * expires those past their limit. Starting and ending a wait is two plain field writes, so a
+     * reply that goes out at once costs no timer task (no lock, no wake-up of the timer thread).
+     */
+    final Set<Watched> watched = ConcurrentHashMap.newKeySet();
+
+    /** A wait on a client with a limit, looked at by the sweep. */
+    interface Watched {
+        /** System.nanoTime() past which the wait is over, or 0 when not waiting. */
+        long until();
+
+        /** Ends the wait (closes what it waits on); called at most once per sweep, never blocks. */
+        void expire();
+    }
+
     /** System.nanoTime() by which everything must be over once stopping; MAX_VALUE before. */
     volatile long hardStop = Long.MAX_VALUE;
 
@@ -62,6 +80,17 @@ final class ServerContext {
         this.maxAdmitted = Math.max(MIN_ADMITTED, options.maxInFlight() * 4);
         this.admitted = new Semaphore(maxAdmitted);
         this.maxPending = Math.max(1024, maxAdmitted * 8);
+        timer.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Watched w : watched) {
+            long u = w.until();
+            if (u != 0 && now - u >= 0) {
+                w.expire();
+            }
+        }
     }
 
     /**
