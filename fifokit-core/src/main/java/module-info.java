@@ -7,7 +7,6 @@
  *   <li>{@code dev.fifokit.spawn}: start a child process with ends as chosen descriptors.</li>
  *   <li>{@code dev.fifokit.diagnostics}: who holds a FIFO, process status, a background launcher.</li>
  *   <li>{@code dev.fifokit.messages}: messages over any end or channel, in {@code mesg} and {@code line} framing.</li>
- *   <li>{@code dev.fifokit.server}: request/response server and client over FIFOs.</li>
  *   <li>{@code dev.fifokit}: the typed errors, limits and durations every package shares.</li>
  * </ul>
  *
@@ -20,6 +19,5 @@ module dev.fifokit {
     exports dev.fifokit.files;
     exports dev.fifokit.diagnostics;
     exports dev.fifokit.messages;
-    exports dev.fifokit.server;
     exports dev.fifokit.spawn;
 }

@@ -1,14 +1,11 @@
 package dev.fifokit.cli;
 
-import dev.fifokit.cli.bench.Env;
-import dev.fifokit.cli.bench.Registry;
-import dev.fifokit.cli.bench.Report;
-import dev.fifokit.cli.bench.Settings;
-import dev.fifokit.cli.bench.Suite;
-import dev.fifokit.cli.bench.Workload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -18,6 +15,11 @@ import java.util.concurrent.Callable;
  * the same taskset placement, interleaved, for several rounds, and prints medians and the
  * Java/C ratio per workload. Needs gcc; uses dd, pv and socat when installed. Blocks for the
  * whole run (under 2 minutes with --quick); exit 1 if some contender never produced a result.
+ *
+ * <p>The harness itself is in the fifokit-bench module ({@code dev.fifokit.bench.Bench}), which
+ * the product jar does not contain: this command keeps only the options, so that the help is
+ * the same with or without it, and calls the harness when its jar is on the class path (the
+ * {@code fifokit} launcher builds it and puts it there for {@code fifokit bench}).
  */
 @Command(name = "bench", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Benchmark fifokit against C baselines and dd, pv and socat.",
@@ -51,23 +53,28 @@ final class BenchCommand implements Callable<Integer> {
         if (!List.of("cross", "same", "both").contains(placement)) {
             throw new CliException("--placement must be cross, same or both, not " + placement, ExitCodes.USAGE);
         }
-        Settings settings = smoke ? Settings.smoke() : quick ? Settings.quick() : Settings.full();
-        if (rounds != null) {
-            settings = settings.withRounds(rounds);
+        MethodHandle run = harness();
+        try {
+            return (int) run.invoke(smoke ? "smoke" : quick ? "quick" : "full", rounds, only, placement, list, json);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), ExitCodes.USAGE);
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
         }
-        try (Env env = Env.prepare(System.err)) {
-            Registry registry = Registry.standard(env, settings);
-            List<Workload> selected = registry.select(only);
-            if (list) {
-                selected.forEach(w -> System.out.printf("%-15s %s%n", w.id(), w.title()));
-                return ExitCodes.OK;
-            }
-            if (selected.isEmpty()) {
-                throw new CliException("no workload matches " + only + " (see --list)", ExitCodes.USAGE);
-            }
-            Report report = Suite.run(selected, env, settings, env.placements(placement), System.err);
-            System.out.print(json ? report.json() : report.text());
-            return report.incomplete() ? ExitCodes.FAILURE : ExitCodes.OK;
+    }
+
+    /** {@code Bench.run} of the fifokit-bench module, found on the class path. */
+    private static MethodHandle harness() throws CliException, ReflectiveOperationException {
+        Class<?> bench;
+        try {
+            bench = Class.forName("dev.fifokit.bench.Bench");
+        } catch (ClassNotFoundException e) {
+            throw new CliException("the benchmark harness (the fifokit-bench module) is not on the class path: "
+                    + "run ./fifokit bench or bench/run.sh from a clone", ExitCodes.FAILURE);
         }
+        return MethodHandles.publicLookup().findStatic(bench, "run", MethodType.methodType(int.class,
+                String.class, Integer.class, String.class, String.class, boolean.class, boolean.class));
     }
 }

@@ -1,0 +1,84 @@
+package dev.fifokit.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.fifokit.bench.Runs.quote;
+import static dev.fifokit.bench.Runs.shell;
+
+/**
+ * The CLI against dd, pv and socat (installed ones only), moving the same bytes through a FIFO
+ * in both directions, each tool between the same C source and C sink:
+ * <ul>
+ *   <li>{@code cli-cat}: source → FIFO → tool → pipe → sink ({@code fifokit cat FIFO | sink})</li>
+ *   <li>{@code cli-write}: source → pipe → tool → FIFO → sink ({@code source | fifokit write FIFO})</li>
+ * </ul>
+ * The source vmsplice(2)s the same pages and the sink splice(2)s into /dev/null, so neither
+ * copies a byte and the figure is the tool's own cost (with copying ends on a 2-vCPU machine,
+ * every tool is held to the ends' copy rate, ~0.5 GB/s). The sink times from its first byte to
+ * end of file, so JVM start-up is not in the figure (it has its own workload). The tool runs on
+ * the reader's CPU, source and sink on the writer's.
+ */
+final class CliWorkloads {
+    private CliWorkloads() {}
+
+    static void register(Registry r, Env env) {
+        r.add(workload(env, true));
+        r.add(workload(env, false));
+    }
+
+    private static Workload workload(Env env, boolean cat) {
+        List<Contender> contenders = new ArrayList<>();
+        contenders.add(new Contender("fifokit", true, run(cat, "fifokit")));
+        for (String tool : List.of("dd", "pv", "socat")) {
+            if (env.hasTool(tool)) {
+                contenders.add(new Contender(tool, false, run(cat, tool)));
+            }
+        }
+        return new Workload(cat ? "cli-cat" : "cli-write",
+                cat ? "CLI: FIFO → stdout pipe (fifokit cat vs tools)" : "CLI: stdin pipe → FIFO (fifokit write vs tools)",
+                List.of(Metric.throughput(2.0)), contenders, Pinning.ANY,
+                "zero-copy source (vmsplice) and sink (splice → /dev/null): the tool's own cost; "
+                        + "dd bs=64K, pv -q, socat -u (defaults); ratio = fifokit / tool");
+    }
+
+    private static Runner run(boolean cat, String tool) {
+        return (env, s, p) -> {
+            Path fifo = env.fifo("cli");
+            long bytes = s.cliBytes();
+            String reader = Placement.shellPin(p.second());
+            String writer = Placement.shellPin(p.first());
+            if (cat) {
+                var source = new Runs.Cmd("source", Placement.pin(p.first(),
+                        env.c("stream", "vsource", bytes, 65536, fifo)));
+                String script = reader + readCommand(env, tool, fifo) + " | " + writer + shell(env.c("stream", "vsink"));
+                return Runs.run(env, s.runTimeout(), Runs.sh("tool", script), source);
+            }
+            var sink = new Runs.Cmd("sink", Placement.pin(p.first(), env.c("stream", "vsink", fifo)));
+            String script = writer + shell(env.c("stream", "vsource", bytes, 65536)) + " | " + reader
+                    + writeCommand(env, tool, fifo);
+            return Runs.run(env, s.runTimeout(), sink, Runs.sh("tool", script));
+        };
+    }
+
+    private static String readCommand(Env env, String tool, Path fifo) {
+        return switch (tool) {
+            case "fifokit" -> shell(env.fifokit()) + " cat " + quote(fifo);
+            case "dd" -> "dd if=" + quote(fifo) + " bs=64K status=none";
+            case "pv" -> "pv -q " + quote(fifo);
+            case "socat" -> "socat -u " + quote("OPEN:" + fifo + ",rdonly") + " STDOUT";
+            default -> throw new IllegalArgumentException(tool);
+        };
+    }
+
+    private static String writeCommand(Env env, String tool, Path fifo) {
+        return switch (tool) {
+            case "fifokit" -> shell(env.fifokit()) + " write " + quote(fifo);
+            case "dd" -> "dd of=" + quote(fifo) + " bs=64K status=none";
+            case "pv" -> "pv -q > " + quote(fifo);
+            case "socat" -> "socat -u STDIN " + quote("OPEN:" + fifo + ",wronly");
+            default -> throw new IllegalArgumentException(tool);
+        };
+    }
+}

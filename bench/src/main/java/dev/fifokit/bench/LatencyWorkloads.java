@@ -1,0 +1,38 @@
+package dev.fifokit.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Ping-pong round trips over two FIFOs (a target row of BENCHMARKS.md): a client writes 64 bytes into the
+ * request FIFO, the server echoes them into the reply FIFO. Blocking (Java parks; C sleeps in
+ * read(2)) and spinning (Java {@code OpenOptions.spin}; C busy-retries a non-blocking read).
+ */
+final class LatencyWorkloads {
+    private LatencyWorkloads() {}
+
+    static final int SIZE = 64;
+
+    static void register(Registry r, Env env) {
+        r.add(new Workload("pingpong-block", "ping-pong round trip, 64 bytes, blocking",
+                List.of(Metric.latency("median_ns", 1.25), Metric.latency("p99_ns", 1.25)),
+                List.of(Contender.java(run(Peer.java(), false)), Contender.c(run(Peer.c("pingpong"), false))),
+                Pinning.ANY, "Java: FifoWriter/FifoReader on platform threads (poll(2) when empty)"));
+        r.add(new Workload("pingpong-spin", "ping-pong round trip, 64 bytes, spinning",
+                List.of(Metric.latency("median_ns", 1.25), Metric.latency("p99_ns", 1.25)),
+                List.of(Contender.java(run(Peer.java(), true)), Contender.c(run(Peer.c("pingpong"), true))),
+                Pinning.CROSS_ONLY, "Java: OpenOptions.spin(50ms); C: O_NONBLOCK busy retry"));
+    }
+
+    private static Runner run(Peer peer, boolean spin) {
+        return (env, s, p) -> {
+            Path req = env.fifo("ping-req");
+            Path rep = env.fifo("ping-rep");
+            String flag = spin ? "1" : "0";
+            var server = new Runs.Cmd("server", Placement.pin(p.first(), peer.command(env, "server", req, rep, SIZE, flag)));
+            var client = new Runs.Cmd("client", Placement.pin(p.second(),
+                    peer.command(env, "client", req, rep, SIZE, flag, peer.warmMs(s), s.pingRounds())));
+            return Runs.run(env, s.runTimeout(), client, server);
+        };
+    }
+}
