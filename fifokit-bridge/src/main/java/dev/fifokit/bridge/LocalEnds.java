@@ -4,7 +4,7 @@ import dev.fifokit.BrokenPipeException;
 import dev.fifokit.FifoException;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.messages.CorruptFrameException;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageTooLargeException;
@@ -136,7 +136,7 @@ final class LocalEnds {
                 if (closed) {
                     throw new dev.fifokit.FifoClosedException(path, "the bridge is closed");
                 }
-                e = FifoReader.open(path, OpenOptions.defaults().awaitWriter(false));
+                e = FifoReader.open(path, ReaderOptions.defaults().awaitWriter(false));
                 end = e;
                 if (closed) {
                     e.close();

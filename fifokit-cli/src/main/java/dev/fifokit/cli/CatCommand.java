@@ -1,7 +1,7 @@
 package dev.fifokit.cli;
 
 import dev.fifokit.ends.FifoReader;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.ends.Pipe;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageOptions;
@@ -57,7 +57,7 @@ final class CatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        OpenOptions options = OpenOptions.defaults();
+        ReaderOptions options = ReaderOptions.defaults();
         if (timeout != null) {
             options = options.timeout(timeout);
         }

@@ -3,7 +3,7 @@ package dev.fifokit.cli;
 import dev.fifokit.NoSuchFifoException;
 import dev.fifokit.PeerTimeoutException;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageOptions;
 import dev.fifokit.messages.MessageReader;
@@ -77,7 +77,7 @@ final class EchoClientCommand implements Callable<Integer> {
     private FifoWriter openWhenThere() throws IOException, InterruptedException {
         long start = System.nanoTime();
         while (true) {
-            OpenOptions options = PathArgs.follow(path, dereference) ? OpenOptions.defaults().followSymlinks() : OpenOptions.defaults();
+            WriterOptions options = PathArgs.follow(path, dereference) ? WriterOptions.defaults().followSymlinks() : WriterOptions.defaults();
             if (timeout != null) {
                 Duration left = timeout.minusNanos(System.nanoTime() - start);
                 options = options.timeout(left.isNegative() ? Duration.ZERO : left);

@@ -2,7 +2,7 @@ package dev.fifokit.cli;
 
 import dev.fifokit.FifoClosedException;
 import dev.fifokit.ends.FifoReader;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageOptions;
@@ -94,8 +94,8 @@ final class EchoServerCommand implements Callable<Integer> {
         }
     }
 
-    private OpenOptions openOptions() {
-        return timeout != null ? OpenOptions.defaults().timeout(timeout) : OpenOptions.defaults();
+    private ReaderOptions openOptions() {
+        return timeout != null ? ReaderOptions.defaults().timeout(timeout) : ReaderOptions.defaults();
     }
 
     private static void closeQuietly(Fifo fifo) {

@@ -1,7 +1,7 @@
 package dev.fifokit.cli;
 
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.ends.Pipe;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageOptions;
@@ -73,7 +73,7 @@ final class WriteCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--exclusive and --max-payload need --format line or mesg");
         }
-        OpenOptions options = OpenOptions.defaults();
+        WriterOptions options = WriterOptions.defaults();
         if (timeout != null) {
             options = options.timeout(timeout);
         }

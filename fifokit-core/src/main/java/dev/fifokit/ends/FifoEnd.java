@@ -60,7 +60,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         dev.fifokit.internal.ends.EndOpening.install(Opening::open);
     }
 
-    FifoEnd(Path path, PipeFd fd, OpenOptions options) {
+    FifoEnd(Path path, PipeFd fd, PipeOptions options) {
         this.path = path;
         this.fd = fd;
         this.nonBlocking = options.isNonBlocking();
@@ -72,7 +72,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         return path;
     }
 
-    /** True when reads and writes never wait (see {@link OpenOptions#nonBlocking()}). */
+    /** True when reads and writes never wait (see {@link PipeOptions#nonBlocking()}). */
     public final boolean isNonBlocking() {
         return nonBlocking;
     }
@@ -112,14 +112,14 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
     }
 
     /**
-     * Applies {@link OpenOptions#capacity(int)} or {@link OpenOptions#maxCapacity()} once the
+     * Applies {@link PipeOptions#capacity(int)} or {@link PipeOptions#maxCapacity()} once the
      * descriptor is open (perf: fewer sleep/wake cycles for bulk writers).
      */
-    final void applyCapacity(OpenOptions options) throws FifoException {
-        int want = options.capacityRequest();
-        if (want > 0) {
-            setCapacity(want);
-        } else if (want == OpenOptions.MAX_CAPACITY) {
+    final void applyCapacity(PipeOptions options) throws FifoException {
+        PipeOptions.Capacity want = options.capacityRequest();
+        if (want.bytes() > 0) {
+            setCapacity(want.bytes());
+        } else if (want.raiseToMax()) {
             long max = Limits.pipeMaxSize();
             if (max > 0 && max <= Integer.MAX_VALUE && max > fd.capacity()) {
                 fd.setCapacity((int) max); // best effort: a refusal keeps the capacity it had
@@ -180,7 +180,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
      * Connects an end made unconnected by {@link Opening} to the FIFO behind {@code pathFd},
      * waiting for the peer as the options say. A close from another thread ends the wait.
      */
-    abstract void connect(Fifos.Handle pinned, OpenOptions options, long deadline) throws IOException;
+    abstract void connect(Fifos.Handle pinned, FifoOpenOptions options, long deadline) throws IOException;
 
     /** Closes this end, for the paths where there is nobody to report a failure to. */
     final void closeQuietly() {

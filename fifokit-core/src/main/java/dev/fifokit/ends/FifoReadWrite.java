@@ -1,6 +1,5 @@
 package dev.fifokit.ends;
 
-import dev.fifokit.internal.ends.EndOpening;
 import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.PipeFd;
@@ -19,26 +18,26 @@ import java.nio.file.Path;
  * ever ending): while this end is open, no other
  * reader of the FIFO ever sees EOF, and a read on this end never returns -1: it waits for
  * data until the end is closed. Use it only when that is what you want; a keep-alive reader is
- * {@link OpenOptions#keepAlive()}.
+ * {@link ReaderOptions#keepAlive()}.
  */
 public final class FifoReadWrite extends FifoEnd implements ByteChannel {
 
-    FifoReadWrite(Path path, PipeFd fd, OpenOptions options) {
+    FifoReadWrite(Path path, PipeFd fd, PipeOptions options) {
         super(path, fd, options);
     }
 
     /** Opens {@code path} read-write. Never waits. */
-    public static FifoReadWrite open(Path path, OpenOptions options) throws IOException {
-        return (FifoReadWrite) Opening.open(EndOpening.Kind.READ_WRITE, path, options, end -> { });
+    public static FifoReadWrite open(Path path, ReadWriteOptions options) throws IOException {
+        return (FifoReadWrite) Opening.open(path, options, end -> { });
     }
 
     @Override
-    void connect(Fifos.Handle pinned, OpenOptions options, long deadline) throws IOException {
-        Opening.attach(this, pinned, options, Flags.O_RDWR, "open for reading and writing");
+    void connect(Fifos.Handle pinned, FifoOpenOptions options, long deadline) throws IOException {
+        Opening.attach(this, pinned, ((ReadWriteOptions) options).isFollowSymlinks(), Flags.O_RDWR, "open for reading and writing");
     }
 
     public static FifoReadWrite open(Path path) throws IOException {
-        return open(path, OpenOptions.defaults());
+        return open(path, ReadWriteOptions.defaults());
     }
 
     @Override

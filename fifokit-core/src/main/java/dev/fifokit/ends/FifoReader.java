@@ -2,7 +2,6 @@ package dev.fifokit.ends;
 
 import dev.fifokit.FifoException;
 import dev.fifokit.PeerTimeoutException;
-import dev.fifokit.internal.ends.EndOpening;
 import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Flags;
@@ -20,10 +19,10 @@ import java.time.Duration;
 /**
  * The reading end of a FIFO or pipe.
  *
- * <p><b>Opening</b> ({@link #open(Path, OpenOptions)}) never sits in open(2): the descriptor
+ * <p><b>Opening</b> ({@link #open(Path, ReaderOptions)}) never sits in open(2): the descriptor
  * is opened non-blocking at once, so writers can open too, and then, unless
- * {@link OpenOptions#awaitWriter(boolean) awaitWriter(false)}, the call waits until a writer
- * has opened the FIFO, up to the {@linkplain OpenOptions#timeout(Duration) timeout}.
+ * {@link ReaderOptions#awaitWriter(boolean) awaitWriter(false)}, the call waits until a writer
+ * has opened the FIFO, up to the {@linkplain ReaderOptions#timeout(Duration) timeout}.
  *
  * <p><b>Reading</b> blocks until bytes are queued and returns what is there (a short count is
  * normal). It returns -1 once every writer has closed. A reader opened before any writer
@@ -32,7 +31,7 @@ import java.time.Duration;
  * busy loop on POLLHUP.
  *
  * <pre>{@code
- * try (FifoReader in = FifoReader.open(Path.of("/tmp/p"), OpenOptions.defaults().timeout(Duration.ofSeconds(5)))) {
+ * try (FifoReader in = FifoReader.open(Path.of("/tmp/p"), ReaderOptions.defaults().timeout(Duration.ofSeconds(5)))) {
  *     byte[] buf = new byte[8192];
  *     for (int n; (n = in.read(buf, 0, buf.length)) > 0; ) {
  *         System.out.write(buf, 0, n);
@@ -45,14 +44,14 @@ import java.time.Duration;
 public final class FifoReader extends FifoEnd implements ReadableByteChannel {
     private final boolean anonymous;
 
-    FifoReader(Path path, PipeFd fd, OpenOptions options, boolean anonymous) {
+    FifoReader(Path path, PipeFd fd, PipeOptions options, boolean anonymous) {
         super(path, fd, options);
         this.anonymous = anonymous;
     }
 
     /** Opens {@code path} for reading with the default options (wait for a writer without limit). */
     public static FifoReader open(Path path) throws IOException {
-        return open(path, OpenOptions.defaults());
+        return open(path, ReaderOptions.defaults());
     }
 
     /**
@@ -66,20 +65,21 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
      * @throws dev.fifokit.FifoInterruptedException  interrupted while waiting for a writer
      * @throws dev.fifokit.DescriptorLimitException  out of descriptors
      */
-    public static FifoReader open(Path path, OpenOptions options) throws IOException {
-        return (FifoReader) Opening.open(EndOpening.Kind.READER, path, options, end -> { });
+    public static FifoReader open(Path path, ReaderOptions options) throws IOException {
+        return (FifoReader) Opening.open(path, options, end -> { });
     }
 
     @Override
-    void connect(Fifos.Handle pinned, OpenOptions options, long deadline) throws IOException {
-        Opening.attach(this, pinned, options, Flags.O_RDONLY, "open for reading");
+    void connect(Fifos.Handle pinned, FifoOpenOptions openOptions, long deadline) throws IOException {
+        ReaderOptions options = (ReaderOptions) openOptions;
+        Opening.attach(this, pinned, options.isFollowSymlinks(), Flags.O_RDONLY, "open for reading");
         if (options.isKeepAlive()) {
             int k = fd.holdWriteEnd();
             if (k < 0) {
                 throw reopenFailure(k, "open the keep-alive write end");
             }
         } else if (options.isAwaitWriter()) {
-            awaitWriter(pinned.fd(), deadline, options.timeout());
+            awaitWriter(pinned.fd(), deadline, options.openTimeout());
         }
     }
 

@@ -3,7 +3,6 @@ package dev.fifokit.ends;
 import dev.fifokit.FifoException;
 import dev.fifokit.NoReaderException;
 import dev.fifokit.PeerTimeoutException;
-import dev.fifokit.internal.ends.EndOpening;
 import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Flags;
@@ -20,10 +19,10 @@ import java.time.Duration;
 /**
  * The writing end of a FIFO or pipe.
  *
- * <p><b>Opening</b> ({@link #open(Path, OpenOptions)}): when no process has the FIFO open for
- * reading, the open waits for one (default) up to the {@linkplain OpenOptions#timeout(Duration)
+ * <p><b>Opening</b> ({@link #open(Path, WriterOptions)}): when no process has the FIFO open for
+ * reading, the open waits for one (default) up to the {@linkplain WriterOptions#timeout(Duration)
  * timeout}, or fails at once with {@link NoReaderException} with
- * {@link OpenOptions#failIfNoReader()}. The wait never sits in open(2): it re-tries a
+ * {@link WriterOptions#failIfNoReader()}. The wait never sits in open(2): it re-tries a
  * non-blocking open each time inotify reports an open of the FIFO, and every 25 ms (a reader
  * that is itself blocked in open(2) is not reported by inotify until its open completes).
  *
@@ -34,7 +33,7 @@ import java.time.Duration;
  * already accepted); the JVM is never killed by SIGPIPE.
  *
  * <pre>{@code
- * try (FifoWriter out = FifoWriter.open(Path.of("/tmp/p"), OpenOptions.defaults().failIfNoReader())) {
+ * try (FifoWriter out = FifoWriter.open(Path.of("/tmp/p"), WriterOptions.defaults().failIfNoReader())) {
  *     out.write("hello\n".getBytes(StandardCharsets.UTF_8));
  * } catch (NoReaderException e) {
  *     // nobody is reading: retry later, or wait with a timeout instead
@@ -45,13 +44,13 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
     /** Re-check period for a reader that inotify cannot report (blocked in its own open). */
     private static final long RETRY_NANOS = 25_000_000L;
 
-    FifoWriter(Path path, PipeFd fd, OpenOptions options) {
+    FifoWriter(Path path, PipeFd fd, PipeOptions options) {
         super(path, fd, options);
     }
 
     /** Opens {@code path} for writing, waiting for a reader without limit. */
     public static FifoWriter open(Path path) throws IOException {
-        return open(path, OpenOptions.defaults());
+        return open(path, WriterOptions.defaults());
     }
 
     /**
@@ -65,8 +64,8 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
      * @throws PeerTimeoutException                  no reader came within the timeout
      * @throws dev.fifokit.FifoInterruptedException  interrupted while waiting for a reader
      */
-    public static FifoWriter open(Path path, OpenOptions options) throws IOException {
-        return (FifoWriter) Opening.open(EndOpening.Kind.WRITER, path, options, end -> { });
+    public static FifoWriter open(Path path, WriterOptions options) throws IOException {
+        return (FifoWriter) Opening.open(path, options, end -> { });
     }
 
     /**
@@ -74,7 +73,8 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
      * time inotify reports an open of the FIFO, and every {@value #RETRY_NANOS} ns.
      */
     @Override
-    void connect(Fifos.Handle pinned, OpenOptions options, long deadline) throws IOException {
+    void connect(Fifos.Handle pinned, FifoOpenOptions openOptions, long deadline) throws IOException {
+        WriterOptions options = (WriterOptions) openOptions;
         int pathFd = pinned.fd();
         int watch = -1;
         boolean watching = false;
@@ -109,7 +109,7 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
                     throw Errors.of(path, -r, "wait for a reader");
                 }
                 if (r == PipeFd.TIMEOUT) {
-                    throw new PeerTimeoutException(path, PeerTimeoutException.Side.READER, options.timeout());
+                    throw new PeerTimeoutException(path, PeerTimeoutException.Side.READER, options.openTimeout());
                 }
             }
         } finally {

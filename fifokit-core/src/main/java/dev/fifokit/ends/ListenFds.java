@@ -152,30 +152,30 @@ public final class ListenFds {
     }
 
     /**
-     * Adopts the descriptor named {@code name} as a reader; see {@link Inherited#reader(int, OpenOptions)}.
+     * Adopts the descriptor named {@code name} as a reader; see {@link Inherited#reader(int, PipeOptions)}.
      *
      * @throws DescriptorException none of that name was passed, or it is not a readable FIFO or pipe
      */
-    public FifoReader reader(String name, OpenOptions options) throws FifoException {
+    public FifoReader reader(String name, PipeOptions options) throws FifoException {
         return Inherited.reader(require(name), options);
     }
 
-    /** {@link #reader(String, OpenOptions)} with the default options. */
+    /** {@link #reader(String, PipeOptions)} with the default options. */
     public FifoReader reader(String name) throws FifoException {
-        return reader(name, OpenOptions.defaults());
+        return reader(name, PipeOptions.defaults());
     }
 
     /**
-     * Adopts the descriptor named {@code name} as a writer; see {@link Inherited#writer(int, OpenOptions)}.
+     * Adopts the descriptor named {@code name} as a writer; see {@link Inherited#writer(int, PipeOptions)}.
      *
      * @throws DescriptorException none of that name was passed, or it is not a writable FIFO or pipe
      */
-    public FifoWriter writer(String name, OpenOptions options) throws FifoException {
+    public FifoWriter writer(String name, PipeOptions options) throws FifoException {
         return Inherited.writer(require(name), options);
     }
 
-    /** {@link #writer(String, OpenOptions)} with the default options. */
+    /** {@link #writer(String, PipeOptions)} with the default options. */
     public FifoWriter writer(String name) throws FifoException {
-        return writer(name, OpenOptions.defaults());
+        return writer(name, PipeOptions.defaults());
     }
 }

@@ -29,14 +29,13 @@ public final class Pipe implements AutoCloseable {
 
     /** Creates a pipe with blocking ends. */
     public static Pipe open() throws FifoException {
-        return open(OpenOptions.defaults());
+        return open(PipeOptions.defaults());
     }
 
     /**
-     * Creates a pipe; only {@link OpenOptions#nonBlocking()}, {@link OpenOptions#spin} and the
-     * capacity options apply.
+     * Creates a pipe whose ends do their I/O as {@code options} say.
      */
-    public static Pipe open(OpenOptions options) throws FifoException {
+    public static Pipe open(PipeOptions options) throws FifoException {
         long fds = Fifos.pipe();
         if (fds < 0) {
             throw Errors.of(null, (int) -fds, "pipe2");

@@ -7,7 +7,10 @@ import dev.fifokit.SymlinkException;
 import dev.fifokit.ends.FifoReadWrite;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.FifoOpenOptions;
+import dev.fifokit.ends.ReadWriteOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.Fifos;
 import dev.fifokit.internal.linux.Stat;
@@ -39,7 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <pre>{@code
  * try (Fifo fifo = Fifo.create(Path.of("/run/app/in.fifo"), 0600);
- *      FifoReader in = fifo.openReader(OpenOptions.defaults())) {
+ *      FifoReader in = fifo.openReader(ReaderOptions.defaults())) {
  *     ...
  * }   // the FIFO file is gone here
  * }</pre>
@@ -234,8 +237,8 @@ public final class Fifo implements AutoCloseable {
      * @throws java.io.IOException as {@code FifoReader.open(path, options)}; a
      *         {@link FifoClosedException} when this object is closed before or during the wait
      */
-    public FifoReader openReader(OpenOptions options) throws java.io.IOException {
-        return (FifoReader) open(EndOpening.Kind.READER, options);
+    public FifoReader openReader(ReaderOptions options) throws java.io.IOException {
+        return (FifoReader) open(options);
     }
 
     /**
@@ -246,8 +249,8 @@ public final class Fifo implements AutoCloseable {
      * @throws java.io.IOException as {@code FifoWriter.open(path, options)}; a
      *         {@link FifoClosedException} when this object is closed before or during the wait
      */
-    public FifoWriter openWriter(OpenOptions options) throws java.io.IOException {
-        return (FifoWriter) open(EndOpening.Kind.WRITER, options);
+    public FifoWriter openWriter(WriterOptions options) throws java.io.IOException {
+        return (FifoWriter) open(options);
     }
 
     /**
@@ -257,20 +260,20 @@ public final class Fifo implements AutoCloseable {
      * @return the read-write end
      * @throws java.io.IOException as {@code FifoReadWrite.open(path, options)}
      */
-    public FifoReadWrite openReadWrite(OpenOptions options) throws java.io.IOException {
-        return (FifoReadWrite) open(EndOpening.Kind.READ_WRITE, options);
+    public FifoReadWrite openReadWrite(ReadWriteOptions options) throws java.io.IOException {
+        return (FifoReadWrite) open(options);
     }
 
     /**
      * The ends' one opening path, with this object's registration: the end is registered before
      * it waits for its peer, so {@link #close()} cancels a waiting open simply by closing it.
      */
-    private FifoEnd open(EndOpening.Kind kind, OpenOptions options) throws java.io.IOException {
+    private FifoEnd open(FifoOpenOptions options) throws java.io.IOException {
         if (closed) {
             throw new FifoClosedException(path, "the FIFO handle is closed");
         }
         try {
-            return EndOpening.open(kind, path, options, this::register);
+            return EndOpening.open(path, options, this::register);
         } catch (FifoClosedException e) {
             if (closed) {
                 throw new FifoClosedException(path, "the FIFO handle was closed while opening", e);

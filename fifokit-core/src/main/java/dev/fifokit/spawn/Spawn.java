@@ -7,6 +7,7 @@ import dev.fifokit.ends.FifoEnd;
 import dev.fifokit.ends.FifoReadWrite;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.ListenFds;
+import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.internal.ends.EndHandover;
 import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.Fifos;
@@ -54,7 +55,7 @@ import java.util.TreeMap;
  * <p><b>Readers that waited.</b> To learn that a writer has come, {@link FifoReader#open} may
  * read the first byte and keep it for its own next read; a child could never see that byte, so
  * such a reader is refused. Open a reader meant for a child with
- * {@link dev.fifokit.ends.OpenOptions#awaitWriter(boolean) awaitWriter(false)} (a child whose
+ * {@link dev.fifokit.ends.ReaderOptions#awaitWriter(boolean) awaitWriter(false)} (a child whose
  * read finds no writer yet sees end of file, so start it once the writer is there).
  *
  * <p>{@link #start()} never waits for the child (only for posix_spawn, which returns once

@@ -2,7 +2,7 @@ package dev.fifokit.server;
 
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.files.Fifo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +29,7 @@ class RequestReaderTest {
     void everyRequestWrittenAmongAGarbageFloodIsFound() throws Exception {
         Path path = tmp.resolve("s.fifo");
         try (Fifo f = Fifo.create(path, 0600);
-             FifoReader in = f.openReader(OpenOptions.defaults().keepAlive())) {
+             FifoReader in = f.openReader(ReaderOptions.defaults().keepAlive())) {
             Set<Long> found = ConcurrentHashMap.newKeySet();
             ServerLog log = new ServerLog(line -> { });
             RequestReader reader = new RequestReader(in, 4080, path, log);
