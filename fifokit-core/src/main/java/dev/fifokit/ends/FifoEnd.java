@@ -5,7 +5,7 @@ import dev.fifokit.FifoException;
 import dev.fifokit.FifoInterruptedException;
 import dev.fifokit.Limits;
 import dev.fifokit.internal.linux.Errors;
-import dev.fifokit.internal.linux.Fifos;
+import dev.fifokit.internal.linux.FifoPaths;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.PipeFd;
 
@@ -180,7 +180,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
      * Connects an end made unconnected by {@link Opening} to the FIFO behind {@code pathFd},
      * waiting for the peer as the options say. A close from another thread ends the wait.
      */
-    abstract void connect(Fifos.Handle pinned, FifoOpenOptions options, long deadline) throws IOException;
+    abstract void connect(FifoPaths.Handle pinned, FifoOpenOptions options, long deadline) throws IOException;
 
     /** Closes this end, for the paths where there is nobody to report a failure to. */
     final void closeQuietly() {

@@ -1,6 +1,6 @@
 package dev.fifokit.ends;
 
-import dev.fifokit.internal.linux.Fifos;
+import dev.fifokit.internal.linux.FifoPaths;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.PipeFd;
 
@@ -32,7 +32,7 @@ public final class FifoReadWrite extends FifoEnd implements ByteChannel {
     }
 
     @Override
-    void connect(Fifos.Handle pinned, FifoOpenOptions options, long deadline) throws IOException {
+    void connect(FifoPaths.Handle pinned, FifoOpenOptions options, long deadline) throws IOException {
         Opening.attach(this, pinned, ((ReadWriteOptions) options).isFollowSymlinks(), Flags.O_RDWR, "open for reading and writing");
     }
 

@@ -3,7 +3,7 @@ package dev.fifokit.ends;
 import dev.fifokit.FifoException;
 import dev.fifokit.PeerTimeoutException;
 import dev.fifokit.internal.linux.Errors;
-import dev.fifokit.internal.linux.Fifos;
+import dev.fifokit.internal.linux.FifoPaths;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.PipeFd;
 
@@ -70,7 +70,7 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
     }
 
     @Override
-    void connect(Fifos.Handle pinned, FifoOpenOptions openOptions, long deadline) throws IOException {
+    void connect(FifoPaths.Handle pinned, FifoOpenOptions openOptions, long deadline) throws IOException {
         ReaderOptions options = (ReaderOptions) openOptions;
         Opening.attach(this, pinned, options.isFollowSymlinks(), Flags.O_RDONLY, "open for reading");
         if (options.isKeepAlive()) {
@@ -141,14 +141,14 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
 
     /** Moves everything until end of stream into {@code file} (created or truncated), with splice(2). */
     public long transferTo(Path file) throws IOException {
-        int out = Fifos.openFile(file, Flags.O_WRONLY | Flags.O_CREAT | Flags.O_TRUNC, 0644);
+        int out = FifoPaths.openFile(file, Flags.O_WRONLY | Flags.O_CREAT | Flags.O_TRUNC, 0644);
         if (out < 0) {
             throw Errors.of(file, -out, "open for writing");
         }
         try {
             return Transfer.spliceToDescriptor(this, out, file, Long.MAX_VALUE);
         } finally {
-            Fifos.close(out);
+            FifoPaths.close(out);
         }
     }
 

@@ -4,7 +4,7 @@ import dev.fifokit.FifoException;
 import dev.fifokit.NoReaderException;
 import dev.fifokit.PeerTimeoutException;
 import dev.fifokit.internal.linux.Errors;
-import dev.fifokit.internal.linux.Fifos;
+import dev.fifokit.internal.linux.FifoPaths;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.PipeFd;
 
@@ -73,7 +73,7 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
      * time inotify reports an open of the FIFO, and every {@value #RETRY_NANOS} ns.
      */
     @Override
-    void connect(Fifos.Handle pinned, FifoOpenOptions openOptions, long deadline) throws IOException {
+    void connect(FifoPaths.Handle pinned, FifoOpenOptions openOptions, long deadline) throws IOException {
         WriterOptions options = (WriterOptions) openOptions;
         int pathFd = pinned.fd();
         int watch = -1;
@@ -82,7 +82,7 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
             while (true) {
                 enter();
                 fd.prepareAwaitPeer();
-                int opened = Fifos.reopen(pathFd, path, pinned.stat(), options.isFollowSymlinks(), Flags.O_WRONLY);
+                int opened = FifoPaths.reopen(pathFd, path, pinned.stat(), options.isFollowSymlinks(), Flags.O_WRONLY);
                 if (opened >= 0) {
                     if (!fd.attach(opened)) {
                         throw closedError();
@@ -146,14 +146,14 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
 
     /** Moves a whole file into this pipe with splice(2). */
     public long transferFrom(Path file) throws IOException {
-        int in = Fifos.openFile(file, Flags.O_RDONLY, 0);
+        int in = FifoPaths.openFile(file, Flags.O_RDONLY, 0);
         if (in < 0) {
             throw Errors.of(file, -in, "open for reading");
         }
         try {
             return Transfer.spliceFromDescriptor(this, in, Long.MAX_VALUE);
         } finally {
-            Fifos.close(in);
+            FifoPaths.close(in);
         }
     }
 

@@ -2,7 +2,7 @@ package dev.fifokit.ends;
 
 import dev.fifokit.FifoException;
 import dev.fifokit.internal.linux.Errors;
-import dev.fifokit.internal.linux.Fifos;
+import dev.fifokit.internal.linux.FifoPaths;
 import dev.fifokit.internal.linux.PipeFd;
 
 import java.io.IOException;
@@ -38,7 +38,7 @@ final class Opening {
     static FifoEnd open(Path path, FifoOpenOptions options, Consumer<? super FifoEnd> register) throws IOException {
         long start = System.nanoTime();
         Common common = Common.of(options);
-        Fifos.Handle h = Fifos.pin(path, common.followSymlinks());
+        FifoPaths.Handle h = FifoPaths.pin(path, common.followSymlinks());
         try {
             FifoException bad = Errors.checkFifo(path, h.stat(), "open");
             if (bad != null) {
@@ -65,15 +65,15 @@ final class Opening {
             }
         } finally {
             if (h.ok()) {
-                Fifos.close(h.fd());
+                FifoPaths.close(h.fd());
             }
         }
     }
 
     /** Opens the pinned FIFO with {@code accessMode} and gives {@code end} the descriptor. */
-    static void attach(FifoEnd end, Fifos.Handle pinned, boolean followSymlinks, int accessMode, String operation)
+    static void attach(FifoEnd end, FifoPaths.Handle pinned, boolean followSymlinks, int accessMode, String operation)
             throws IOException {
-        int fd = Fifos.reopen(pinned.fd(), end.path, pinned.stat(), followSymlinks, accessMode);
+        int fd = FifoPaths.reopen(pinned.fd(), end.path, pinned.stat(), followSymlinks, accessMode);
         if (fd < 0) {
             throw Errors.of(end.path, -fd, operation);
         }

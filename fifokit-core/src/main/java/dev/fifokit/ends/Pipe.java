@@ -2,7 +2,7 @@ package dev.fifokit.ends;
 
 import dev.fifokit.FifoException;
 import dev.fifokit.internal.linux.Errors;
-import dev.fifokit.internal.linux.Fifos;
+import dev.fifokit.internal.linux.FifoPaths;
 import dev.fifokit.internal.linux.PipeFd;
 
 import java.io.IOException;
@@ -36,7 +36,7 @@ public final class Pipe implements AutoCloseable {
      * Creates a pipe whose ends do their I/O as {@code options} say.
      */
     public static Pipe open(PipeOptions options) throws FifoException {
-        long fds = Fifos.pipe();
+        long fds = FifoPaths.pipe();
         if (fds < 0) {
             throw Errors.of(null, (int) -fds, "pipe2");
         }

@@ -12,7 +12,7 @@ import dev.fifokit.ends.ReadWriteOptions;
 import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.internal.linux.Errors;
-import dev.fifokit.internal.linux.Fifos;
+import dev.fifokit.internal.linux.FifoPaths;
 import dev.fifokit.internal.linux.Stat;
 
 import dev.fifokit.FifoClosedException;
@@ -144,7 +144,7 @@ public final class Fifo implements AutoCloseable {
         if ((mode & ~07777) != 0) {
             throw new IllegalArgumentException("not a permission mode: 0" + Integer.toOctalString(mode));
         }
-        int r = Fifos.mkfifo(path, mode & 0777);
+        int r = FifoPaths.mkfifo(path, mode & 0777);
         if (r < 0) {
             FifoException failed = Errors.of(path, -r, "create FIFO");
             if (failed instanceof FifoExistsException) {
@@ -162,36 +162,36 @@ public final class Fifo implements AutoCloseable {
             }
             throw failed;
         }
-        Fifos.Handle h = Fifos.pin(path, false);
+        FifoPaths.Handle h = FifoPaths.pin(path, false);
         if (!h.ok() || !h.stat().isFifo()) {
             if (h.ok()) {
-                Fifos.close(h.fd());
+                FifoPaths.close(h.fd());
             }
             throw new FifoException(path, "was replaced right after it was created ("
                     + (h.ok() ? "no longer a FIFO" : Errors.describe(h.stat().errno())) + ")");
         }
         try {
-            if (h.stat().uid() != Fifos.geteuid()) {
+            if (h.stat().uid() != FifoPaths.geteuid()) {
                 throw new FifoException(path, "was replaced right after it was created (owned by uid "
                         + h.stat().uid() + ")");
             }
             if (h.stat().permissions() != mode) {
-                int c = Fifos.chmodPinned(h.fd(), path, h.stat(), mode);
+                int c = FifoPaths.chmodPinned(h.fd(), path, h.stat(), mode);
                 if (c < 0) {
-                    Fifos.unlink(path);
+                    FifoPaths.unlink(path);
                     throw Errors.of(path, -c, "set mode");
                 }
             }
             return new Fifo(path, h.stat(), true);
         } finally {
-            Fifos.close(h.fd());
+            FifoPaths.close(h.fd());
         }
     }
 
     private static Stat pinAndStat(Path path, boolean follow) throws FifoException {
-        Fifos.Handle h = Fifos.pin(path, follow);
+        FifoPaths.Handle h = FifoPaths.pin(path, follow);
         if (h.ok()) {
-            Fifos.close(h.fd());
+            FifoPaths.close(h.fd());
         }
         FifoException bad = Errors.checkFifo(path, h.stat(), "open");
         if (bad != null) {
@@ -330,7 +330,7 @@ public final class Fifo implements AutoCloseable {
         if (!now.isFifo() || !now.sameFile(identity)) {
             return; // gone already, or someone else's file now: leave it
         }
-        int r = Fifos.unlink(path);
+        int r = FifoPaths.unlink(path);
         if (r < 0) {
             FifoException failed = Errors.of(path, -r, "unlink");
             if (!(failed instanceof NoSuchFifoException)) {

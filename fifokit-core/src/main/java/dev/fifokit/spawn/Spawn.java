@@ -10,7 +10,7 @@ import dev.fifokit.ends.ListenFds;
 import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.internal.ends.EndHandover;
 import dev.fifokit.internal.linux.Errors;
-import dev.fifokit.internal.linux.Fifos;
+import dev.fifokit.internal.linux.FifoPaths;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.Inheritance;
 import dev.fifokit.internal.linux.Spawning;
@@ -179,7 +179,7 @@ public final class Spawn {
             return new ChildProcess(r, command);
         } finally {
             for (int fd : copies) {
-                Fifos.close(fd);
+                FifoPaths.close(fd);
             }
         }
     }
@@ -268,7 +268,7 @@ public final class Spawn {
         }
         int access = end instanceof FifoReader ? Flags.O_RDONLY
                 : end instanceof FifoReadWrite ? Flags.O_RDWR : Flags.O_WRONLY;
-        int copy = Fifos.reopen(fd, access);
+        int copy = FifoPaths.reopen(fd, access);
         if (copy < 0) {
             if (!Files.isDirectory(Path.of("/proc/self/fd"))) {
                 throw new DescriptorException("fd " + fd, fd, DescriptorException.Problem.NEEDS_PROC,
@@ -293,7 +293,7 @@ public final class Spawn {
             return high;
         } finally {
             if (copy >= 0) {
-                Fifos.close(copy);
+                FifoPaths.close(copy);
             }
         }
     }

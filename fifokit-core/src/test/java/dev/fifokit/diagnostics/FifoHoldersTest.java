@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FifoHoldersTest {
     /** Root may inspect every process; any other user only its own. */
-    private static final boolean ROOT = dev.fifokit.internal.linux.Fifos.geteuid() == 0;
+    private static final boolean ROOT = dev.fifokit.internal.linux.FifoPaths.geteuid() == 0;
 
     private static final String[] READ_WAIT = {"anon_pipe_read", "pipe_read"};
     private static final String[] WRITE_WAIT = {"anon_pipe_write", "pipe_write"};

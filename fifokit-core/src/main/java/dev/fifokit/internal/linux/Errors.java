@@ -178,7 +178,7 @@ public final class Errors {
      * {@code /proc} is not mounted, says so instead of a misleading "no such file".
      */
     public static FifoException ofReopen(Path path, int errno, String operation) {
-        if (errno == ENOENT && !Fifos.procMounted()) {
+        if (errno == ENOENT && !FifoPaths.procMounted()) {
             return new FifoException(path, operation + " needs /proc to be mounted (it re-opens the FIFO"
                     + " through /proc/self/fd), and /proc is not mounted here");
         }

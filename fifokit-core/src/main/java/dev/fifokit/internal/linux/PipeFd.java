@@ -703,7 +703,7 @@ public final class PipeFd {
             return CLOSED_RESULT;
         }
         try {
-            int r = Fifos.reopen(controlState, fd, Flags.O_WRONLY);
+            int r = FifoPaths.reopen(controlState, fd, Flags.O_WRONLY);
             if (r >= 0) {
                 keepAliveFd = r;
             }
@@ -723,7 +723,7 @@ public final class PipeFd {
             return CLOSED_RESULT;
         }
         try {
-            int fresh = Fifos.reopen(controlState, fd, Flags.O_RDONLY);
+            int fresh = FifoPaths.reopen(controlState, fd, Flags.O_RDONLY);
             if (fresh < 0) {
                 return fresh;
             }

@@ -14,8 +14,8 @@ import java.nio.file.Path;
  * a pinned file is: {@link Handle} carries its {@link Stat}, and {@link Errors#checkFifo}
  * turns a symlink or a file of another type into the exception.
  */
-public final class Fifos {
-    private Fifos() {}
+public final class FifoPaths {
+    private FifoPaths() {}
 
     /**
      * A pinned O_PATH handle and what it is: {@code fd >= 0} and its {@code stat}, or
