@@ -149,7 +149,7 @@ public final class Libc {
         static final MethodHandle H = link("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     }
 
-    private static final class StatxH {
+    private static final class StatxCall {
         static final MethodHandle H = link("statx",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     }
@@ -179,7 +179,7 @@ public final class Libc {
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     }
 
-    private static final class PollH {
+    private static final class PollCall {
         static final MethodHandle H = link("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     }
 
@@ -334,7 +334,7 @@ public final class Libc {
     public static int statx(MemorySegment state, int dirfd, MemorySegment path, int flags, int mask,
                             MemorySegment buf) {
         try {
-            return result((int) StatxH.H.invokeExact(state, dirfd, path, flags, mask, buf), state);
+            return result((int) StatxCall.H.invokeExact(state, dirfd, path, flags, mask, buf), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -383,7 +383,7 @@ public final class Libc {
 
     public static int poll(MemorySegment state, MemorySegment fds, long count, int timeoutMillis) {
         try {
-            return result((int) PollH.H.invokeExact(state, fds, count, timeoutMillis), state);
+            return result((int) PollCall.H.invokeExact(state, fds, count, timeoutMillis), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
