@@ -1,6 +1,5 @@
 package dev.fifokit.ends;
 
-import dev.fifokit.FifoException;
 import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.FifoPaths;
 import dev.fifokit.internal.linux.PipeFd;
@@ -38,12 +37,8 @@ final class Opening {
     static FifoEnd open(Path path, FifoOpenOptions options, Consumer<? super FifoEnd> register) throws IOException {
         long start = System.nanoTime();
         Common common = Common.of(options);
-        FifoPaths.Handle h = FifoPaths.pin(path, common.followSymlinks());
+        FifoPaths.Handle h = FifoPaths.pinFifo(path, common.followSymlinks(), "open");
         try {
-            FifoException bad = Errors.checkFifo(path, h.stat(), "open");
-            if (bad != null) {
-                throw bad;
-            }
             PipeFd unconnected = new PipeFd(-1);
             FifoEnd end = switch (options) {
                 case ReaderOptions _ -> new FifoReader(path, unconnected, common.pipe(), false);
@@ -64,9 +59,7 @@ final class Opening {
                 }
             }
         } finally {
-            if (h.ok()) {
-                FifoPaths.close(h.fd());
-            }
+            FifoPaths.close(h.fd());
         }
     }
 

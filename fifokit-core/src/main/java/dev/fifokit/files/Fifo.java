@@ -189,14 +189,8 @@ public final class Fifo implements AutoCloseable {
     }
 
     private static Stat pinAndStat(Path path, boolean follow) throws FifoException {
-        FifoPaths.Handle h = FifoPaths.pin(path, follow);
-        if (h.ok()) {
-            FifoPaths.close(h.fd());
-        }
-        FifoException bad = Errors.checkFifo(path, h.stat(), "open");
-        if (bad != null) {
-            throw bad;
-        }
+        FifoPaths.Handle h = FifoPaths.pinFifo(path, follow, "open");
+        FifoPaths.close(h.fd());
         return h.stat();
     }
 

@@ -10,9 +10,9 @@ import java.nio.file.Path;
  * {@code /proc/self/fd}, so the file that was checked is the file that is opened, even if
  * someone swaps the name in between, and no device driver's open ever runs.
  *
- * <p>Results follow {@link Libc}: a descriptor or {@code -errno}. Nothing here judges what
- * a pinned file is: {@link Handle} carries its {@link Stat}, and {@link Errors#checkFifo}
- * turns a symlink or a file of another type into the exception.
+ * <p>Results follow {@link Libc}: a descriptor or {@code -errno}. {@link #pin} does not judge
+ * what a pinned file is: {@link Handle} carries its {@link Stat}; {@link #pinFifo} also turns a
+ * symlink or a file of another type into the exception ({@link Errors#checkFifo}).
  */
 public final class FifoPaths {
     private FifoPaths() {}
@@ -47,6 +47,26 @@ public final class FifoPaths {
             }
             return new Handle(fd, s);
         }
+    }
+
+    /**
+     * As {@link #pin}, and checks that the file is a FIFO: the one check every use of a FIFO by
+     * path starts with. The caller closes the returned handle's descriptor; on failure nothing
+     * stays open.
+     *
+     * @throws dev.fifokit.FifoException the pin failed, the path is a symlink not to be followed,
+     *         or the file is not a FIFO
+     */
+    public static Handle pinFifo(Path path, boolean follow, String operation) throws dev.fifokit.FifoException {
+        Handle h = pin(path, follow);
+        dev.fifokit.FifoException bad = Errors.checkFifo(path, h.stat(), operation);
+        if (bad != null) {
+            if (h.ok()) {
+                close(h.fd());
+            }
+            throw bad;
+        }
+        return h;
     }
 
     /**
