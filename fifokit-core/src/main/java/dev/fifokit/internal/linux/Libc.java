@@ -58,8 +58,11 @@ public final class Libc {
         return LINKER.downcallHandle(symbol, descriptor, options);
     }
 
+    /** Links a function whose errno is not captured (it cannot fail, or returns its error). */
     static MethodHandle plain(String name, FunctionDescriptor descriptor) {
-        return linkPlain(name, descriptor);
+        MemorySegment symbol = LOOKUP.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(symbol, descriptor);
     }
 
     /** The value of a {@code -1}-on-failure result, or {@code -errno} (for the other binding classes). */
@@ -70,12 +73,6 @@ public final class Libc {
     /** A Throwable from {@code invokeExact} as an unchecked exception (for the other binding classes). */
     static RuntimeException rethrow(Throwable t) {
         return unexpected(t);
-    }
-
-    private static MethodHandle linkPlain(String name, FunctionDescriptor descriptor) {
-        MemorySegment symbol = LOOKUP.find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(symbol, descriptor);
     }
 
     private static int result(int r, MemorySegment state) {
@@ -227,11 +224,11 @@ public final class Libc {
     }
 
     private static final class Geteuid {
-        static final MethodHandle H = linkPlain("geteuid", FunctionDescriptor.of(JAVA_INT));
+        static final MethodHandle H = plain("geteuid", FunctionDescriptor.of(JAVA_INT));
     }
 
     private static final class Strerror {
-        static final MethodHandle H = linkPlain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+        static final MethodHandle H = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     }
 
     // ---- wrappers ----
