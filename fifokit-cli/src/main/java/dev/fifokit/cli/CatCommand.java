@@ -3,6 +3,7 @@ package dev.fifokit.cli;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.ends.Pipe;
+import dev.fifokit.ends.StandardStreams;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageOptions;
 import dev.fifokit.messages.MessageReader;
@@ -93,7 +94,7 @@ final class CatCommand implements Callable<Integer> {
         MessageOptions readOptions = maxPayload != null
                 ? MessageOptions.defaults().maxPayload(maxPayload) : MessageOptions.defaults();
         MessageReader in = MessageReader.of(end, framing, readOptions);
-        try (MessageWriter out = MessageWriter.of(StdChannels.stdout(), Framing.LINE,
+        try (MessageWriter out = MessageWriter.of(StandardStreams.output(), Framing.LINE,
                 MessageOptions.defaults().exclusiveWriter().batching(true))) {
             while (true) {
                 if (follow) {

@@ -3,6 +3,7 @@ package dev.fifokit.cli;
 import dev.fifokit.NoSuchFifoException;
 import dev.fifokit.PeerTimeoutException;
 import dev.fifokit.ends.FifoWriter;
+import dev.fifokit.ends.StandardStreams;
 import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageOptions;
@@ -62,8 +63,8 @@ final class EchoClientCommand implements Callable<Integer> {
                 }
                 return ExitCodes.OK;
             }
-            MessageReader in = MessageReader.of(StdChannels.stdin(), Framing.LINE, MessageOptions.defaults()
-                    .maxPayload(out.maxPayload()).acceptUnterminatedLine().name(StdChannels.STDIN));
+            MessageReader in = MessageReader.of(StandardStreams.input(), Framing.LINE, MessageOptions.defaults()
+                    .maxPayload(out.maxPayload()).acceptUnterminatedLine().name(StandardStreams.INPUT_NAME));
             try {
                 MessagePump.copy(in, out, Framing.LINE_TYPE, new Progress(false, System.err));
             } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.fifokit.cli;
 import dev.fifokit.FifoClosedException;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.StandardStreams;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageOptions;
@@ -68,7 +69,7 @@ final class EchoServerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C / SIGTERM: remove the FIFO we created
         try (fifo;
              FifoReader end = fifo != null ? fifo.openReader(openOptions()) : Endpoints.reader(path, openOptions());
-             MessageWriter out = MessageWriter.of(StdChannels.stdout(), Framing.LINE,
+             MessageWriter out = MessageWriter.of(StandardStreams.output(), Framing.LINE,
                      MessageOptions.defaults().exclusiveWriter().batching(true))) {
             MessageReader in = MessageReader.of(end, format,
                     maxPayload != null ? MessageOptions.defaults().maxPayload(maxPayload) : MessageOptions.defaults());

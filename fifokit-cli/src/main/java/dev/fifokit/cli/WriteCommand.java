@@ -3,6 +3,7 @@ package dev.fifokit.cli;
 import dev.fifokit.ends.FifoWriter;
 import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.ends.Pipe;
+import dev.fifokit.ends.StandardStreams;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageOptions;
 import dev.fifokit.messages.MessageReader;
@@ -113,8 +114,8 @@ final class WriteCommand implements Callable<Integer> {
             writeOptions = writeOptions.maxPayload(maxPayload);
         }
         MessageWriter out = MessageWriter.of(end, framing, writeOptions);
-        MessageReader in = MessageReader.of(StdChannels.stdin(), Framing.LINE, MessageOptions.defaults()
-                .maxPayload(out.maxPayload()).acceptUnterminatedLine().name(StdChannels.STDIN));
+        MessageReader in = MessageReader.of(StandardStreams.input(), Framing.LINE, MessageOptions.defaults()
+                .maxPayload(out.maxPayload()).acceptUnterminatedLine().name(StandardStreams.INPUT_NAME));
         try {
             MessagePump.copy(in, out, type != null ? type : Framing.LINE_TYPE, meter);
         } catch (IOException e) {
