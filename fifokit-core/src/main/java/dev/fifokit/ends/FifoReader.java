@@ -49,14 +49,25 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
         this.anonymous = anonymous;
     }
 
-    /** Opens {@code path} for reading with the default options (wait for a writer without limit). */
+    /**
+     * Opens {@code path} for reading with the default options: blocks until a writer opens the
+     * FIFO, without limit.
+     *
+     * @param path the FIFO
+     * @return the reader
+     * @throws IOException as {@link #open(Path, ReaderOptions)}
+     */
     public static FifoReader open(Path path) throws IOException {
         return open(path, ReaderOptions.defaults());
     }
 
     /**
-     * Opens {@code path} for reading.
+     * Opens {@code path} for reading. Blocks until a writer opens the FIFO, unless the options
+     * say not to wait or to keep the FIFO alive, and at most for their timeout.
      *
+     * @param path    the FIFO
+     * @param options how to open it
+     * @return the reader
      * @throws dev.fifokit.NoSuchFifoException       the path does not exist
      * @throws dev.fifokit.NotAFifoException         it exists and is not a FIFO
      * @throws dev.fifokit.SymlinkException          it is a symlink and links are not followed
@@ -83,18 +94,46 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
         }
     }
 
-    /** Reads into {@code dst} from its position; see the class comment for -1 and 0. */
+    /**
+     * Reads into {@code dst} from its position; see the class comment for -1 and 0. Blocks
+     * until bytes are queued or the last writer has gone, unless the end is non-blocking.
+     *
+     * @param dst where the bytes go
+     * @return bytes read, 0 (non-blocking, nothing queued) or -1 at end of stream
+     * @throws dev.fifokit.FifoClosedException      the end was closed, before the call or while it waited
+     * @throws dev.fifokit.FifoInterruptedException the thread was interrupted while it waited (the end is closed)
+     * @throws IOException                          any other failure, naming the path and the cause
+     */
     @Override
     public int read(ByteBuffer dst) throws IOException {
         return readBuffer(dst);
     }
 
-    /** Reads up to {@code len} bytes into {@code b}; -1 at end of stream. */
+    /**
+     * Reads up to {@code len} bytes into {@code b}; blocks as {@link #read(ByteBuffer)}.
+     *
+     * @param b   where the bytes go
+     * @param off the first index in {@code b} to fill
+     * @param len the most bytes to read
+     * @return bytes read, 0 (non-blocking, nothing queued) or -1 at end of stream
+     * @throws dev.fifokit.FifoClosedException      the end was closed, before the call or while it waited
+     * @throws dev.fifokit.FifoInterruptedException the thread was interrupted while it waited (the end is closed)
+     * @throws IOException                          any other failure, naming the path and the cause
+     */
     public int read(byte[] b, int off, int len) throws IOException {
         return readArray(b, off, len);
     }
 
-    /** Reads into a memory segment (heap or native) without any copy; -1 at end of stream. */
+    /**
+     * Reads into a memory segment (heap or native) without any copy; blocks as
+     * {@link #read(ByteBuffer)}.
+     *
+     * @param dst where the bytes go
+     * @return bytes read, 0 (non-blocking, nothing queued) or -1 at end of stream
+     * @throws dev.fifokit.FifoClosedException      the end was closed, before the call or while it waited
+     * @throws dev.fifokit.FifoInterruptedException the thread was interrupted while it waited (the end is closed)
+     * @throws IOException                          any other failure, naming the path and the cause
+     */
     public long read(MemorySegment dst) throws IOException {
         return readSegment(dst);
     }
@@ -106,6 +145,10 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
      *
      * @param timeout how long to wait, or null for no limit
      * @throws PeerTimeoutException no writer came in time
+     * @throws FifoException        the end is an anonymous pipe, or the re-open failed
+     * @throws dev.fifokit.FifoClosedException      the end was closed, before the call or while it waited
+     * @throws dev.fifokit.FifoInterruptedException the thread was interrupted while it waited (the end is closed)
+     * @throws IOException                          any other failure, naming the path and the cause
      */
     public void awaitNextWriter(Duration timeout) throws IOException {
         if (anonymous) {
@@ -130,7 +173,12 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
      * fifokit end (no copy through user space), else through a direct buffer. Blocks like
      * {@code read}. Stops at end of stream.
      *
+     * @param target where the bytes go
+     * @param count  the most bytes to move
      * @return bytes moved
+     * @throws dev.fifokit.FifoClosedException      the end was closed, before the call or while it waited
+     * @throws dev.fifokit.FifoInterruptedException the thread was interrupted while it waited (the end is closed)
+     * @throws IOException                          any other failure, naming the path and the cause
      */
     public long transferTo(WritableByteChannel target, long count) throws IOException {
         if (target instanceof FifoWriter || target instanceof FifoReadWrite) {
@@ -139,7 +187,17 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
         return Transfer.copy(this, target, count);
     }
 
-    /** Moves everything until end of stream into {@code file} (created or truncated), with splice(2). */
+    /**
+     * Moves everything until end of stream into {@code file} (created or truncated), with
+     * splice(2). Blocks until the last writer has gone.
+     *
+     * @param file the file to write
+     * @return bytes moved
+     * @throws FifoException the file cannot be opened or written
+     * @throws dev.fifokit.FifoClosedException      the end was closed, before the call or while it waited
+     * @throws dev.fifokit.FifoInterruptedException the thread was interrupted while it waited (the end is closed)
+     * @throws IOException                          any other failure, naming the path and the cause
+     */
     public long transferTo(Path file) throws IOException {
         int out = FifoPaths.openFile(file, Flags.O_WRONLY | Flags.O_CREAT | Flags.O_TRUNC, 0644);
         if (out < 0) {
@@ -154,7 +212,15 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
 
     /**
      * Moves up to {@code count} bytes into a raw descriptor with splice(2), falling back to a
-     * copy when the kernel cannot splice into it. The CLI uses this for its standard output.
+     * copy when the kernel cannot splice into it (standard output, say). Blocks until bytes
+     * are queued and the descriptor has room, and stops at end of stream.
+     *
+     * @param out   the descriptor, which stays open
+     * @param count the most bytes to move
+     * @return bytes moved
+     * @throws dev.fifokit.FifoClosedException      the end was closed, before the call or while it waited
+     * @throws dev.fifokit.FifoInterruptedException the thread was interrupted while it waited (the end is closed)
+     * @throws IOException                          any other failure, naming the path and the cause
      */
     public long transferToDescriptor(int out, long count) throws IOException {
         return Transfer.spliceToDescriptor(this, out, null, count);
@@ -162,6 +228,9 @@ public final class FifoReader extends FifoEnd implements ReadableByteChannel {
 
     /**
      * An {@link InputStream} over this end, without extra buffering; closing it closes the end.
+     * Its reads block as {@link #read(ByteBuffer)}.
+     *
+     * @return the stream
      */
     public InputStream inputStream() {
         return new EndStreams.In(this);

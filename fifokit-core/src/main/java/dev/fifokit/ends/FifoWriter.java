@@ -48,14 +48,25 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
         super(path, fd, options);
     }
 
-    /** Opens {@code path} for writing, waiting for a reader without limit. */
+    /**
+     * Opens {@code path} for writing with the default options: blocks until a reader opens the
+     * FIFO, without limit.
+     *
+     * @param path the FIFO
+     * @return the writer
+     * @throws IOException as {@link #open(Path, WriterOptions)}
+     */
     public static FifoWriter open(Path path) throws IOException {
         return open(path, WriterOptions.defaults());
     }
 
     /**
-     * Opens {@code path} for writing.
+     * Opens {@code path} for writing. Blocks until a reader opens the FIFO, unless the options
+     * say to fail at once, and at most for their timeout.
      *
+     * @param path    the FIFO
+     * @param options how to open it
+     * @return the writer
      * @throws dev.fifokit.NoSuchFifoException       the path does not exist
      * @throws dev.fifokit.NotAFifoException         it exists and is not a FIFO
      * @throws dev.fifokit.SymlinkException          it is a symlink and links are not followed
@@ -118,33 +129,93 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
         }
     }
 
-    /** Writes the remaining bytes of {@code src} (all of them unless non-blocking). */
+    /**
+     * Writes the remaining bytes of {@code src}: all of them, blocking while the pipe is full,
+     * unless the end is non-blocking.
+     *
+     * @param src the bytes, from its position
+     * @return bytes written
+     * @throws dev.fifokit.BrokenPipeException       every reader has gone; it says how many bytes went out
+     * @throws dev.fifokit.FifoClosedException      the end was closed, before the call or while it waited
+     * @throws dev.fifokit.FifoInterruptedException the thread was interrupted while it waited (the end is closed)
+     * @throws IOException                          any other failure, naming the path and the cause
+     */
     @Override
     public int write(ByteBuffer src) throws IOException {
         return writeBuffer(src);
     }
 
-    /** Writes {@code len} bytes of {@code b}; at most PIPE_BUF bytes go out in one atomic write. */
+    /**
+     * Writes {@code len} bytes of {@code b}, blocking as {@link #write(ByteBuffer)}; at most
+     * PIPE_BUF bytes go out in one atomic write.
+     *
+     * @param b   the bytes
+     * @param off the first index in {@code b} to write
+     * @param len how many bytes to write
+     * @return bytes written
+     * @throws dev.fifokit.BrokenPipeException       every reader has gone; it says how many bytes went out
+     * @throws dev.fifokit.FifoClosedException      the end was closed, before the call or while it waited
+     * @throws dev.fifokit.FifoInterruptedException the thread was interrupted while it waited (the end is closed)
+     * @throws IOException                          any other failure, naming the path and the cause
+     */
     public int write(byte[] b, int off, int len) throws IOException {
         return writeArray(b, off, len);
     }
 
-    /** Writes all of {@code b}. */
+    /**
+     * Writes all of {@code b}, blocking as {@link #write(ByteBuffer)}.
+     *
+     * @param b the bytes
+     * @return bytes written
+     * @throws dev.fifokit.BrokenPipeException       every reader has gone; it says how many bytes went out
+     * @throws dev.fifokit.FifoClosedException      the end was closed, before the call or while it waited
+     * @throws dev.fifokit.FifoInterruptedException the thread was interrupted while it waited (the end is closed)
+     * @throws IOException                          any other failure, naming the path and the cause
+     */
     public int write(byte[] b) throws IOException {
         return write(b, 0, b.length);
     }
 
-    /** Writes a memory segment (heap or native) without any copy. */
+    /**
+     * Writes a memory segment (heap or native) without any copy, blocking as
+     * {@link #write(ByteBuffer)}.
+     *
+     * @param src the bytes
+     * @return bytes written
+     * @throws dev.fifokit.BrokenPipeException       every reader has gone; it says how many bytes went out
+     * @throws dev.fifokit.FifoClosedException      the end was closed, before the call or while it waited
+     * @throws dev.fifokit.FifoInterruptedException the thread was interrupted while it waited (the end is closed)
+     * @throws IOException                          any other failure, naming the path and the cause
+     */
     public long write(MemorySegment src) throws IOException {
         return writeSegment(src);
     }
 
-    /** Moves bytes from {@code source} into this pipe; see {@link FifoReader#transferTo}. */
+    /**
+     * Moves bytes from {@code source} into this pipe; see {@link FifoReader#transferTo}.
+     *
+     * @param source where the bytes come from
+     * @param count  the most bytes to move
+     * @return bytes moved
+     * @throws dev.fifokit.BrokenPipeException       every reader has gone; it says how many bytes went out
+     * @throws dev.fifokit.FifoClosedException      the end was closed, before the call or while it waited
+     * @throws dev.fifokit.FifoInterruptedException the thread was interrupted while it waited (the end is closed)
+     * @throws IOException                          any other failure, naming the path and the cause
+     */
     public long transferFrom(FifoReader source, long count) throws IOException {
         return source.transferTo(this, count);
     }
 
-    /** Moves a whole file into this pipe with splice(2). */
+    /**
+     * Moves a whole file into this pipe with splice(2), blocking while the pipe is full.
+     *
+     * @param file the file to read
+     * @return bytes moved
+     * @throws dev.fifokit.BrokenPipeException       every reader has gone; it says how many bytes went out
+     * @throws dev.fifokit.FifoClosedException      the end was closed, before the call or while it waited
+     * @throws dev.fifokit.FifoInterruptedException the thread was interrupted while it waited (the end is closed)
+     * @throws IOException                          any other failure, naming the path and the cause
+     */
     public long transferFrom(Path file) throws IOException {
         int in = FifoPaths.openFile(file, Flags.O_RDONLY, 0);
         if (in < 0) {
@@ -160,13 +231,27 @@ public final class FifoWriter extends FifoEnd implements WritableByteChannel {
     /**
      * Moves up to {@code count} bytes from a raw descriptor (a file, socket or pipe) into this
      * pipe with splice(2), or by copying when the kernel cannot splice from it (a terminal).
-     * Stops at the source's end of file.
+     * Blocks until the source has bytes and the pipe has room; stops at the source's end of
+     * file.
+     *
+     * @param in    the descriptor, which stays open
+     * @param count the most bytes to move
+     * @return bytes moved
+     * @throws dev.fifokit.BrokenPipeException       every reader has gone; it says how many bytes went out
+     * @throws dev.fifokit.FifoClosedException      the end was closed, before the call or while it waited
+     * @throws dev.fifokit.FifoInterruptedException the thread was interrupted while it waited (the end is closed)
+     * @throws IOException                          any other failure, naming the path and the cause
      */
     public long transferFromDescriptor(int in, long count) throws IOException {
         return Transfer.spliceFromDescriptor(this, in, count);
     }
 
-    /** An {@link OutputStream} over this end, without buffering; closing it closes the end. */
+    /**
+     * An {@link OutputStream} over this end, without buffering; closing it closes the end. Its
+     * writes block as {@link #write(ByteBuffer)}.
+     *
+     * @return the stream
+     */
     public OutputStream outputStream() {
         return new EndStreams.Out(this);
     }

@@ -71,6 +71,8 @@ public final class Inherited {
     /**
      * {@link #reader(int, PipeOptions)} with the default options. Never blocks.
      *
+     * @param fd the descriptor
+     * @return the reader, which owns the descriptor
      * @throws DescriptorException not open, not a FIFO or pipe, open write-only, or already adopted
      */
     public static FifoReader reader(int fd) throws FifoException {
@@ -81,6 +83,9 @@ public final class Inherited {
      * Adopts {@code fd} as a reading end. The options are those of its I/O (the descriptor is
      * already open, so there is nothing to wait for).
      *
+     * @param fd      the descriptor
+     * @param options non-blocking mode, spinning and capacity
+     * @return the reader, which owns the descriptor
      * @throws DescriptorException not open, not a FIFO or pipe, open write-only, or already adopted
      * @throws dev.fifokit.PipeCapacityException the capacity asked for could not be set
      */
@@ -92,6 +97,8 @@ public final class Inherited {
     /**
      * {@link #writer(int, PipeOptions)} with the default options. Never blocks.
      *
+     * @param fd the descriptor
+     * @return the writer, which owns the descriptor
      * @throws DescriptorException not open, not a FIFO or pipe, open read-only, or already adopted
      */
     public static FifoWriter writer(int fd) throws FifoException {
@@ -102,6 +109,9 @@ public final class Inherited {
      * Adopts {@code fd} as a writing end. Writing to it once every reader has gone fails with
      * {@link dev.fifokit.BrokenPipeException}, as for any writer.
      *
+     * @param fd      the descriptor
+     * @param options non-blocking mode, spinning and capacity
+     * @return the writer, which owns the descriptor
      * @throws DescriptorException not open, not a FIFO or pipe, open read-only, or already adopted
      * @throws dev.fifokit.PipeCapacityException the capacity asked for could not be set
      */
@@ -114,7 +124,11 @@ public final class Inherited {
      * Adopts {@code fd}, which must be open read-write ({@code O_RDWR}), as a read-write end.
      * See {@link FifoReadWrite} for its hazard (no end of stream).
      *
+     * @param fd      the descriptor
+     * @param options non-blocking mode, spinning and capacity
+     * @return the read-write end, which owns the descriptor
      * @throws DescriptorException not open, not a FIFO or pipe, not open read-write, or already adopted
+     * @throws dev.fifokit.PipeCapacityException the capacity asked for could not be set
      */
     public static FifoReadWrite readWrite(int fd, PipeOptions options) throws FifoException {
         Checked c = check(fd, Direction.BOTH);

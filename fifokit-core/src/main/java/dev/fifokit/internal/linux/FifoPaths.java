@@ -126,7 +126,7 @@ public final class FifoPaths {
         }
     }
 
-    /** mkfifo(3) with {@code mode}; the umask still applies, see {@link #chmod}. */
+    /** mkfifo(3) with {@code mode}; the umask still applies, see {@link #chmodPinned}. */
     public static int mkfifo(Path path, int mode) {
         try (Arena arena = Arena.ofConfined()) {
             return Libc.mkfifo(Libc.newCallState(arena), arena.allocateFrom(path.toString()), mode);
