@@ -30,6 +30,27 @@ public final class StandardStreams {
 
     private StandardStreams() {}
 
+    /** A channel on a descriptor the JVM owns: closing it only marks it closed. */
+    private abstract static class Borrowed implements java.nio.channels.Channel {
+        private volatile boolean open = true;
+
+        @Override
+        public final boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public final void close() {
+            open = false;
+        }
+    }
+
+    private abstract static class BorrowedInput extends Borrowed implements ReadableByteChannel {
+    }
+
+    private abstract static class BorrowedOutput extends Borrowed implements WritableByteChannel {
+    }
+
     /**
      * Standard input as a channel. Each {@code read} blocks until standard input has bytes or
      * reaches end of file (-1).
@@ -38,22 +59,10 @@ public final class StandardStreams {
      */
     public static ReadableByteChannel input() {
         FileChannel ch = new FileInputStream(FileDescriptor.in).getChannel();
-        return new ReadableByteChannel() {
-            private volatile boolean open = true;
-
+        return new BorrowedInput() {
             @Override
             public int read(ByteBuffer dst) throws IOException {
                 return ch.read(dst);
-            }
-
-            @Override
-            public boolean isOpen() {
-                return open;
-            }
-
-            @Override
-            public void close() {
-                open = false;
             }
         };
     }
@@ -68,9 +77,7 @@ public final class StandardStreams {
      */
     public static WritableByteChannel output() {
         FileChannel ch = new FileOutputStream(FileDescriptor.out).getChannel();
-        return new WritableByteChannel() {
-            private volatile boolean open = true;
-
+        return new BorrowedOutput() {
             @Override
             public int write(ByteBuffer src) throws IOException {
                 try {
@@ -81,16 +88,6 @@ public final class StandardStreams {
                     }
                     throw e;
                 }
-            }
-
-            @Override
-            public boolean isOpen() {
-                return open;
-            }
-
-            @Override
-            public void close() {
-                open = false;
             }
         };
     }
