@@ -2,6 +2,7 @@ package dev.fifokit.bridge;
 
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
+import dev.fifokit.ends.PipeOptions;
 import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.files.Fifo;
@@ -107,7 +108,7 @@ class BridgeReliabilityTest {
                      .replayLimit(64, limitBytes).build().start();
              // the far FIFO's reader opens and then reads nothing
              FifoReader stalled = FifoReader.open(out.path(), ReaderOptions.defaults().awaitWriter(false));
-             FifoWriter w = FifoWriter.open(in.path(), WriterOptions.defaults().timeout(Fifos.OPEN).nonBlocking())) {
+             FifoWriter w = FifoWriter.open(in.path(), WriterOptions.defaults().timeout(Fifos.OPEN).io(PipeOptions.defaults().nonBlocking()))) {
             byte[] frame = new byte[16 + 1000];
             ByteBuffer h = ByteBuffer.wrap(frame).order(ByteOrder.nativeOrder());
             h.putLong(0, 1000);

@@ -1,6 +1,7 @@
 package dev.fifokit.cli;
 
 import dev.fifokit.ends.FifoReader;
+import dev.fifokit.ends.PipeOptions;
 import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.ends.Pipe;
 import dev.fifokit.ends.StandardStreams;
@@ -68,7 +69,7 @@ final class CatCommand implements Callable<Integer> {
         if (format == StreamFormat.RAW) {
             // perf: raw bytes move with splice(2); with pipe-max-size capacities (best effort) on
             // the FIFO and on a standard output pipe, each side sleeps and wakes ~16x less often
-            options = options.maxCapacity();
+            options = options.io(PipeOptions.defaults().maxCapacity());
             Pipe.raiseCapacity(1);
         }
         try (FifoReader in = Endpoints.reader(path, options);

@@ -1,6 +1,7 @@
 package dev.fifokit.cli;
 
 import dev.fifokit.ends.FifoWriter;
+import dev.fifokit.ends.PipeOptions;
 import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.ends.Pipe;
 import dev.fifokit.ends.StandardStreams;
@@ -87,7 +88,7 @@ final class WriteCommand implements Callable<Integer> {
         if (format == StreamFormat.RAW) {
             // perf: raw bytes move with splice(2); with pipe-max-size capacities (best effort) on
             // the FIFO and on a standard input pipe, each side sleeps and wakes ~16x less often
-            options = options.maxCapacity();
+            options = options.io(PipeOptions.defaults().maxCapacity());
             Pipe.raiseCapacity(0);
         }
         try (FifoWriter out = Endpoints.writer(path, options);

@@ -8,7 +8,8 @@ import java.util.Objects;
  * before parking, and the pipe's capacity. These are the only options of an anonymous
  * {@link Pipe} and of an {@linkplain Inherited inherited descriptor} (both are open already, so
  * there is nothing to wait for); {@link ReaderOptions}, {@link WriterOptions} and
- * {@link ReadWriteOptions} carry the same four. Immutable: each method returns a changed copy.
+ * {@link ReadWriteOptions} carry them too ({@code io(PipeOptions)}), beside the options of
+ * opening. Immutable: each method returns a changed copy.
  *
  * <pre>{@code
  * try (Pipe pipe = Pipe.open(PipeOptions.defaults().maxCapacity())) { ... }

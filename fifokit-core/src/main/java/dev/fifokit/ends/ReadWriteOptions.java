@@ -1,6 +1,5 @@
 package dev.fifokit.ends;
 
-import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -40,7 +39,8 @@ public final class ReadWriteOptions implements FifoOpenOptions {
     }
 
     /**
-     * The end's I/O options, all four at once; see {@link PipeOptions}.
+     * The end's I/O options once open: non-blocking mode, spinning and capacity; see
+     * {@link PipeOptions}. The default is {@link PipeOptions#defaults()}.
      *
      * @param io non-blocking mode, spinning and capacity
      * @return a copy with these I/O options
@@ -48,48 +48,6 @@ public final class ReadWriteOptions implements FifoOpenOptions {
      */
     public ReadWriteOptions io(PipeOptions io) {
         return new ReadWriteOptions(followSymlinks, Objects.requireNonNull(io, "io"));
-    }
-
-    /**
-     * Reads and writes never wait; see {@link PipeOptions#nonBlocking()}.
-     *
-     * @return a copy with non-blocking I/O
-     */
-    public ReadWriteOptions nonBlocking() {
-        return io(pipe.nonBlocking());
-    }
-
-    /**
-     * Spin before parking; see {@link PipeOptions#spin(Duration)}.
-     *
-     * @param busyWait how long to spin
-     * @return a copy that spins
-     * @throws NullPointerException     {@code busyWait} is null
-     * @throws IllegalArgumentException {@code busyWait} is negative
-     */
-    public ReadWriteOptions spin(Duration busyWait) {
-        return io(pipe.spin(busyWait));
-    }
-
-    /**
-     * Set the pipe's capacity once open; see {@link PipeOptions#capacity(int)}.
-     *
-     * @param bytes the capacity wanted
-     * @return a copy that sets the capacity
-     * @throws IllegalArgumentException {@code bytes} is not positive
-     */
-    public ReadWriteOptions capacity(int bytes) {
-        return io(pipe.capacity(bytes));
-    }
-
-    /**
-     * Raise the pipe's capacity to the system maximum once open, best effort; see
-     * {@link PipeOptions#maxCapacity()}.
-     *
-     * @return a copy that raises the capacity
-     */
-    public ReadWriteOptions maxCapacity() {
-        return io(pipe.maxCapacity());
     }
 
     boolean isFollowSymlinks() {

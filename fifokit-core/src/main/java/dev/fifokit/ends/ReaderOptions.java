@@ -109,7 +109,8 @@ public final class ReaderOptions implements FifoOpenOptions {
     }
 
     /**
-     * The end's I/O options, all four at once; see {@link PipeOptions}.
+     * The end's I/O options once open: non-blocking mode, spinning and capacity; see
+     * {@link PipeOptions}. The default is {@link PipeOptions#defaults()}.
      *
      * @param io non-blocking mode, spinning and capacity
      * @return a copy with these I/O options
@@ -118,48 +119,6 @@ public final class ReaderOptions implements FifoOpenOptions {
     public ReaderOptions io(PipeOptions io) {
         Objects.requireNonNull(io, "io");
         return with(d -> d.pipe = io);
-    }
-
-    /**
-     * Reads never wait; see {@link PipeOptions#nonBlocking()}.
-     *
-     * @return a copy with non-blocking reads
-     */
-    public ReaderOptions nonBlocking() {
-        return io(pipe.nonBlocking());
-    }
-
-    /**
-     * Spin before parking; see {@link PipeOptions#spin(Duration)}.
-     *
-     * @param busyWait how long to spin
-     * @return a copy that spins
-     * @throws NullPointerException     {@code busyWait} is null
-     * @throws IllegalArgumentException {@code busyWait} is negative
-     */
-    public ReaderOptions spin(Duration busyWait) {
-        return io(pipe.spin(busyWait));
-    }
-
-    /**
-     * Set the pipe's capacity once open; see {@link PipeOptions#capacity(int)}.
-     *
-     * @param bytes the capacity wanted
-     * @return a copy that sets the capacity
-     * @throws IllegalArgumentException {@code bytes} is not positive
-     */
-    public ReaderOptions capacity(int bytes) {
-        return io(pipe.capacity(bytes));
-    }
-
-    /**
-     * Raise the pipe's capacity to the system maximum once open, best effort; see
-     * {@link PipeOptions#maxCapacity()}.
-     *
-     * @return a copy that raises the capacity
-     */
-    public ReaderOptions maxCapacity() {
-        return io(pipe.maxCapacity());
     }
 
     Duration openTimeout() {

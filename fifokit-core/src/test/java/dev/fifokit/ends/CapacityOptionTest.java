@@ -37,7 +37,7 @@ class CapacityOptionTest {
         assumeThat(max).isBetween(65_536L, (long) Integer.MAX_VALUE);
         Path p = dir.resolve("big.fifo");
         try (Fifo f = Fifo.create(p);
-             FifoReader r = f.openReader(ReaderOptions.defaults().awaitWriter(false).maxCapacity());
+             FifoReader r = f.openReader(ReaderOptions.defaults().awaitWriter(false).io(PipeOptions.defaults().maxCapacity()));
              FifoWriter w = f.openWriter(WriterOptions.defaults())) {
             assertThat(r.capacity()).isEqualTo((int) max);
             assertThat(w.capacity()).as("the capacity belongs to the pipe").isEqualTo((int) max);

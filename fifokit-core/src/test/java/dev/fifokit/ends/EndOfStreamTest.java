@@ -95,7 +95,7 @@ class EndOfStreamTest {
     @Test
     void keepAliveReaderNeverSeesEofAsWritersComeAndGo() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("p"));
-             FifoReader r = FifoReader.open(fifo.path(), ReaderOptions.defaults().keepAlive().nonBlocking())) {
+             FifoReader r = FifoReader.open(fifo.path(), ReaderOptions.defaults().keepAlive().io(PipeOptions.defaults().nonBlocking()))) {
             write(fifo.path(), "a");
             write(fifo.path(), "b");
             Thread.sleep(50);
@@ -123,7 +123,7 @@ class EndOfStreamTest {
     @Test
     void nonBlockingReadReturnsZeroAtOnce() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("p"));
-             FifoReader r = FifoReader.open(fifo.path(), NO_WAIT.nonBlocking());
+             FifoReader r = FifoReader.open(fifo.path(), NO_WAIT.io(PipeOptions.defaults().nonBlocking()));
              FifoWriter w = FifoWriter.open(fifo.path())) {
             assertThat(r.read(new byte[10], 0, 10)).isZero();
             w.write("x".getBytes(StandardCharsets.UTF_8));

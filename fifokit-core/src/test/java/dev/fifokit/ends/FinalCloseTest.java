@@ -52,7 +52,7 @@ class FinalCloseTest {
             try (Fifo fifo = Fifo.create(dir.resolve("w-" + virtual))) {
                 for (int i = 0; i < ROUNDS / 4; i++) {
                     try (FifoReader peer = FifoReader.open(fifo.path(),
-                            ReaderOptions.defaults().awaitWriter(false).nonBlocking())) {
+                            ReaderOptions.defaults().awaitWriter(false).io(PipeOptions.defaults().nonBlocking()))) {
                         FifoWriter w = FifoWriter.open(fifo.path(), WriterOptions.defaults().failIfNoReader());
                         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
                         Thread t = (virtual ? Thread.ofVirtual() : Thread.ofPlatform()).start(() -> {

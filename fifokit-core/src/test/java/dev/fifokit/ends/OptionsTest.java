@@ -23,7 +23,7 @@ class OptionsTest {
 
     @Test
     void eachOptionReturnsAChangedCopyAndLeavesTheDefaultsAlone() throws Exception {
-        ReaderOptions nonBlocking = ReaderOptions.defaults().nonBlocking();
+        ReaderOptions nonBlocking = ReaderOptions.defaults().io(PipeOptions.defaults().nonBlocking());
         assertThat(nonBlocking).isNotSameAs(ReaderOptions.defaults());
         try (Fifo f = Fifo.create(dir.resolve("copies.fifo"));
              FifoReader plain = f.openReader(ReaderOptions.defaults().awaitWriter(false));
@@ -40,7 +40,7 @@ class OptionsTest {
         assertThatThrownBy(() -> WriterOptions.defaults().timeout(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> PipeOptions.defaults().spin(Duration.ofMillis(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ReadWriteOptions.defaults().capacity(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PipeOptions.defaults().capacity(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -61,7 +61,7 @@ class OptionsTest {
         assertThat(o.io().isNonBlocking()).isTrue();
         try (Fifo f = Fifo.create(dir.resolve("io.fifo"));
              FifoReader r = f.openReader(o);
-             FifoReadWrite rw = f.openReadWrite(ReadWriteOptions.defaults().nonBlocking())) {
+             FifoReadWrite rw = f.openReadWrite(ReadWriteOptions.defaults().io(PipeOptions.defaults().nonBlocking()))) {
             assertThat(r.isNonBlocking()).isTrue();
             assertThat(rw.isNonBlocking()).isTrue();
             assertThat(r.read(new byte[8], 0, 8)).as("non-blocking: nothing queued reads as 0").isZero();

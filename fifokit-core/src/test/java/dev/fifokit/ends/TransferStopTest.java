@@ -79,7 +79,7 @@ class TransferStopTest {
                          Fifo out = Fifo.create(dir.resolve("out-" + name));
                          FifoReader src = FifoReader.open(in.path(), ReaderOptions.defaults().awaitWriter(false));
                          FifoWriter srcPeer = FifoWriter.open(in.path(), WriterOptions.defaults().failIfNoReader());
-                         FifoReader dstPeer = FifoReader.open(out.path(), ReaderOptions.defaults().awaitWriter(false).nonBlocking());
+                         FifoReader dstPeer = FifoReader.open(out.path(), ReaderOptions.defaults().awaitWriter(false).io(PipeOptions.defaults().nonBlocking()));
                          FifoWriter dst = FifoWriter.open(out.path(), WriterOptions.defaults().failIfNoReader())) {
                         if (!emptySource) {
                             // fill the destination: the transfer then waits for room there

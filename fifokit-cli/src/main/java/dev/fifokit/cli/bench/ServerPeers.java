@@ -2,6 +2,7 @@ package dev.fifokit.cli.bench;
 
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
+import dev.fifokit.ends.PipeOptions;
 import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.files.Fifo;
@@ -83,7 +84,7 @@ final class ServerPeers {
             Fifo f = Fifo.create(ServerProtocol.clientFifo(dir, id), ServerProtocol.CLIENT_FIFO_MODE);
             FifoReader r = f.openReader(ReaderOptions.defaults().awaitWriter(false));
             r.setCapacity(4096);
-            try (FifoWriter w = f.openWriter(WriterOptions.defaults().nonBlocking())) {
+            try (FifoWriter w = f.openWriter(WriterOptions.defaults().io(PipeOptions.defaults().nonBlocking()))) {
                 w.write(new byte[4096]);
             }
             keep.add(r);
