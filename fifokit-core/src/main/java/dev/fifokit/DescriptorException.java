@@ -31,8 +31,12 @@ public final class DescriptorException extends FifoException {
     private final Problem problem;
 
     /**
+     * A descriptor failed a check; the message is {@code "<subject>: <reason>"}.
+     *
      * @param subject    what the message names first, e.g. {@code "fd 3"} or {@code "listen:in"}
      * @param descriptor the descriptor number, or -1 when there is none
+     * @param problem    which check failed
+     * @param reason     the cause, in words
      */
     public DescriptorException(String subject, int descriptor, Problem problem, String reason) {
         super(subject, reason, null);
@@ -40,12 +44,12 @@ public final class DescriptorException extends FifoException {
         this.problem = problem;
     }
 
-    /** The descriptor number, or -1 when the error is not about one number. */
+    /** {@return the descriptor number, or -1 when the error is not about one number} */
     public int descriptor() {
         return descriptor;
     }
 
-    /** Which check failed. */
+    /** {@return which check failed} */
     public Problem problem() {
         return problem;
     }

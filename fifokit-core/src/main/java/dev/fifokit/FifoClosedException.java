@@ -14,13 +14,12 @@ import java.nio.file.Path;
 public final class FifoClosedException extends AsynchronousCloseException implements FifoProblem {
     private static final long serialVersionUID = 1L;
 
-    private final transient Path path;
-    private final String reason;
+    private final ChannelProblem problem;
 
     /**
      * The end on {@code path} was closed.
      *
-     * @param path   the FIFO concerned
+     * @param path   the FIFO concerned, or {@code null} for an anonymous pipe
      * @param reason the reason, in words
      */
     public FifoClosedException(Path path, String reason) {
@@ -30,30 +29,26 @@ public final class FifoClosedException extends AsynchronousCloseException implem
     /**
      * The end on {@code path} was closed.
      *
-     * @param path   the FIFO concerned
+     * @param path   the FIFO concerned, or {@code null} for an anonymous pipe
      * @param reason the reason, in words
-     * @param cause  the underlying failure
+     * @param cause  the underlying failure, or {@code null}
      */
     public FifoClosedException(Path path, String reason, Throwable cause) {
-        this.path = path;
-        this.reason = reason;
-        if (cause != null) {
-            initCause(cause);
-        }
+        this.problem = ChannelProblem.of(this, path, reason, cause);
     }
 
     @Override
     public Path path() {
-        return path;
+        return problem.path();
     }
 
     @Override
     public String reason() {
-        return reason;
+        return problem.reason();
     }
 
     @Override
     public String getMessage() {
-        return FifoProblem.message(path, reason);
+        return problem.message();
     }
 }

@@ -14,10 +14,23 @@ public class FifoException extends IOException implements FifoProblem {
     private final transient Path path;
     private final String reason;
 
+    /**
+     * The error, with its path and reason; the message is {@code "<path>: <reason>"}.
+     *
+     * @param path   the FIFO concerned, or {@code null} for an anonymous pipe
+     * @param reason the cause, in words
+     */
     public FifoException(Path path, String reason) {
         this(path, reason, null);
     }
 
+    /**
+     * The error, with its path and reason; the message is {@code "<path>: <reason>"}.
+     *
+     * @param path   the FIFO concerned, or {@code null} for an anonymous pipe
+     * @param reason the cause, in words
+     * @param cause  the underlying failure, or {@code null}
+     */
     public FifoException(Path path, String reason, Throwable cause) {
         super((path == null ? "pipe" : path.toString()) + ": " + reason, cause);
         this.path = path;

@@ -13,33 +13,41 @@ import java.nio.file.Path;
 public final class FifoInterruptedException extends ClosedByInterruptException implements FifoProblem {
     private static final long serialVersionUID = 1L;
 
-    private final transient Path path;
-    private final String reason;
+    private final ChannelProblem problem;
 
+    /**
+     * The thread waiting on the end on {@code path} was interrupted.
+     *
+     * @param path   the FIFO concerned, or {@code null} for an anonymous pipe
+     * @param reason the reason, in words
+     */
     public FifoInterruptedException(Path path, String reason) {
         this(path, reason, null);
     }
 
+    /**
+     * The thread waiting on the end on {@code path} was interrupted.
+     *
+     * @param path   the FIFO concerned, or {@code null} for an anonymous pipe
+     * @param reason the reason, in words
+     * @param cause  the underlying failure, or {@code null}
+     */
     public FifoInterruptedException(Path path, String reason, Throwable cause) {
-        this.path = path;
-        this.reason = reason;
-        if (cause != null) {
-            initCause(cause);
-        }
+        this.problem = ChannelProblem.of(this, path, reason, cause);
     }
 
     @Override
     public Path path() {
-        return path;
+        return problem.path();
     }
 
     @Override
     public String reason() {
-        return reason;
+        return problem.reason();
     }
 
     @Override
     public String getMessage() {
-        return FifoProblem.message(path, reason);
+        return problem.message();
     }
 }

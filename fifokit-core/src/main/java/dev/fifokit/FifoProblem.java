@@ -12,13 +12,19 @@ import java.nio.file.Path;
  * handle every fifokit error the same way.
  */
 public interface FifoProblem {
-    /** The FIFO this error is about, or {@code null} for an anonymous pipe. */
+    /** {@return the FIFO this error is about, or {@code null} for an anonymous pipe} */
     Path path();
 
-    /** The cause in words, without the path. */
+    /** {@return the cause in words, without the path} */
     String reason();
 
-    /** {@code "<path>: <reason>"}, with {@code "pipe"} for an anonymous pipe. */
+    /**
+     * The message every fifokit error has.
+     *
+     * @param path   the FIFO, or {@code null} for an anonymous pipe
+     * @param reason the cause, in words
+     * @return {@code "<path>: <reason>"}, with {@code "pipe"} for an anonymous pipe
+     */
     static String message(Path path, String reason) {
         return (path == null ? "pipe" : path.toString()) + ": " + reason;
     }

@@ -29,7 +29,9 @@ public record Limits(long pipeBuf, long openMax, long descriptorLimit, long desc
      * page size from {@code /proc/self/auxv}, the default capacity by filling a new pipe, and
      * PIPE_BUF as glibc's pathconf gives it, Linux's constant 4096. {@link #pipeBuf(Path)} still
      * asks pathconf for a given path. Never throws: a number that cannot be read is -1 (or
-     * -errno for the default capacity).
+     * -errno for the default capacity). Never blocks.
+     *
+     * @return the limits of this process and system
      */
     public static Limits read() {
         long[] nofile = SystemLimits.descriptorLimits();
@@ -39,8 +41,10 @@ public record Limits(long pipeBuf, long openMax, long descriptorLimit, long desc
     }
 
     /**
-     * PIPE_BUF for the file system that holds {@code path} (pathconf).
+     * PIPE_BUF for the file system that holds {@code path} (pathconf). Never blocks.
      *
+     * @param path a file on the file system to ask about
+     * @return PIPE_BUF in bytes
      * @throws FifoException naming the path when it cannot be asked (missing path, …)
      */
     public static long pipeBuf(Path path) throws FifoException {
@@ -51,7 +55,11 @@ public record Limits(long pipeBuf, long openMax, long descriptorLimit, long desc
         return r;
     }
 
-    /** /proc/sys/fs/pipe-max-size, or -1 when unreadable. */
+    /**
+     * The largest capacity an unprivileged process may give a pipe. Never blocks.
+     *
+     * @return /proc/sys/fs/pipe-max-size, or -1 when unreadable
+     */
     public static long pipeMaxSize() {
         return SystemLimits.maxCapacity();
     }

@@ -12,10 +12,21 @@ public final class NoSuchProcessException extends FifoException {
 
     private final long pid;
 
+    /**
+     * No process has id {@code pid} (any more).
+     *
+     * @param pid the process id asked for
+     */
     public NoSuchProcessException(long pid) {
         this(pid, null);
     }
 
+    /**
+     * No process has id {@code pid} (any more).
+     *
+     * @param pid   the process id asked for
+     * @param cause the underlying failure, or {@code null}
+     */
     public NoSuchProcessException(long pid, Throwable cause) {
         super(Path.of("/proc", Long.toString(pid)), "no such process", cause);
         this.pid = pid;

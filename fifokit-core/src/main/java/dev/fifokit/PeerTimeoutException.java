@@ -16,6 +16,13 @@ public final class PeerTimeoutException extends FifoException {
     private final Side missing;
     private final transient Duration waited;
 
+    /**
+     * No peer opened the FIFO within {@code waited}; the reason says so in words.
+     *
+     * @param path    the FIFO
+     * @param missing the side that never came
+     * @param waited  how long the caller waited
+     */
     public PeerTimeoutException(Path path, Side missing, Duration waited) {
         super(path, "no " + missing.name().toLowerCase(java.util.Locale.ROOT)
                 + " opened it within " + Durations.format(waited));
@@ -26,6 +33,11 @@ public final class PeerTimeoutException extends FifoException {
     /**
      * A deadline passed with the reason in the caller's words, e.g. a request whose reply did
      * not come in time ({@code "no reply within 5s"}).
+     *
+     * @param path    the FIFO
+     * @param missing the side that never came
+     * @param waited  how long the caller waited
+     * @param reason  the cause, in words
      */
     public PeerTimeoutException(Path path, Side missing, Duration waited, String reason) {
         super(path, reason);

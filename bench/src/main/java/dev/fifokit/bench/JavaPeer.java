@@ -4,7 +4,9 @@ import dev.fifokit.BrokenPipeException;
 import dev.fifokit.FifoClosedException;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.PipeOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.ends.Pipe;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.messages.Framing;
@@ -235,14 +237,15 @@ public final class JavaPeer {
         return 0;
     }
 
-    private static OpenOptions spin(String flag) {
+    private static PipeOptions spin(String flag) {
         // spinning: re-try for up to 50 ms before parking, far longer than one round trip
-        return "1".equals(flag) ? OpenOptions.defaults().spin(Duration.ofMillis(50)) : OpenOptions.defaults();
+        return "1".equals(flag) ? PipeOptions.defaults().spin(Duration.ofMillis(50)) : PipeOptions.defaults();
     }
 
-    static int server(Path req, Path rep, int size, OpenOptions options) throws IOException {
+    static int server(Path req, Path rep, int size, PipeOptions options) throws IOException {
         byte[] buf = new byte[size];
-        try (FifoReader in = FifoReader.open(req, options); FifoWriter out = FifoWriter.open(rep, options)) {
+        try (FifoReader in = FifoReader.open(req, ReaderOptions.defaults().io(options));
+             FifoWriter out = FifoWriter.open(rep, WriterOptions.defaults().io(options))) {
             while (readFull(in, buf)) {
                 out.write(buf, 0, size);
             }
@@ -252,11 +255,12 @@ public final class JavaPeer {
         return 0;
     }
 
-    static int client(Path req, Path rep, int size, OpenOptions options, long warmMs, int n) throws IOException {
+    static int client(Path req, Path rep, int size, PipeOptions options, long warmMs, int n) throws IOException {
         byte[] buf = new byte[size];
         long[] rtt = new long[n];
         long warmUntil = System.nanoTime() + warmMs * 1_000_000L;
-        try (FifoWriter out = FifoWriter.open(req, options); FifoReader in = FifoReader.open(rep, options)) {
+        try (FifoWriter out = FifoWriter.open(req, WriterOptions.defaults().io(options));
+             FifoReader in = FifoReader.open(rep, ReaderOptions.defaults().io(options))) {
             for (int i = 0; i < n; ) {
                 long t0 = System.nanoTime();
                 out.write(buf, 0, size);
@@ -306,7 +310,7 @@ public final class JavaPeer {
         for (int i = 0; i < count; i++) {
             Path p = dir.resolve("idle-" + i + ".fifo");
             Fifo.create(p).keep().close();
-            FifoReader r = FifoReader.open(p, OpenOptions.defaults().awaitWriter(false));
+            FifoReader r = FifoReader.open(p, ReaderOptions.defaults().awaitWriter(false));
             readers.add(r);
             threads.add(Thread.ofVirtual().start(() -> {
                 opened.countDown();

@@ -1,12 +1,13 @@
 package dev.fifokit.bench;
 
+import dev.fifokit.ends.PipeOptions;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Ping-pong round trips over two FIFOs (a target row of BENCHMARKS.md): a client writes 64 bytes into the
  * request FIFO, the server echoes them into the reply FIFO. Blocking (Java parks; C sleeps in
- * read(2)) and spinning (Java {@code OpenOptions.spin}; C busy-retries a non-blocking read).
+ * read(2)) and spinning (Java {@code PipeOptions.spin}; C busy-retries a non-blocking read).
  */
 final class LatencyWorkloads {
     private LatencyWorkloads() {}
@@ -21,7 +22,7 @@ final class LatencyWorkloads {
         r.add(new Workload("pingpong-spin", "ping-pong round trip, 64 bytes, spinning",
                 List.of(Metric.latency("median_ns", 1.25), Metric.latency("p99_ns", 1.25)),
                 List.of(Contender.java(run(Peer.java(), true)), Contender.c(run(Peer.c("pingpong"), true))),
-                Pinning.CROSS_ONLY, "Java: OpenOptions.spin(50ms); C: O_NONBLOCK busy retry"));
+                Pinning.CROSS_ONLY, "Java: PipeOptions.spin(50ms); C: O_NONBLOCK busy retry"));
     }
 
     private static Runner run(Peer peer, boolean spin) {

@@ -2,7 +2,9 @@ package dev.fifokit.bench;
 
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.PipeOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.server.FifoClient;
 import dev.fifokit.server.FifoServer;
@@ -66,7 +68,7 @@ final class ServerPeers {
         threads.add(Thread.ofPlatform().daemon().start(() -> {
             byte[] junk = new byte[64 * 1024];
             Arrays.fill(junk, (byte) 0xFF);
-            try (FifoWriter w = FifoWriter.open(serverFifo, OpenOptions.defaults().failIfNoReader())) {
+            try (FifoWriter w = FifoWriter.open(serverFifo, WriterOptions.defaults().failIfNoReader())) {
                 while (true) {
                     w.write(junk);
                 }
@@ -79,9 +81,9 @@ final class ServerPeers {
         for (int i = 0; i < NON_READERS; i++) {
             long id = FifoClient.uniqueId();
             Fifo f = Fifo.create(ServerProtocol.clientFifo(dir, id), ServerProtocol.CLIENT_FIFO_MODE);
-            FifoReader r = f.openReader(OpenOptions.defaults().awaitWriter(false));
+            FifoReader r = f.openReader(ReaderOptions.defaults().awaitWriter(false));
             r.setCapacity(4096);
-            try (FifoWriter w = f.openWriter(OpenOptions.defaults().nonBlocking())) {
+            try (FifoWriter w = f.openWriter(WriterOptions.defaults().io(PipeOptions.defaults().nonBlocking()))) {
                 w.write(new byte[4096]);
             }
             keep.add(r);
@@ -89,7 +91,7 @@ final class ServerPeers {
             ids.add(new long[] {id});
         }
         threads.add(Thread.ofPlatform().daemon().start(() -> {
-            try (FifoWriter w = FifoWriter.open(serverFifo, OpenOptions.defaults().failIfNoReader())) {
+            try (FifoWriter w = FifoWriter.open(serverFifo, WriterOptions.defaults().failIfNoReader())) {
                 while (true) {
                     for (long[] id : ids) {
                         w.write(frame(id[0], new byte[64]));
@@ -101,7 +103,7 @@ final class ServerPeers {
             }
         }));
         threads.add(Thread.ofPlatform().daemon().start(() -> {
-            try (FifoWriter w = FifoWriter.open(serverFifo, OpenOptions.defaults().failIfNoReader())) {
+            try (FifoWriter w = FifoWriter.open(serverFifo, WriterOptions.defaults().failIfNoReader())) {
                 while (true) {
                     w.write(frame(ThreadLocalRandom.current().nextLong(1, 4_000_000), new byte[64]));
                     Thread.sleep(1);

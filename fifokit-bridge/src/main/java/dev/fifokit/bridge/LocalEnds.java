@@ -4,7 +4,8 @@ import dev.fifokit.BrokenPipeException;
 import dev.fifokit.FifoException;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.StandardStreams;
 import dev.fifokit.messages.CorruptFrameException;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageTooLargeException;
@@ -19,10 +20,6 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -35,8 +32,8 @@ import java.util.function.Consumer;
 final class LocalEnds {
     private LocalEnds() {}
 
-    static final Path STDIN = Path.of("<stdin>");
-    static final Path STDOUT = Path.of("<stdout>");
+    static final Path STDIN = StandardStreams.INPUT_NAME;
+    static final Path STDOUT = StandardStreams.OUTPUT_NAME;
 
     /** Whole messages, in order; safe for several threads (each message goes to one caller). */
     interface MessageSource extends Closeable {
@@ -136,7 +133,7 @@ final class LocalEnds {
                 if (closed) {
                     throw new dev.fifokit.FifoClosedException(path, "the bridge is closed");
                 }
-                e = FifoReader.open(path, OpenOptions.defaults().awaitWriter(false));
+                e = FifoReader.open(path, ReaderOptions.defaults().awaitWriter(false));
                 end = e;
                 if (closed) {
                     e.close();
@@ -271,7 +268,7 @@ final class LocalEnds {
 
         StdinMessageSource(MessageOptions options) {
             try {
-                reader = MessageReader.of(stdin(), Framing.LINE, options.name(STDIN).acceptUnterminatedLine());
+                reader = MessageReader.of(StandardStreams.input(), Framing.LINE, options.name(STDIN).acceptUnterminatedLine());
             } catch (FifoException e) {
                 throw new IllegalStateException(e);
             }
@@ -517,7 +514,7 @@ final class LocalEnds {
 
         StdoutMessageSink(MessageOptions options) {
             try {
-                writer = MessageWriter.of(stdout(), Framing.LINE, MessageOptions.defaults().exclusiveWriter());
+                writer = MessageWriter.of(StandardStreams.output(), Framing.LINE, MessageOptions.defaults().exclusiveWriter());
             } catch (FifoException e) {
                 throw new IllegalStateException(e);
             }
@@ -582,52 +579,5 @@ final class LocalEnds {
             return total;
         }
         return -1;
-    }
-
-    private static ReadableByteChannel stdin() {
-        FileChannel ch = new FileInputStream(FileDescriptor.in).getChannel();
-        return new ReadableByteChannel() {
-            @Override
-            public int read(ByteBuffer dst) throws IOException {
-                return ch.read(dst);
-            }
-
-            @Override
-            public boolean isOpen() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-                // descriptor 0 stays the JVM's
-            }
-        };
-    }
-
-    private static WritableByteChannel stdout() {
-        FileChannel ch = new FileOutputStream(FileDescriptor.out).getChannel();
-        return new WritableByteChannel() {
-            @Override
-            public int write(ByteBuffer src) throws IOException {
-                try {
-                    return ch.write(src);
-                } catch (IOException e) {
-                    if (e.getMessage() != null && e.getMessage().contains("Broken pipe")) {
-                        throw new BrokenPipeException(null, 0);
-                    }
-                    throw e;
-                }
-            }
-
-            @Override
-            public boolean isOpen() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-                // descriptor 1 stays the JVM's
-            }
-        };
     }
 }

@@ -2,7 +2,8 @@ package dev.fifokit.bridge;
 
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.Message;
@@ -49,7 +50,7 @@ class BridgeEndToEndTest {
              ExecutorService ex = Fifos.threads()) {
             Future<byte[]> read = ex.submit(() -> {
                 ByteArrayOutputStream got = new ByteArrayOutputStream();
-                try (FifoReader r = FifoReader.open(out.path(), OpenOptions.defaults().timeout(Fifos.OPEN))) {
+                try (FifoReader r = FifoReader.open(out.path(), ReaderOptions.defaults().timeout(Fifos.OPEN))) {
                     byte[] b = new byte[65536];
                     for (int n; (n = r.read(b, 0, b.length)) >= 0; ) {
                         got.write(b, 0, n);
@@ -57,7 +58,7 @@ class BridgeEndToEndTest {
                 }
                 return got.toByteArray();
             });
-            try (FifoWriter w = FifoWriter.open(in.path(), OpenOptions.defaults().timeout(Fifos.OPEN))) {
+            try (FifoWriter w = FifoWriter.open(in.path(), WriterOptions.defaults().timeout(Fifos.OPEN))) {
                 for (int off = 0; off < data.length; off += 10_000) {
                     w.write(data, off, Math.min(10_000, data.length - off));
                 }
@@ -172,7 +173,7 @@ class BridgeEndToEndTest {
              ExecutorService ex = Fifos.threads()) {
             Future<List<Message>> read = ex.submit(() -> {
                 List<Message> got = new ArrayList<>();
-                try (FifoReader end = FifoReader.open(out.path(), OpenOptions.defaults().timeout(Fifos.OPEN));
+                try (FifoReader end = FifoReader.open(out.path(), ReaderOptions.defaults().timeout(Fifos.OPEN));
                      dev.fifokit.messages.MessageReader in = dev.fifokit.messages.MessageReader.of(end, Framing.MESG)) {
                     while (got.size() < clients * each) {
                         Message m = in.receive();
@@ -246,7 +247,7 @@ class BridgeEndToEndTest {
             Future<Void> writing = Fifos.writeAll(ex, in.path(), Framing.MESG, sent);
             List<Message> got = new ArrayList<>();
             // the first reader takes 500 messages, exactly (no read past them), and leaves
-            try (FifoReader first = FifoReader.open(out.path(), OpenOptions.defaults().timeout(Fifos.OPEN))) {
+            try (FifoReader first = FifoReader.open(out.path(), ReaderOptions.defaults().timeout(Fifos.OPEN))) {
                 for (int i = 0; i < 500; i++) {
                     byte[] header = readExactly(first, 16);
                     java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(header).order(java.nio.ByteOrder.nativeOrder());
@@ -284,11 +285,11 @@ class BridgeEndToEndTest {
                      BridgeAddress.parse("fifo:" + out.path())).build().start();
              ExecutorService ex = Fifos.threads()) {
             Future<byte[]> read = ex.submit(() -> {
-                try (FifoReader r = FifoReader.open(out.path(), OpenOptions.defaults().timeout(Fifos.OPEN))) {
+                try (FifoReader r = FifoReader.open(out.path(), ReaderOptions.defaults().timeout(Fifos.OPEN))) {
                     return r.inputStream().readAllBytes();
                 }
             });
-            try (FifoWriter w = FifoWriter.open(in.path(), OpenOptions.defaults().timeout(Fifos.OPEN))) {
+            try (FifoWriter w = FifoWriter.open(in.path(), WriterOptions.defaults().timeout(Fifos.OPEN))) {
                 w.write(data);
             }
             assertThat(copy.await(LIMIT)).isTrue();
@@ -329,7 +330,7 @@ class BridgeEndToEndTest {
                 for (int c = 0; c < clients; c++) {
                     Fifo out = Fifo.create(dir.resolve("out" + c + ".fifo"));
                     outs.add(out);
-                    FifoReader r = FifoReader.open(out.path(), OpenOptions.defaults().awaitWriter(false));
+                    FifoReader r = FifoReader.open(out.path(), ReaderOptions.defaults().awaitWriter(false));
                     readers.add(r);
                     reading.add(ex.submit(() -> {
                         long last = -1;

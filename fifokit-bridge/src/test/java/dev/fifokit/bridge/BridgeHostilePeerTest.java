@@ -1,7 +1,7 @@
 package dev.fifokit.bridge;
 
 import dev.fifokit.ends.FifoReader;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.Message;
@@ -133,7 +133,7 @@ class BridgeHostilePeerTest {
     void aGapInTheSequenceIsRefusedAndNothingAfterItIsWritten() throws Exception {
         try (Fifo out = Fifo.create(dir.resolve("out.fifo"));
              FifoBridge far = listener(out.path());
-             FifoReader end = FifoReader.open(out.path(), OpenOptions.defaults().awaitWriter(false));
+             FifoReader end = FifoReader.open(out.path(), ReaderOptions.defaults().awaitWriter(false));
              MessageReader in = MessageReader.of(end, Framing.MESG);
              FakeSender s = new FakeSender(far.localPort(), new byte[16], 4080)) {
             s.data(1, "first");

@@ -2,7 +2,9 @@ package dev.fifokit.bridge;
 
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.PipeOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.Message;
@@ -105,8 +107,8 @@ class BridgeReliabilityTest {
                      BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort())).format(BridgeFormat.MESG).log(LOG)
                      .replayLimit(64, limitBytes).build().start();
              // the far FIFO's reader opens and then reads nothing
-             FifoReader stalled = FifoReader.open(out.path(), OpenOptions.defaults().awaitWriter(false));
-             FifoWriter w = FifoWriter.open(in.path(), OpenOptions.defaults().timeout(Fifos.OPEN).nonBlocking())) {
+             FifoReader stalled = FifoReader.open(out.path(), ReaderOptions.defaults().awaitWriter(false));
+             FifoWriter w = FifoWriter.open(in.path(), WriterOptions.defaults().timeout(Fifos.OPEN).io(PipeOptions.defaults().nonBlocking()))) {
             byte[] frame = new byte[16 + 1000];
             ByteBuffer h = ByteBuffer.wrap(frame).order(ByteOrder.nativeOrder());
             h.putLong(0, 1000);
@@ -210,7 +212,7 @@ class BridgeReliabilityTest {
                 int[] next = new int[writers];
                 List<String> problems = new ArrayList<>();
                 long received = 0;
-                try (FifoReader end = FifoReader.open(out, OpenOptions.defaults().timeout(Fifos.OPEN));
+                try (FifoReader end = FifoReader.open(out, ReaderOptions.defaults().timeout(Fifos.OPEN));
                      MessageReader r = MessageReader.of(end, Framing.MESG)) {
                     for (Message m; (m = r.receive()) != null; ) {
                         received++;
@@ -239,12 +241,12 @@ class BridgeReliabilityTest {
                 return new Result(writers, count, problems, received);
             });
             AtomicBoolean failed = new AtomicBoolean();
-            try (FifoWriter keeper = FifoWriter.open(in, OpenOptions.defaults().timeout(Fifos.OPEN))) {
+            try (FifoWriter keeper = FifoWriter.open(in, WriterOptions.defaults().timeout(Fifos.OPEN))) {
                 List<Future<?>> sending = new ArrayList<>();
                 for (int w = 0; w < writers; w++) {
                     int id = w;
                     sending.add(ex.submit(() -> {
-                        try (FifoWriter end = FifoWriter.open(in, OpenOptions.defaults().timeout(Fifos.OPEN));
+                        try (FifoWriter end = FifoWriter.open(in, WriterOptions.defaults().timeout(Fifos.OPEN));
                              MessageWriter mw = MessageWriter.of(end, Framing.MESG)) {
                             for (int n = 0; n < count; n++) {
                                 mw.send(id, payload(id, n));

@@ -2,7 +2,8 @@ package dev.fifokit.bridge;
 
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.Message;
 import dev.fifokit.messages.MessageReader;
@@ -28,7 +29,7 @@ final class Fifos {
     static Future<List<Message>> readAll(ExecutorService ex, Path fifo, Framing framing) {
         return ex.submit(() -> {
             List<Message> got = new ArrayList<>();
-            try (FifoReader end = FifoReader.open(fifo, OpenOptions.defaults().timeout(OPEN));
+            try (FifoReader end = FifoReader.open(fifo, ReaderOptions.defaults().timeout(OPEN));
                  MessageReader in = MessageReader.of(end, framing)) {
                 for (Message m; (m = in.receive()) != null; ) {
                     got.add(m);
@@ -41,7 +42,7 @@ final class Fifos {
     /** Sends {@code messages} into {@code fifo} through one writer end, in another thread. */
     static Future<Void> writeAll(ExecutorService ex, Path fifo, Framing framing, List<Message> messages) {
         return ex.submit(() -> {
-            try (FifoWriter end = FifoWriter.open(fifo, OpenOptions.defaults().timeout(OPEN));
+            try (FifoWriter end = FifoWriter.open(fifo, WriterOptions.defaults().timeout(OPEN));
                  MessageWriter out = MessageWriter.of(end, framing)) {
                 for (Message m : messages) {
                     out.send(m);

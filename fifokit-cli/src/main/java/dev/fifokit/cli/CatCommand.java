@@ -1,8 +1,10 @@
 package dev.fifokit.cli;
 
 import dev.fifokit.ends.FifoReader;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.PipeOptions;
+import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.ends.Pipe;
+import dev.fifokit.ends.StandardStreams;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageOptions;
 import dev.fifokit.messages.MessageReader;
@@ -57,7 +59,7 @@ final class CatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        OpenOptions options = OpenOptions.defaults();
+        ReaderOptions options = ReaderOptions.defaults();
         if (timeout != null) {
             options = options.timeout(timeout);
         }
@@ -67,7 +69,7 @@ final class CatCommand implements Callable<Integer> {
         if (format == StreamFormat.RAW) {
             // perf: raw bytes move with splice(2); with pipe-max-size capacities (best effort) on
             // the FIFO and on a standard output pipe, each side sleeps and wakes ~16x less often
-            options = options.maxCapacity();
+            options = options.io(PipeOptions.defaults().maxCapacity());
             Pipe.raiseCapacity(1);
         }
         try (FifoReader in = Endpoints.reader(path, options);
@@ -93,7 +95,7 @@ final class CatCommand implements Callable<Integer> {
         MessageOptions readOptions = maxPayload != null
                 ? MessageOptions.defaults().maxPayload(maxPayload) : MessageOptions.defaults();
         MessageReader in = MessageReader.of(end, framing, readOptions);
-        try (MessageWriter out = MessageWriter.of(StdChannels.stdout(), Framing.LINE,
+        try (MessageWriter out = MessageWriter.of(StandardStreams.output(), Framing.LINE,
                 MessageOptions.defaults().exclusiveWriter().batching(true))) {
             while (true) {
                 if (follow) {

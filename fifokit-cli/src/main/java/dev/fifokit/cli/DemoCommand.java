@@ -5,7 +5,9 @@ import dev.fifokit.Limits;
 import dev.fifokit.ends.FifoReadWrite;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReadWriteOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.ends.Pipe;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.messages.Framing;
@@ -43,7 +45,8 @@ import java.util.concurrent.TimeUnit;
                         + "writers, the keep-alive pitfall, limits."})
 final class DemoCommand implements Callable<Integer> {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final OpenOptions DEADLINE = OpenOptions.defaults().timeout(WAIT);
+    private static final ReaderOptions WRITER_DEADLINE = ReaderOptions.defaults().timeout(WAIT);
+    private static final WriterOptions READER_DEADLINE = WriterOptions.defaults().timeout(WAIT);
 
     private final PrintStream out = System.out;
 
@@ -79,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         CompletableFuture<Long> opened = new CompletableFuture<>();
         Thread writer = Thread.ofPlatform().name("demo-writer").start(() -> {
-            try (FifoWriter w = FifoWriter.open(fifo.path(), DEADLINE)) {
+            try (FifoWriter w = FifoWriter.open(fifo.path(), READER_DEADLINE)) {
                 opened.complete(System.nanoTime() - start);
                 w.write("Hello from the writer!\n".getBytes(StandardCharsets.UTF_8));
             } catch (Exception e) {
@@ -90,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("   after 500 ms the writer is still waiting: " + !opened.isDone()
                 + " (it burns no CPU: it sleeps until inotify reports an open)");
         out.println("   a reader opens: that releases the writer");
-        try (FifoReader r = FifoReader.open(fifo.path(), DEADLINE)) {
+        try (FifoReader r = FifoReader.open(fifo.path(), WRITER_DEADLINE)) {
             long waited = opened.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             out.printf("   the writer's open completed after %d ms%n", TimeUnit.NANOSECONDS.toMillis(waited));
             byte[] data = r.inputStream().readAllBytes();
@@ -108,7 +111,7 @@ final class DemoCommand implements Callable<Integer> {
                 "the client sends \"" + text + "\"; a FIFO is one-way, so the server echoes to its standard output");
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
-            try (FifoReader end = fifo.openReader(DEADLINE);
+            try (FifoReader end = fifo.openReader(WRITER_DEADLINE);
                  MessageReader in = MessageReader.of(end, framing);
                  MessageWriter stdout = MessageWriter.of(java.nio.channels.Channels.newChannel(printed),
                          Framing.LINE, MessageOptions.defaults().exclusiveWriter())) {
@@ -119,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
                 throw new RuntimeException(e);
             }
         });
-        try (FifoWriter end = fifo.openWriter(DEADLINE);
+        try (FifoWriter end = fifo.openWriter(READER_DEADLINE);
              MessageWriter client = MessageWriter.of(end, framing)) {
             client.send(Message.of(1, text));
         }
@@ -151,7 +154,7 @@ final class DemoCommand implements Callable<Integer> {
     private void atomicity(Fifo fifo) throws Exception {
         int writers = 4;
         int count = 2000;
-        try (FifoReader end = fifo.openReader(OpenOptions.defaults().awaitWriter(false));
+        try (FifoReader end = fifo.openReader(ReaderOptions.defaults().awaitWriter(false));
              MessageReader in = MessageReader.of(end, Framing.MESG)) {
             int max = in.maxPayload();
             step("5. PIPE_BUF atomicity with several writers (a write of at most PIPE_BUF bytes is atomic)",
@@ -159,7 +162,7 @@ final class DemoCommand implements Callable<Integer> {
                             + " bytes (16 + " + max + " = PIPE_BUF), one FIFO, one reader:");
             List<FifoWriter> ends = new ArrayList<>();
             for (int i = 0; i < writers; i++) {
-                ends.add(fifo.openWriter(DEADLINE));
+                ends.add(fifo.openWriter(READER_DEADLINE));
             }
             List<CompletableFuture<Void>> sent = new ArrayList<>();
             for (int i = 0; i < writers; i++) {
@@ -180,7 +183,7 @@ final class DemoCommand implements Callable<Integer> {
     private void overPipeBuf(Fifo fifo, int writers) throws Exception {
         int size = 16_000;
         MessageOptions big = MessageOptions.defaults().maxPayload(size);
-        FifoReader end = fifo.openReader(OpenOptions.defaults().awaitWriter(false));
+        FifoReader end = fifo.openReader(ReaderOptions.defaults().awaitWriter(false));
         try {
             int capacity = end.setCapacity(1); // one page, so that every big write is split
             out.println("   the same with " + size + "-byte messages from " + writers + " writers that each claim to be"
@@ -188,7 +191,7 @@ final class DemoCommand implements Callable<Integer> {
             MessageReader in = MessageReader.of(end, Framing.MESG, big);
             List<FifoWriter> ends = new ArrayList<>();
             for (int i = 0; i < writers; i++) {
-                ends.add(fifo.openWriter(DEADLINE));
+                ends.add(fifo.openWriter(READER_DEADLINE));
             }
             List<CompletableFuture<Void>> sent = new ArrayList<>();
             for (int i = 0; i < writers; i++) {
@@ -270,12 +273,12 @@ final class DemoCommand implements Callable<Integer> {
     private void keepAlivePitfall(Fifo fifo) throws Exception {
         step("6. the keep-alive pitfall (why it matters how a FIFO is opened)",
                 "an \"unneeded\" O_RDWR open, like Python's os.open(\"my_fifo\", os.O_RDWR), counts as a writer:");
-        try (FifoReader reader = fifo.openReader(OpenOptions.defaults().awaitWriter(false))) {
+        try (FifoReader reader = fifo.openReader(ReaderOptions.defaults().awaitWriter(false))) {
             CompletableFuture<Integer> eof;
-            FifoReadWrite extra = fifo.openReadWrite(OpenOptions.defaults());
+            FifoReadWrite extra = fifo.openReadWrite(ReadWriteOptions.defaults());
             try {
                 for (String hello : List.of("Hello 1", "Hello 2")) {
-                    try (FifoWriter w = fifo.openWriter(DEADLINE)) {
+                    try (FifoWriter w = fifo.openWriter(READER_DEADLINE)) {
                         w.write((hello + "\n").getBytes(StandardCharsets.UTF_8));
                     }
                 }
@@ -305,12 +308,12 @@ final class DemoCommand implements Callable<Integer> {
         out.println("   and without any reader, the next 'echo \"Hello 2\" > my_fifo' hangs in open;"
                 + " fifokit bounds the wait:");
         try {
-            fifo.openWriter(OpenOptions.defaults().timeout(Duration.ofMillis(300))).close();
+            fifo.openWriter(WriterOptions.defaults().timeout(Duration.ofMillis(300))).close();
             out.println("   (unexpected: a reader appeared)");
         } catch (FifoException e) {
             out.println("   fifokit write -t 300ms: " + e.getMessage());
         }
-        out.println("   a keep-alive reader is explicit in fifokit: OpenOptions.keepAlive(), or cat --follow");
+        out.println("   a keep-alive reader is explicit in fifokit: ReaderOptions.keepAlive(), or cat --follow");
     }
 
     private void limits() {

@@ -3,7 +3,8 @@ package dev.fifokit.cli;
 import dev.fifokit.NoSuchFifoException;
 import dev.fifokit.PeerTimeoutException;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.StandardStreams;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageOptions;
 import dev.fifokit.messages.MessageReader;
@@ -62,8 +63,8 @@ final class EchoClientCommand implements Callable<Integer> {
                 }
                 return ExitCodes.OK;
             }
-            MessageReader in = MessageReader.of(StdChannels.stdin(), Framing.LINE, MessageOptions.defaults()
-                    .maxPayload(out.maxPayload()).acceptUnterminatedLine().name(StdChannels.STDIN));
+            MessageReader in = MessageReader.of(StandardStreams.input(), Framing.LINE, MessageOptions.defaults()
+                    .maxPayload(out.maxPayload()).acceptUnterminatedLine().name(StandardStreams.INPUT_NAME));
             try {
                 MessagePump.copy(in, out, Framing.LINE_TYPE, new Progress(false, System.err));
             } catch (IOException e) {
@@ -77,7 +78,7 @@ final class EchoClientCommand implements Callable<Integer> {
     private FifoWriter openWhenThere() throws IOException, InterruptedException {
         long start = System.nanoTime();
         while (true) {
-            OpenOptions options = PathArgs.follow(path, dereference) ? OpenOptions.defaults().followSymlinks() : OpenOptions.defaults();
+            WriterOptions options = PathArgs.follow(path, dereference) ? WriterOptions.defaults().followSymlinks() : WriterOptions.defaults();
             if (timeout != null) {
                 Duration left = timeout.minusNanos(System.nanoTime() - start);
                 options = options.timeout(left.isNegative() ? Duration.ZERO : left);

@@ -2,7 +2,8 @@ package dev.fifokit.cli;
 
 import dev.fifokit.FifoClosedException;
 import dev.fifokit.ends.FifoReader;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.StandardStreams;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageOptions;
@@ -68,7 +69,7 @@ final class EchoServerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C / SIGTERM: remove the FIFO we created
         try (fifo;
              FifoReader end = fifo != null ? fifo.openReader(openOptions()) : Endpoints.reader(path, openOptions());
-             MessageWriter out = MessageWriter.of(StdChannels.stdout(), Framing.LINE,
+             MessageWriter out = MessageWriter.of(StandardStreams.output(), Framing.LINE,
                      MessageOptions.defaults().exclusiveWriter().batching(true))) {
             MessageReader in = MessageReader.of(end, format,
                     maxPayload != null ? MessageOptions.defaults().maxPayload(maxPayload) : MessageOptions.defaults());
@@ -94,8 +95,8 @@ final class EchoServerCommand implements Callable<Integer> {
         }
     }
 
-    private OpenOptions openOptions() {
-        return timeout != null ? OpenOptions.defaults().timeout(timeout) : OpenOptions.defaults();
+    private ReaderOptions openOptions() {
+        return timeout != null ? ReaderOptions.defaults().timeout(timeout) : ReaderOptions.defaults();
     }
 
     private static void closeQuietly(Fifo fifo) {

@@ -5,7 +5,8 @@ import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
 import dev.fifokit.ends.Inherited;
 import dev.fifokit.ends.ListenFds;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,12 +51,12 @@ final class Endpoints {
     }
 
     /** Opens PATH for reading, or adopts {@code fd:N} / {@code listen:NAME} (no wait: it is open). */
-    static FifoReader reader(Path arg, OpenOptions options) throws IOException {
-        return isDescriptor(arg) ? Inherited.reader(descriptor(arg), options) : FifoReader.open(arg, options);
+    static FifoReader reader(Path arg, ReaderOptions options) throws IOException {
+        return isDescriptor(arg) ? Inherited.reader(descriptor(arg), options.io()) : FifoReader.open(arg, options);
     }
 
     /** Opens PATH for writing, or adopts {@code fd:N} / {@code listen:NAME} (no wait: it is open). */
-    static FifoWriter writer(Path arg, OpenOptions options) throws IOException {
-        return isDescriptor(arg) ? Inherited.writer(descriptor(arg), options) : FifoWriter.open(arg, options);
+    static FifoWriter writer(Path arg, WriterOptions options) throws IOException {
+        return isDescriptor(arg) ? Inherited.writer(descriptor(arg), options.io()) : FifoWriter.open(arg, options);
     }
 }

@@ -6,7 +6,8 @@ import dev.fifokit.diagnostics.ProcessStatus;
 import dev.fifokit.ends.FifoEnd;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.spawn.Spawn;
 import dev.fifokit.spawn.SpawnException;
 import picocli.CommandLine;
@@ -93,7 +94,7 @@ final class LaunchCommand implements Callable<Integer> {
             for (String spec : readFds) {
                 int n = descriptorNumber(spec, "--read-fd");
                 // a reader that waited for its writer may hold the first byte: wait without reading
-                FifoReader end = Endpoints.reader(pathOf(spec), OpenOptions.defaults().awaitWriter(false));
+                FifoReader end = Endpoints.reader(pathOf(spec), ReaderOptions.defaults().awaitWriter(false));
                 ends.add(end);
                 if (!Endpoints.isDescriptor(pathOf(spec))) {
                     Spawn.awaitWriter(end, null);
@@ -102,7 +103,7 @@ final class LaunchCommand implements Callable<Integer> {
             }
             for (String spec : writeFds) {
                 int n = descriptorNumber(spec, "--write-fd");
-                FifoWriter end = Endpoints.writer(pathOf(spec), OpenOptions.defaults());
+                FifoWriter end = Endpoints.writer(pathOf(spec), WriterOptions.defaults());
                 ends.add(end);
                 spawn.fd(n, end);
             }

@@ -1,6 +1,7 @@
 package dev.fifokit.cli;
 
 import dev.fifokit.FifoException;
+import dev.fifokit.ends.StandardStreams;
 import dev.fifokit.messages.Message;
 import dev.fifokit.messages.MessageReader;
 import dev.fifokit.messages.MessageWriter;
@@ -113,7 +114,7 @@ final class MessagePump {
      * way out; other errors unchanged.
      */
     static IOException explain(IOException e, Path fifo, boolean exclusive) {
-        if (e instanceof MessageTooLargeException t && StdChannels.STDIN.equals(t.path())) {
+        if (e instanceof MessageTooLargeException t && StandardStreams.INPUT_NAME.equals(t.path())) {
             return new FifoException(fifo, "the line at byte offset " + t.offset()
                     + " of standard input is longer than the maximum payload of " + t.limit() + " bytes"
                     + (exclusive ? " (--max-payload)" : " (PIPE_BUF - 16, so that each message is one atomic"

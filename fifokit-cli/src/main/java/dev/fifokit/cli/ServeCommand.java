@@ -117,7 +117,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             synchronized (binding) {
                 server = Endpoints.isDescriptor(dir)
-                        ? FifoServer.adopt(Endpoints.reader(dir, dev.fifokit.ends.OpenOptions.defaults()),
+                        ? FifoServer.adopt(Endpoints.reader(dir, dev.fifokit.ends.ReaderOptions.defaults()),
                                 new CommandHandler(command, err), chosen)
                         : FifoServer.bind(dir, new CommandHandler(command, err), chosen);
                 running.set(server);

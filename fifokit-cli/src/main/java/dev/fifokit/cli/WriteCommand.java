@@ -1,8 +1,10 @@
 package dev.fifokit.cli;
 
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.PipeOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.ends.Pipe;
+import dev.fifokit.ends.StandardStreams;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageOptions;
 import dev.fifokit.messages.MessageReader;
@@ -73,7 +75,7 @@ final class WriteCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--exclusive and --max-payload need --format line or mesg");
         }
-        OpenOptions options = OpenOptions.defaults();
+        WriterOptions options = WriterOptions.defaults();
         if (timeout != null) {
             options = options.timeout(timeout);
         }
@@ -86,7 +88,7 @@ final class WriteCommand implements Callable<Integer> {
         if (format == StreamFormat.RAW) {
             // perf: raw bytes move with splice(2); with pipe-max-size capacities (best effort) on
             // the FIFO and on a standard input pipe, each side sleeps and wakes ~16x less often
-            options = options.maxCapacity();
+            options = options.io(PipeOptions.defaults().maxCapacity());
             Pipe.raiseCapacity(0);
         }
         try (FifoWriter out = Endpoints.writer(path, options);
@@ -113,8 +115,8 @@ final class WriteCommand implements Callable<Integer> {
             writeOptions = writeOptions.maxPayload(maxPayload);
         }
         MessageWriter out = MessageWriter.of(end, framing, writeOptions);
-        MessageReader in = MessageReader.of(StdChannels.stdin(), Framing.LINE, MessageOptions.defaults()
-                .maxPayload(out.maxPayload()).acceptUnterminatedLine().name(StdChannels.STDIN));
+        MessageReader in = MessageReader.of(StandardStreams.input(), Framing.LINE, MessageOptions.defaults()
+                .maxPayload(out.maxPayload()).acceptUnterminatedLine().name(StandardStreams.INPUT_NAME));
         try {
             MessagePump.copy(in, out, type != null ? type : Framing.LINE_TYPE, meter);
         } catch (IOException e) {

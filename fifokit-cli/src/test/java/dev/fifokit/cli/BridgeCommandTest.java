@@ -1,7 +1,7 @@
 package dev.fifokit.cli;
 
 import dev.fifokit.ends.FifoReader;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.Message;
@@ -40,7 +40,7 @@ class BridgeCommandTest {
             byte[] input = "one\ntwo with \\\\ backslash\nthree\n".getBytes(StandardCharsets.UTF_8);
             List<Message> got = new ArrayList<>();
             Thread reader = Thread.ofVirtual().start(() -> {
-                try (FifoReader end = FifoReader.open(out.path(), OpenOptions.defaults().timeout(Duration.ofSeconds(60)));
+                try (FifoReader end = FifoReader.open(out.path(), ReaderOptions.defaults().timeout(Duration.ofSeconds(60)));
                      MessageReader in = MessageReader.of(end, Framing.LINE)) {
                     for (Message m; (m = in.receive()) != null; ) {
                         got.add(m);
@@ -118,7 +118,7 @@ class BridgeCommandTest {
 
             List<Message> got = new ArrayList<>();
             Thread reader = Thread.ofVirtual().start(() -> {
-                try (FifoReader end = FifoReader.open(out.path(), OpenOptions.defaults().timeout(Duration.ofSeconds(60)));
+                try (FifoReader end = FifoReader.open(out.path(), ReaderOptions.defaults().timeout(Duration.ofSeconds(60)));
                      MessageReader in = MessageReader.of(end, Framing.MESG)) {
                     for (Message m; (m = in.receive()) != null; ) {
                         got.add(m);

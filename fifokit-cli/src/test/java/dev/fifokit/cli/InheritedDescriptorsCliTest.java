@@ -2,7 +2,8 @@ package dev.fifokit.cli;
 
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.testing.Await;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class InheritedDescriptorsCliTest {
     @Test
     void writeIntoADescriptorTheShellOpened() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("w.fifo"));
-             FifoReader in = FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false))) {
+             FifoReader in = FifoReader.open(fifo.path(), ReaderOptions.defaults().awaitWriter(false))) {
             CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(() -> {
                 try {
                     return in.inputStream().readAllBytes();
@@ -155,12 +156,12 @@ class InheritedDescriptorsCliTest {
             Process p = activated(fifo.path(), socket, "cat", "listen:in");
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                try (FifoWriter w = FifoWriter.open(fifo.path(), OpenOptions.defaults().timeout(Duration.ofSeconds(30)))) {
+                try (FifoWriter w = FifoWriter.open(fifo.path(), WriterOptions.defaults().timeout(Duration.ofSeconds(30)))) {
                     w.write("first client\n".getBytes(StandardCharsets.UTF_8));
                 }
                 assertThat(out.readLine()).isEqualTo("first client");
                 // opened read-write, like systemd does: the first writer leaving is not the end
-                try (FifoWriter w = FifoWriter.open(fifo.path(), OpenOptions.defaults().failIfNoReader())) {
+                try (FifoWriter w = FifoWriter.open(fifo.path(), WriterOptions.defaults().failIfNoReader())) {
                     w.write("second client\n".getBytes(StandardCharsets.UTF_8));
                 }
                 assertThat(out.readLine()).isEqualTo("second client");
@@ -197,8 +198,8 @@ class InheritedDescriptorsCliTest {
                     "--write-fd", "7=" + out.path(), "--", "sh", "-c", "tr a-z A-Z <&5 >&7; ls /proc/$$/fd")).start();
             try {
                 // launch opens in.fifo first, waiting for a writer, then out.fifo, waiting for a reader
-                try (FifoWriter w = FifoWriter.open(in.path(), OpenOptions.defaults().timeout(Duration.ofSeconds(30)))) {
-                    FifoReader r = FifoReader.open(out.path(), OpenOptions.defaults().awaitWriter(false));
+                try (FifoWriter w = FifoWriter.open(in.path(), WriterOptions.defaults().timeout(Duration.ofSeconds(30)))) {
+                    FifoReader r = FifoReader.open(out.path(), ReaderOptions.defaults().awaitWriter(false));
                     try (r) {
                         w.write("hello\n".getBytes(StandardCharsets.UTF_8));
                         w.close();

@@ -1,7 +1,7 @@
 package dev.fifokit.cli;
 
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.files.Fifo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -99,7 +99,7 @@ class LaunchCommandTest {
                 assertThat(next(err)).startsWith("pid ");
                 assertThat(awaitLine(err, "state sleeping in wait_for_partner"))
                         .isEqualTo("state sleeping in wait_for_partner (waiting in open() for the other end)");
-                try (FifoWriter w = FifoWriter.open(fifo.path(), OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
+                try (FifoWriter w = FifoWriter.open(fifo.path(), WriterOptions.defaults().timeout(Duration.ofSeconds(10)))) {
                     w.write("Hello\n".getBytes(StandardCharsets.UTF_8));
                 }
                 assertThat(next(out)).isEqualTo("out| Hello");

@@ -2,7 +2,8 @@ package dev.fifokit.cli;
 
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.Message;
@@ -29,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code cat --format} and {@code write --format}: framing on the FIFO, escaped lines on the standard streams. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MessageFormatCommandsTest {
-    private static final OpenOptions WAIT = OpenOptions.defaults().timeout(Duration.ofSeconds(30));
+    private static final WriterOptions WAIT = WriterOptions.defaults().timeout(Duration.ofSeconds(30));
 
     @TempDir
     Path dir;
@@ -79,7 +80,7 @@ class MessageFormatCommandsTest {
     @Test
     void writeMesgSendsStructMymesgWithTheGivenType() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("p"));
-             FifoReader in = fifo.openReader(OpenOptions.defaults().awaitWriter(false))) {
+             FifoReader in = fifo.openReader(ReaderOptions.defaults().awaitWriter(false))) {
             CliProcess.Result w = CliProcess.run("one\ntwo\\\\\n".getBytes(StandardCharsets.UTF_8), 30,
                     "write", "--format", "mesg", "--type", "7", fifo.path().toString());
             assertThat(w.exit()).as(w.stderr()).isZero();
@@ -92,7 +93,7 @@ class MessageFormatCommandsTest {
     @Test
     void writeLineEscapesAndCatLineReadsPlainTextUnchanged() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("p"))) {
-            try (FifoReader in = fifo.openReader(OpenOptions.defaults().awaitWriter(false))) {
+            try (FifoReader in = fifo.openReader(ReaderOptions.defaults().awaitWriter(false))) {
                 CliProcess.Result w = CliProcess.run("a\\\\b\nc\\nd\n".getBytes(StandardCharsets.UTF_8), 30,
                         "write", "--format", "line", fifo.path().toString());
                 assertThat(w.exit()).as(w.stderr()).isZero();
@@ -170,7 +171,7 @@ class MessageFormatCommandsTest {
     void writeRefusesAMessageOverPipeBufOnASharedFifoAfterDeliveringTheOthers() throws Exception {
         String input = "first\n" + "y".repeat(5000) + "\nnever\n";
         try (Fifo fifo = Fifo.create(dir.resolve("p"));
-             FifoReader end = fifo.openReader(OpenOptions.defaults().awaitWriter(false));
+             FifoReader end = fifo.openReader(ReaderOptions.defaults().awaitWriter(false));
              MessageReader in = MessageReader.of(end, Framing.MESG, MessageOptions.defaults().maxPayload(10_000))) {
             CompletableFuture<List<Message>> got = CompletableFuture.supplyAsync(() -> readAll(in));
             CliProcess.Result w = CliProcess.run(input.getBytes(StandardCharsets.US_ASCII), 30,
@@ -180,7 +181,7 @@ class MessageFormatCommandsTest {
             assertThat(got.get(30, TimeUnit.SECONDS)).containsExactly(Message.of(1, "first"));
         }
         try (Fifo fifo = Fifo.create(dir.resolve("q"));
-             FifoReader end = fifo.openReader(OpenOptions.defaults().awaitWriter(false));
+             FifoReader end = fifo.openReader(ReaderOptions.defaults().awaitWriter(false));
              MessageReader in = MessageReader.of(end, Framing.MESG, MessageOptions.defaults().maxPayload(10_000))) {
             CompletableFuture<List<Message>> got = CompletableFuture.supplyAsync(() -> readAll(in));
             CliProcess.Result w = CliProcess.run(input.getBytes(StandardCharsets.US_ASCII), 30,

@@ -3,7 +3,8 @@ package dev.fifokit.cli;
 import dev.fifokit.diagnostics.FifoHolders;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.testing.CPeer;
 import dev.fifokit.testing.Processes;
@@ -186,7 +187,7 @@ class WhoCommandTest {
     void catBlockedInRead() throws Exception {
         Path p = fifo();
         Process cat = processes.start("cat", p.toString());
-        try (FifoWriter _ = FifoWriter.open(p, OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
+        try (FifoWriter _ = FifoWriter.open(p, WriterOptions.defaults().timeout(Duration.ofSeconds(10)))) {
             Processes.awaitWchan(cat.pid(), 10_000, READ_WAIT);
 
             Seen seen = who(p.toString());
@@ -228,7 +229,7 @@ class WhoCommandTest {
     @Test
     void writerBlockedOnAFullPipe() throws Exception {
         Path p = fifo();
-        try (FifoReader _ = FifoReader.open(p, OpenOptions.defaults().awaitWriter(false))) {
+        try (FifoReader _ = FifoReader.open(p, ReaderOptions.defaults().awaitWriter(false))) {
             Process writer = processes.start(new ProcessBuilder("cat", "/dev/zero").redirectOutput(p.toFile()));
             Processes.awaitWchan(writer.pid(), 10_000, WRITE_WAIT);
 
@@ -277,7 +278,7 @@ class WhoCommandTest {
     void fifoUnlinkedWhileHeld() throws Exception {
         Path p = fifo();
         Process cat = processes.start("cat", p.toString());
-        try (FifoWriter _ = FifoWriter.open(p, OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
+        try (FifoWriter _ = FifoWriter.open(p, WriterOptions.defaults().timeout(Duration.ofSeconds(10)))) {
             Processes.awaitWchan(cat.pid(), 10_000, READ_WAIT);
             Files.delete(p);
             String viaProc = "/proc/" + cat.pid() + "/fd/3";

@@ -68,7 +68,7 @@ final class Diagnosis {
         if (r.partial()) {
             String count = "partial: " + r.unreadableProcesses() + " process"
                     + (r.unreadableProcesses() == 1 ? "" : "es") + " could not be inspected";
-            out.add(dev.fifokit.internal.linux.Fifos.geteuid() == 0
+            out.add(dev.fifokit.internal.linux.FifoPaths.geteuid() == 0
                     // root in a container (a user namespace) or under a security module still is refused
                     ? count + " even as root (they belong to another user namespace, e.g. outside this "
                             + "container, or a security policy hides them); run on the host to see every holder"

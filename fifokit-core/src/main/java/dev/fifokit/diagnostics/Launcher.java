@@ -185,7 +185,15 @@ public final class Launcher implements AutoCloseable {
         return start(pb, DEFAULT_GRACE, listener);
     }
 
-    /** Starts {@code sh -c script}, as a shell-based background launcher does; standard input from {@code /dev/null}. */
+    /**
+     * Starts {@code sh -c script}, as a shell-based background launcher does; standard input
+     * from {@code /dev/null}. Does not wait for the script.
+     *
+     * @param script   the shell script
+     * @param listener gets each line of the script's output as it comes
+     * @return the running launcher
+     * @throws IOException the shell could not start
+     */
     public static Launcher shell(String script, OutputListener listener) throws IOException {
         return start(List.of("sh", "-c", script), listener);
     }
@@ -333,7 +341,9 @@ public final class Launcher implements AutoCloseable {
     /**
      * Waits at most {@code timeout} for the command to exit.
      *
+     * @param timeout the longest wait
      * @return true when it has exited
+     * @throws InterruptedException the thread was interrupted while it waited
      */
     public boolean awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toNanos());
@@ -343,6 +353,9 @@ public final class Launcher implements AutoCloseable {
      * Waits (without limit) for the command to exit, then up to a second for its last output
      * lines to reach the listener (a background grandchild may keep the pipes open longer), and
      * returns its exit status.
+     *
+     * @return the exit status
+     * @throws InterruptedException the thread was interrupted while it waited
      */
     public int waitFor() throws InterruptedException {
         int status = process.waitFor();

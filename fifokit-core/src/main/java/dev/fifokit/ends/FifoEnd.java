@@ -5,7 +5,7 @@ import dev.fifokit.FifoException;
 import dev.fifokit.FifoInterruptedException;
 import dev.fifokit.Limits;
 import dev.fifokit.internal.linux.Errors;
-import dev.fifokit.internal.linux.Fifos;
+import dev.fifokit.internal.linux.FifoPaths;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.PipeFd;
 
@@ -60,24 +60,38 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         dev.fifokit.internal.ends.EndOpening.install(Opening::open);
     }
 
-    FifoEnd(Path path, PipeFd fd, OpenOptions options) {
+    FifoEnd(Path path, PipeFd fd, PipeOptions options) {
         this.path = path;
         this.fd = fd;
         this.nonBlocking = options.isNonBlocking();
         this.spinNanos = options.spinDuration().toNanos();
     }
 
-    /** The FIFO's path as given when it was opened, or {@code null} for an anonymous pipe. */
+    /**
+     * The FIFO's path as given when it was opened. Never blocks.
+     *
+     * @return the path, or {@code null} for an anonymous pipe
+     */
     public final Path path() {
         return path;
     }
 
-    /** True when reads and writes never wait (see {@link OpenOptions#nonBlocking()}). */
+    /**
+     * Whether reads and writes never wait (see {@link PipeOptions#nonBlocking()}). Never blocks.
+     *
+     * @return true for a non-blocking end
+     */
     public final boolean isNonBlocking() {
         return nonBlocking;
     }
 
-    /** The pipe's capacity in bytes (F_GETPIPE_SZ); 65536 unless someone changed it. */
+    /**
+     * The pipe's capacity in bytes (F_GETPIPE_SZ); 65536 unless someone changed it. Never
+     * blocks.
+     *
+     * @return the capacity
+     * @throws FifoException the end is closed, or the kernel refused to tell
+     */
     public final int capacity() throws FifoException {
         enterControl();
         int r = fd.capacity();
@@ -90,11 +104,14 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
     /**
      * Sets the pipe's capacity (F_SETPIPE_SZ). The kernel rounds up to a power-of-two number of
      * pages; the size belongs to the pipe, so every end sees it, and it is lost when the last
-     * end closes.
+     * end closes. Never blocks.
      *
+     * @param bytes the capacity wanted
      * @return the capacity now in force
+     * @throws IllegalArgumentException {@code bytes} is not positive
      * @throws dev.fifokit.PipeCapacityException above {@code /proc/sys/fs/pipe-max-size} without
      *         CAP_SYS_RESOURCE, or below the bytes already queued
+     * @throws FifoException the end is closed
      */
     public final int setCapacity(int bytes) throws FifoException {
         if (bytes <= 0) {
@@ -112,14 +129,14 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
     }
 
     /**
-     * Applies {@link OpenOptions#capacity(int)} or {@link OpenOptions#maxCapacity()} once the
+     * Applies {@link PipeOptions#capacity(int)} or {@link PipeOptions#maxCapacity()} once the
      * descriptor is open (perf: fewer sleep/wake cycles for bulk writers).
      */
-    final void applyCapacity(OpenOptions options) throws FifoException {
-        int want = options.capacityRequest();
-        if (want > 0) {
-            setCapacity(want);
-        } else if (want == OpenOptions.MAX_CAPACITY) {
+    final void applyCapacity(PipeOptions options) throws FifoException {
+        PipeOptions.Capacity want = options.capacityRequest();
+        if (want.bytes() > 0) {
+            setCapacity(want.bytes());
+        } else if (want.raiseToMax()) {
             long max = Limits.pipeMaxSize();
             if (max > 0 && max <= Integer.MAX_VALUE && max > fd.capacity()) {
                 fd.setCapacity((int) max); // best effort: a refusal keeps the capacity it had
@@ -130,7 +147,10 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
     /**
      * Bytes that can be read right now without waiting: those queued in the pipe (FIONREAD),
      * plus the byte a reader took out of the pipe while checking for a writer and hands out
-     * with its next read.
+     * with its next read. Never blocks.
+     *
+     * @return the bytes a read can take now
+     * @throws FifoException the end is closed, or the kernel refused to tell
      */
     public final int available() throws FifoException {
         enterControl();
@@ -141,7 +161,13 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
         return r + heldBack();
     }
 
-    /** PIPE_BUF for this pipe (fpathconf): writes of at most this many bytes are atomic. */
+    /**
+     * PIPE_BUF for this pipe (fpathconf): writes of at most this many bytes are atomic. Never
+     * blocks.
+     *
+     * @return PIPE_BUF, or the POSIX minimum when the kernel does not say
+     * @throws FifoException the end is closed
+     */
     public final int pipeBuf() throws FifoException {
         enterControl();
         long r = fd.pipeBuf();
@@ -151,6 +177,9 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
     /**
      * The raw descriptor, for interop with code that needs a number (another FFM call, a child
      * process). It stays owned by this end: do not close it, and do not use it after close.
+     * Never blocks.
+     *
+     * @return the descriptor number
      */
     public final int descriptor() {
         return fd.fd();
@@ -180,7 +209,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
      * Connects an end made unconnected by {@link Opening} to the FIFO behind {@code pathFd},
      * waiting for the peer as the options say. A close from another thread ends the wait.
      */
-    abstract void connect(Fifos.Handle pinned, OpenOptions options, long deadline) throws IOException;
+    abstract void connect(FifoPaths.Handle pinned, FifoOpenOptions options, long deadline) throws IOException;
 
     /** Closes this end, for the paths where there is nobody to report a failure to. */
     final void closeQuietly() {
@@ -456,6 +485,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
      * FIFOs and pipes have no position: always throws, so that code written for files fails
      * loudly instead of reading a silent 0 (the JDK's {@code FileChannel.size()} is 0 here).
      *
+     * @return never
      * @throws dev.fifokit.NotSeekableException always
      */
     public final long position() throws dev.fifokit.NotSeekableException {
@@ -467,6 +497,7 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
      * throws, like {@link #position()}, instead of the 0 that {@code FileChannel.size()} reports
      * for a pipe.
      *
+     * @return never
      * @throws dev.fifokit.NotSeekableException always
      */
     public final long size() throws dev.fifokit.NotSeekableException {

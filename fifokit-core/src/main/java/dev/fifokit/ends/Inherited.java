@@ -69,43 +69,53 @@ public final class Inherited {
     private static final Set<Integer> ADOPTED = ConcurrentHashMap.newKeySet();
 
     /**
-     * {@link #reader(int, OpenOptions)} with the default options. Never blocks.
+     * {@link #reader(int, PipeOptions)} with the default options. Never blocks.
      *
+     * @param fd the descriptor
+     * @return the reader, which owns the descriptor
      * @throws DescriptorException not open, not a FIFO or pipe, open write-only, or already adopted
      */
     public static FifoReader reader(int fd) throws FifoException {
-        return reader(fd, OpenOptions.defaults());
+        return reader(fd, PipeOptions.defaults());
     }
 
     /**
-     * Adopts {@code fd} as a reading end. Of the options, only non-blocking mode, spinning and
-     * capacity apply (the descriptor is already open, so there is nothing to wait for).
+     * Adopts {@code fd} as a reading end. The options are those of its I/O (the descriptor is
+     * already open, so there is nothing to wait for).
      *
+     * @param fd      the descriptor
+     * @param options non-blocking mode, spinning and capacity
+     * @return the reader, which owns the descriptor
      * @throws DescriptorException not open, not a FIFO or pipe, open write-only, or already adopted
      * @throws dev.fifokit.PipeCapacityException the capacity asked for could not be set
      */
-    public static FifoReader reader(int fd, OpenOptions options) throws FifoException {
+    public static FifoReader reader(int fd, PipeOptions options) throws FifoException {
         Checked c = check(fd, Direction.READ);
         return finish(new FifoReader(c.path, new PipeFd(fd), options, c.anonymous), fd, options);
     }
 
     /**
-     * {@link #writer(int, OpenOptions)} with the default options. Never blocks.
+     * {@link #writer(int, PipeOptions)} with the default options. Never blocks.
      *
+     * @param fd the descriptor
+     * @return the writer, which owns the descriptor
      * @throws DescriptorException not open, not a FIFO or pipe, open read-only, or already adopted
      */
     public static FifoWriter writer(int fd) throws FifoException {
-        return writer(fd, OpenOptions.defaults());
+        return writer(fd, PipeOptions.defaults());
     }
 
     /**
      * Adopts {@code fd} as a writing end. Writing to it once every reader has gone fails with
      * {@link dev.fifokit.BrokenPipeException}, as for any writer.
      *
+     * @param fd      the descriptor
+     * @param options non-blocking mode, spinning and capacity
+     * @return the writer, which owns the descriptor
      * @throws DescriptorException not open, not a FIFO or pipe, open read-only, or already adopted
      * @throws dev.fifokit.PipeCapacityException the capacity asked for could not be set
      */
-    public static FifoWriter writer(int fd, OpenOptions options) throws FifoException {
+    public static FifoWriter writer(int fd, PipeOptions options) throws FifoException {
         Checked c = check(fd, Direction.WRITE);
         return finish(new FifoWriter(c.path, new PipeFd(fd), options), fd, options);
     }
@@ -114,9 +124,13 @@ public final class Inherited {
      * Adopts {@code fd}, which must be open read-write ({@code O_RDWR}), as a read-write end.
      * See {@link FifoReadWrite} for its hazard (no end of stream).
      *
+     * @param fd      the descriptor
+     * @param options non-blocking mode, spinning and capacity
+     * @return the read-write end, which owns the descriptor
      * @throws DescriptorException not open, not a FIFO or pipe, not open read-write, or already adopted
+     * @throws dev.fifokit.PipeCapacityException the capacity asked for could not be set
      */
-    public static FifoReadWrite readWrite(int fd, OpenOptions options) throws FifoException {
+    public static FifoReadWrite readWrite(int fd, PipeOptions options) throws FifoException {
         Checked c = check(fd, Direction.BOTH);
         return finish(new FifoReadWrite(c.path, new PipeFd(fd), options), fd, options);
     }
@@ -202,7 +216,7 @@ public final class Inherited {
         }
     }
 
-    private static <E extends FifoEnd> E finish(E end, int fd, OpenOptions options) throws FifoException {
+    private static <E extends FifoEnd> E finish(E end, int fd, PipeOptions options) throws FifoException {
         end.onClose(() -> ADOPTED.remove(fd));
         try {
             end.applyCapacity(options);

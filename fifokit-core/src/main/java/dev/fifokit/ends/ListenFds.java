@@ -40,7 +40,12 @@ public final class ListenFds {
     /** The variables of the protocol, which a child should not inherit. */
     public static final List<String> VARIABLES = List.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES");
 
-    /** One passed descriptor and its name. */
+    /**
+     * One passed descriptor and its name.
+     *
+     * @param descriptor the descriptor number
+     * @param name       its name from {@code LISTEN_FDNAMES} ({@code "unknown"} when none was given)
+     */
     public record Entry(int descriptor, String name) {}
 
     private final List<Entry> entries;
@@ -53,7 +58,9 @@ public final class ListenFds {
 
     /**
      * The descriptors passed to this process (empty when none were); see the class comment.
+     * Never blocks.
      *
+     * @return the passed descriptors
      * @throws DescriptorException {@link Problem#BAD_ENVIRONMENT} when {@code LISTEN_PID},
      *         {@code LISTEN_FDS} or {@code LISTEN_FDNAMES} are malformed, or a passed
      *         descriptor is not open
@@ -117,16 +124,30 @@ public final class ListenFds {
         return new DescriptorException("LISTEN_FDS", -1, Problem.BAD_ENVIRONMENT, reason);
     }
 
-    /** Every passed descriptor, in order (names may repeat). */
+    /**
+     * Every passed descriptor, in order (names may repeat).
+     *
+     * @return the entries, unmodifiable
+     */
     public List<Entry> entries() {
         return entries;
     }
 
+    /**
+     * Whether no descriptor was passed.
+     *
+     * @return true when there are none
+     */
     public boolean isEmpty() {
         return entries.isEmpty();
     }
 
-    /** The first descriptor named {@code name}, if one was passed. */
+    /**
+     * The first descriptor named {@code name}, if one was passed.
+     *
+     * @param name the name
+     * @return the descriptor, or empty
+     */
     public OptionalInt descriptor(String name) {
         for (Entry e : entries) {
             if (e.name().equals(name)) {
@@ -139,6 +160,10 @@ public final class ListenFds {
     /**
      * The descriptor named {@code name}, or a {@link Problem#NOT_PASSED} error naming
      * {@code "listen:NAME"} that says what was passed instead.
+     *
+     * @param name the name
+     * @return the descriptor
+     * @throws DescriptorException none of that name was passed
      */
     public int require(String name) throws DescriptorException {
         OptionalInt fd = descriptor(name);
@@ -152,30 +177,50 @@ public final class ListenFds {
     }
 
     /**
-     * Adopts the descriptor named {@code name} as a reader; see {@link Inherited#reader(int, OpenOptions)}.
+     * Adopts the descriptor named {@code name} as a reader; see {@link Inherited#reader(int, PipeOptions)}.
      *
+     * @param name    the name
+     * @param options non-blocking mode, spinning and capacity
+     * @return the reader, which owns the descriptor
      * @throws DescriptorException none of that name was passed, or it is not a readable FIFO or pipe
+     * @throws FifoException       the capacity asked for could not be set
      */
-    public FifoReader reader(String name, OpenOptions options) throws FifoException {
+    public FifoReader reader(String name, PipeOptions options) throws FifoException {
         return Inherited.reader(require(name), options);
     }
 
-    /** {@link #reader(String, OpenOptions)} with the default options. */
+    /**
+     * {@link #reader(String, PipeOptions)} with the default options. Never blocks.
+     *
+     * @param name the name
+     * @return the reader, which owns the descriptor
+     * @throws FifoException none of that name was passed, or it is not a readable FIFO or pipe
+     */
     public FifoReader reader(String name) throws FifoException {
-        return reader(name, OpenOptions.defaults());
+        return reader(name, PipeOptions.defaults());
     }
 
     /**
-     * Adopts the descriptor named {@code name} as a writer; see {@link Inherited#writer(int, OpenOptions)}.
+     * Adopts the descriptor named {@code name} as a writer; see {@link Inherited#writer(int, PipeOptions)}.
      *
+     * @param name    the name
+     * @param options non-blocking mode, spinning and capacity
+     * @return the writer, which owns the descriptor
      * @throws DescriptorException none of that name was passed, or it is not a writable FIFO or pipe
+     * @throws FifoException       the capacity asked for could not be set
      */
-    public FifoWriter writer(String name, OpenOptions options) throws FifoException {
+    public FifoWriter writer(String name, PipeOptions options) throws FifoException {
         return Inherited.writer(require(name), options);
     }
 
-    /** {@link #writer(String, OpenOptions)} with the default options. */
+    /**
+     * {@link #writer(String, PipeOptions)} with the default options. Never blocks.
+     *
+     * @param name the name
+     * @return the writer, which owns the descriptor
+     * @throws FifoException none of that name was passed, or it is not a writable FIFO or pipe
+     */
     public FifoWriter writer(String name) throws FifoException {
-        return writer(name, OpenOptions.defaults());
+        return writer(name, PipeOptions.defaults());
     }
 }

@@ -1,13 +1,13 @@
 package dev.fifokit.ends;
 
-import dev.fifokit.FifoException;
-import dev.fifokit.internal.ends.EndOpening;
 import dev.fifokit.internal.linux.Errors;
-import dev.fifokit.internal.linux.Fifos;
+import dev.fifokit.internal.linux.FifoPaths;
 import dev.fifokit.internal.linux.PipeFd;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -23,26 +23,34 @@ final class Opening {
         Errors.preload();
     }
 
-    static FifoEnd open(EndOpening.Kind kind, Path path, OpenOptions options, Consumer<? super FifoEnd> register)
-            throws IOException {
+    /** What every FIFO open needs, whichever end it opens. */
+    private record Common(boolean followSymlinks, Duration timeout, PipeOptions pipe) {
+        static Common of(FifoOpenOptions options) {
+            return switch (options) {
+                case ReaderOptions r -> new Common(r.isFollowSymlinks(), r.openTimeout(), r.io());
+                case WriterOptions w -> new Common(w.isFollowSymlinks(), w.openTimeout(), w.io());
+                case ReadWriteOptions rw -> new Common(rw.isFollowSymlinks(), null, rw.io());
+            };
+        }
+    }
+
+    static FifoEnd open(Path path, FifoOpenOptions options, Consumer<? super FifoEnd> register) throws IOException {
         long start = System.nanoTime();
-        Fifos.Handle h = Fifos.pin(path, options.isFollowSymlinks());
+        Common common = Common.of(options);
+        FifoPaths.Handle h = FifoPaths.pinFifo(path, common.followSymlinks(), "open");
         try {
-            FifoException bad = Errors.checkFifo(path, h.stat(), "open");
-            if (bad != null) {
-                throw bad;
-            }
             PipeFd unconnected = new PipeFd(-1);
-            FifoEnd end = switch (kind) {
-                case READER -> new FifoReader(path, unconnected, options, false);
-                case WRITER -> new FifoWriter(path, unconnected, options);
-                case READ_WRITE -> new FifoReadWrite(path, unconnected, options);
+            FifoEnd end = switch (options) {
+                case ReaderOptions _ -> new FifoReader(path, unconnected, common.pipe(), false);
+                case WriterOptions _ -> new FifoWriter(path, unconnected, common.pipe());
+                case ReadWriteOptions _ -> new FifoReadWrite(path, unconnected, common.pipe());
             };
             boolean ok = false;
             try {
                 register.accept(end);
-                end.connect(h, options, options.deadline(start));
-                end.applyCapacity(options);
+                long deadline = common.timeout() == null ? PipeFd.NO_DEADLINE : start + common.timeout().toNanos();
+                end.connect(h, options, deadline);
+                end.applyCapacity(common.pipe());
                 ok = true;
                 return end;
             } finally {
@@ -51,21 +59,28 @@ final class Opening {
                 }
             }
         } finally {
-            if (h.ok()) {
-                Fifos.close(h.fd());
-            }
+            FifoPaths.close(h.fd());
         }
     }
 
     /** Opens the pinned FIFO with {@code accessMode} and gives {@code end} the descriptor. */
-    static void attach(FifoEnd end, Fifos.Handle pinned, OpenOptions options, int accessMode, String operation)
+    static void attach(FifoEnd end, FifoPaths.Handle pinned, boolean followSymlinks, int accessMode, String operation)
             throws IOException {
-        int fd = Fifos.reopen(pinned.fd(), end.path, pinned.stat(), options.isFollowSymlinks(), accessMode);
+        int fd = FifoPaths.reopen(pinned.fd(), end.path, pinned.stat(), followSymlinks, accessMode);
         if (fd < 0) {
             throw Errors.of(end.path, -fd, operation);
         }
         if (!end.fd.attach(fd)) {
             throw end.closedError();
         }
+    }
+
+    /** A timeout as the options take it: not null, not negative. */
+    static Duration checkTimeout(Duration limit) {
+        Objects.requireNonNull(limit, "limit");
+        if (limit.isNegative()) {
+            throw new IllegalArgumentException("negative timeout: " + limit);
+        }
+        return limit;
     }
 }

@@ -2,7 +2,7 @@ package dev.fifokit.ends;
 
 import dev.fifokit.FifoException;
 import dev.fifokit.internal.linux.Errors;
-import dev.fifokit.internal.linux.Fifos;
+import dev.fifokit.internal.linux.FifoPaths;
 import dev.fifokit.internal.linux.PipeFd;
 
 import java.io.IOException;
@@ -27,17 +27,26 @@ public final class Pipe implements AutoCloseable {
         this.writer = writer;
     }
 
-    /** Creates a pipe with blocking ends. */
+    /**
+     * Creates a pipe with blocking ends (pipe2(2)). Never blocks.
+     *
+     * @return the pipe, both ends open
+     * @throws FifoException the kernel refused (out of descriptors, say)
+     */
     public static Pipe open() throws FifoException {
-        return open(OpenOptions.defaults());
+        return open(PipeOptions.defaults());
     }
 
     /**
-     * Creates a pipe; only {@link OpenOptions#nonBlocking()}, {@link OpenOptions#spin} and the
-     * capacity options apply.
+     * Creates a pipe whose ends do their I/O as {@code options} say. Never blocks.
+     *
+     * @param options non-blocking mode, spinning and capacity
+     * @return the pipe, both ends open
+     * @throws FifoException                    the kernel refused (out of descriptors, say)
+     * @throws dev.fifokit.PipeCapacityException the capacity asked for could not be set
      */
-    public static Pipe open(OpenOptions options) throws FifoException {
-        long fds = Fifos.pipe();
+    public static Pipe open(PipeOptions options) throws FifoException {
+        long fds = FifoPaths.pipe();
         if (fds < 0) {
             throw Errors.of(null, (int) -fds, "pipe2");
         }
@@ -63,6 +72,7 @@ public final class Pipe implements AutoCloseable {
      * per 64 KiB, and a cross-CPU wake-up costs tens of microseconds on a small VM; with 1 MiB
      * pipes on both sides {@code fifokit cat} moves data about ten times faster there.
      *
+     * @param descriptor the descriptor, which stays open
      * @return the capacity now in force, or -1 when {@code descriptor} is not a pipe
      */
     public static int raiseCapacity(int descriptor) {
@@ -78,10 +88,20 @@ public final class Pipe implements AutoCloseable {
         return now;
     }
 
+    /**
+     * The reading end. Never blocks.
+     *
+     * @return the reader
+     */
     public FifoReader reader() {
         return reader;
     }
 
+    /**
+     * The writing end. Never blocks.
+     *
+     * @return the writer
+     */
     public FifoWriter writer() {
         return writer;
     }

@@ -29,7 +29,56 @@ final class Transfer {
     private static final long CHUNK = 1L << 30;
     private static final int COPY_BUFFER = 1 << 16;
 
-    /** Where a splice loop sends bytes: a fifokit end or a raw descriptor. */
+    /**
+     * One splice(2) transfer, as the shared loop ({@link #spliceLoop}) sees it: out of a pipe
+     * (into an end or a raw descriptor) or into a pipe (from a raw descriptor).
+     */
+    private interface Splicing {
+        /** One splice(2) of at most {@code max} bytes; bytes moved, 0 or -errno. */
+        long splice(long max) throws IOException;
+
+        /** splice(2) moved nothing: true at the end of the source, else wait for it. */
+        boolean endOfSourceOrWait() throws IOException;
+
+        /** splice(2) would block (EAGAIN): wait for whichever side is not ready. */
+        void awaitEitherSide() throws IOException;
+
+        /** True when splice(2) refused these descriptors (EINVAL) and the copy can go on another way. */
+        boolean canFallBack();
+
+        /** Moves the rest another way (after EINVAL), or fails. */
+        long fallback(long remaining) throws IOException;
+
+        /** The error for a failed splice(2): a closed end, else {@code -n} as an error. */
+        IOException failure(long n, long moved);
+    }
+
+    /**
+     * The one splice loop: moves up to {@code count} bytes, waiting (cancellably) on the side
+     * that is not ready, until the source ends. The caller holds the ends' locks.
+     */
+    private static long spliceLoop(Splicing s, long count, long already) throws IOException {
+        long total = already;
+        while (total < count) {
+            long n = s.splice(Math.min(count - total, CHUNK));
+            if (n > 0) {
+                total += n;
+            } else if (n == 0) {
+                if (s.endOfSourceOrWait()) {
+                    return total;
+                }
+            } else if (n == -Errors.EAGAIN) {
+                s.awaitEitherSide();
+            } else if (n == -Errors.EINVAL && s.canFallBack()) {
+                return total + s.fallback(count - total);
+            } else if (n != -Errors.EINTR) {
+                throw s.failure(n, total);
+            }
+        }
+        return total;
+    }
+
+    /** Where a splice loop out of a pipe sends bytes: a fifokit end or a raw descriptor. */
     private interface Sink {
         Path path();
 
@@ -50,10 +99,9 @@ final class Transfer {
     }
 
     /**
-     * The splice loop out of a pipe, shared by end-to-end and end-to-descriptor transfers (the
-     * other direction, descriptor into pipe, has its own loop in {@code spliceFromDescriptor}):
-     * moves up to {@code count} bytes from {@code src} to {@code sink}, waiting (cancellably) on
-     * the side that is not ready, until end of stream. The caller holds the reader's lock.
+     * Out of a pipe, for end-to-end and end-to-descriptor transfers: moves up to {@code count}
+     * bytes from {@code src} to {@code sink} until end of stream. The caller holds the reader's
+     * lock.
      */
     private static long pump(FifoReader src, Sink sink, long count) throws IOException {
         long total = 0;
@@ -62,33 +110,46 @@ final class Transfer {
             sink.writeByte((byte) held);
             total = 1;
         }
-        while (total < count) {
-            long n = sink.splice(src, Math.min(count - total, CHUNK));
-            if (n > 0) {
-                total += n;
-                continue;
+        return spliceLoop(new Splicing() {
+            @Override
+            public long splice(long max) throws IOException {
+                return sink.splice(src, max);
             }
-            if (n == 0) {
+
+            @Override
+            public boolean endOfSourceOrWait() throws IOException {
                 if (src.atEndOfStream()) {
-                    return total;
+                    return true;
                 }
                 sink.awaitData(src);
-            } else if (n == -Errors.EAGAIN) {
+                return false;
+            }
+
+            @Override
+            public void awaitEitherSide() throws IOException {
                 if (src.available() == 0) {
                     sink.awaitData(src);
                 } else {
                     sink.awaitRoom(src);
                 }
-            } else if (n == -Errors.EINVAL && !src.fd.isClosed()) {
-                return total + sink.fallback(src, count - total);
-            } else if (n != -Errors.EINTR) {
-                if (src.fd.isClosed()) {
-                    throw src.closedError();
-                }
-                throw Errors.ofWrite(sink.path(), src.path, (int) -n, "splice", total);
             }
-        }
-        return total;
+
+            @Override
+            public boolean canFallBack() {
+                return !src.fd.isClosed();
+            }
+
+            @Override
+            public long fallback(long remaining) throws IOException {
+                return sink.fallback(src, remaining);
+            }
+
+            @Override
+            public IOException failure(long n, long moved) {
+                return src.fd.isClosed() ? src.closedError()
+                        : Errors.ofWrite(sink.path(), src.path, (int) -n, "splice", moved);
+            }
+        }, count, total);
     }
 
     /** Pipe to pipe: both ends are fifokit's; a close of either ends the transfer. */
@@ -241,36 +302,45 @@ final class Transfer {
         try (Arena arena = Arena.ofConfined()) {
             dst.enter();
             MemorySegment st = Libc.newCallState(arena);
-            long total = 0;
-            while (total < count) {
-                if (mayBlock) {
-                    // a blocking source with nothing to read would block splice(2) itself
-                    dst.waitForForeign(in, Flags.POLLIN, true, null);
+            return spliceLoop(new Splicing() {
+                @Override
+                public long splice(long max) throws IOException {
+                    if (mayBlock) {
+                        // a blocking source with nothing to read would block splice(2) itself
+                        dst.waitForForeign(in, Flags.POLLIN, true, null);
+                    }
+                    return dst.fd.spliceFromForeign(in, max);
                 }
-                long n = dst.fd.spliceFromForeign(in, Math.min(count - total, CHUNK));
-                if (n > 0) {
-                    total += n;
-                    continue;
+
+                @Override
+                public boolean endOfSourceOrWait() {
+                    return true; // the source is at end of file
                 }
-                if (n == 0) {
-                    return total; // the source is at end of file
-                }
-                if (n == -Errors.EAGAIN) {
+
+                @Override
+                public void awaitEitherSide() throws IOException {
                     if ((dst.fd.pollNow(Flags.POLLOUT, true) & Flags.POLLOUT) == 0) {
                         dst.waitFor(Flags.POLLOUT, true, PipeFd.NO_DEADLINE);
                     } else {
                         dst.waitForForeign(in, Flags.POLLIN, true, null);
                     }
-                } else if (n == -Errors.EINVAL && !dst.fd.isClosed()) {
-                    return total + copyFromDescriptor(dst, st, in, count - total, arena, mayBlock);
-                } else if (n != -Errors.EINTR) {
-                    if (dst.fd.isClosed()) {
-                        throw dst.closedError();
-                    }
-                    throw Errors.ofWrite(dst.path, (int) -n, "splice", total);
                 }
-            }
-            return total;
+
+                @Override
+                public boolean canFallBack() {
+                    return !dst.fd.isClosed();
+                }
+
+                @Override
+                public long fallback(long remaining) throws IOException {
+                    return copyFromDescriptor(dst, st, in, remaining, arena, mayBlock);
+                }
+
+                @Override
+                public IOException failure(long n, long moved) {
+                    return dst.fd.isClosed() ? dst.closedError() : Errors.ofWrite(dst.path, (int) -n, "splice", moved);
+                }
+            }, count, 0);
         } finally {
             dst.writeLock.unlock();
         }

@@ -7,9 +7,12 @@ import dev.fifokit.SymlinkException;
 import dev.fifokit.ends.FifoReadWrite;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.FifoOpenOptions;
+import dev.fifokit.ends.ReadWriteOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.internal.linux.Errors;
-import dev.fifokit.internal.linux.Fifos;
+import dev.fifokit.internal.linux.FifoPaths;
 import dev.fifokit.internal.linux.Stat;
 
 import dev.fifokit.FifoClosedException;
@@ -39,7 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <pre>{@code
  * try (Fifo fifo = Fifo.create(Path.of("/run/app/in.fifo"), 0600);
- *      FifoReader in = fifo.openReader(OpenOptions.defaults())) {
+ *      FifoReader in = fifo.openReader(ReaderOptions.defaults())) {
  *     ...
  * }   // the FIFO file is gone here
  * }</pre>
@@ -141,7 +144,7 @@ public final class Fifo implements AutoCloseable {
         if ((mode & ~07777) != 0) {
             throw new IllegalArgumentException("not a permission mode: 0" + Integer.toOctalString(mode));
         }
-        int r = Fifos.mkfifo(path, mode & 0777);
+        int r = FifoPaths.mkfifo(path, mode & 0777);
         if (r < 0) {
             FifoException failed = Errors.of(path, -r, "create FIFO");
             if (failed instanceof FifoExistsException) {
@@ -159,41 +162,35 @@ public final class Fifo implements AutoCloseable {
             }
             throw failed;
         }
-        Fifos.Handle h = Fifos.pin(path, false);
+        FifoPaths.Handle h = FifoPaths.pin(path, false);
         if (!h.ok() || !h.stat().isFifo()) {
             if (h.ok()) {
-                Fifos.close(h.fd());
+                FifoPaths.close(h.fd());
             }
             throw new FifoException(path, "was replaced right after it was created ("
                     + (h.ok() ? "no longer a FIFO" : Errors.describe(h.stat().errno())) + ")");
         }
         try {
-            if (h.stat().uid() != Fifos.geteuid()) {
+            if (h.stat().uid() != FifoPaths.geteuid()) {
                 throw new FifoException(path, "was replaced right after it was created (owned by uid "
                         + h.stat().uid() + ")");
             }
             if (h.stat().permissions() != mode) {
-                int c = Fifos.chmodPinned(h.fd(), path, h.stat(), mode);
+                int c = FifoPaths.chmodPinned(h.fd(), path, h.stat(), mode);
                 if (c < 0) {
-                    Fifos.unlink(path);
+                    FifoPaths.unlink(path);
                     throw Errors.of(path, -c, "set mode");
                 }
             }
             return new Fifo(path, h.stat(), true);
         } finally {
-            Fifos.close(h.fd());
+            FifoPaths.close(h.fd());
         }
     }
 
     private static Stat pinAndStat(Path path, boolean follow) throws FifoException {
-        Fifos.Handle h = Fifos.pin(path, follow);
-        if (h.ok()) {
-            Fifos.close(h.fd());
-        }
-        FifoException bad = Errors.checkFifo(path, h.stat(), "open");
-        if (bad != null) {
-            throw bad;
-        }
+        FifoPaths.Handle h = FifoPaths.pinFifo(path, follow, "open");
+        FifoPaths.close(h.fd());
         return h.stat();
     }
 
@@ -234,8 +231,8 @@ public final class Fifo implements AutoCloseable {
      * @throws java.io.IOException as {@code FifoReader.open(path, options)}; a
      *         {@link FifoClosedException} when this object is closed before or during the wait
      */
-    public FifoReader openReader(OpenOptions options) throws java.io.IOException {
-        return (FifoReader) open(EndOpening.Kind.READER, options);
+    public FifoReader openReader(ReaderOptions options) throws java.io.IOException {
+        return (FifoReader) open(options);
     }
 
     /**
@@ -246,8 +243,8 @@ public final class Fifo implements AutoCloseable {
      * @throws java.io.IOException as {@code FifoWriter.open(path, options)}; a
      *         {@link FifoClosedException} when this object is closed before or during the wait
      */
-    public FifoWriter openWriter(OpenOptions options) throws java.io.IOException {
-        return (FifoWriter) open(EndOpening.Kind.WRITER, options);
+    public FifoWriter openWriter(WriterOptions options) throws java.io.IOException {
+        return (FifoWriter) open(options);
     }
 
     /**
@@ -257,20 +254,20 @@ public final class Fifo implements AutoCloseable {
      * @return the read-write end
      * @throws java.io.IOException as {@code FifoReadWrite.open(path, options)}
      */
-    public FifoReadWrite openReadWrite(OpenOptions options) throws java.io.IOException {
-        return (FifoReadWrite) open(EndOpening.Kind.READ_WRITE, options);
+    public FifoReadWrite openReadWrite(ReadWriteOptions options) throws java.io.IOException {
+        return (FifoReadWrite) open(options);
     }
 
     /**
      * The ends' one opening path, with this object's registration: the end is registered before
      * it waits for its peer, so {@link #close()} cancels a waiting open simply by closing it.
      */
-    private FifoEnd open(EndOpening.Kind kind, OpenOptions options) throws java.io.IOException {
+    private FifoEnd open(FifoOpenOptions options) throws java.io.IOException {
         if (closed) {
             throw new FifoClosedException(path, "the FIFO handle is closed");
         }
         try {
-            return EndOpening.open(kind, path, options, this::register);
+            return EndOpening.open(path, options, this::register);
         } catch (FifoClosedException e) {
             if (closed) {
                 throw new FifoClosedException(path, "the FIFO handle was closed while opening", e);
@@ -327,7 +324,7 @@ public final class Fifo implements AutoCloseable {
         if (!now.isFifo() || !now.sameFile(identity)) {
             return; // gone already, or someone else's file now: leave it
         }
-        int r = Fifos.unlink(path);
+        int r = FifoPaths.unlink(path);
         if (r < 0) {
             FifoException failed = Errors.of(path, -r, "unlink");
             if (!(failed instanceof NoSuchFifoException)) {

@@ -7,9 +7,10 @@ import dev.fifokit.ends.FifoEnd;
 import dev.fifokit.ends.FifoReadWrite;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.ListenFds;
+import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.internal.ends.EndHandover;
 import dev.fifokit.internal.linux.Errors;
-import dev.fifokit.internal.linux.Fifos;
+import dev.fifokit.internal.linux.FifoPaths;
 import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.Inheritance;
 import dev.fifokit.internal.linux.Spawning;
@@ -54,7 +55,7 @@ import java.util.TreeMap;
  * <p><b>Readers that waited.</b> To learn that a writer has come, {@link FifoReader#open} may
  * read the first byte and keep it for its own next read; a child could never see that byte, so
  * such a reader is refused. Open a reader meant for a child with
- * {@link dev.fifokit.ends.OpenOptions#awaitWriter(boolean) awaitWriter(false)} (a child whose
+ * {@link dev.fifokit.ends.ReaderOptions#awaitWriter(boolean) awaitWriter(false)} (a child whose
  * read finds no writer yet sees end of file, so start it once the writer is there).
  *
  * <p>{@link #start()} never waits for the child (only for posix_spawn, which returns once
@@ -197,7 +198,7 @@ public final class Spawn {
             return new ChildProcess(r, command);
         } finally {
             for (int fd : copies) {
-                Fifos.close(fd);
+                FifoPaths.close(fd);
             }
             for (int childFd : handedOver) {
                 try {
@@ -229,7 +230,7 @@ public final class Spawn {
         }
         int r = Inheritance.setNonBlocking(copy, false);
         if (r < 0) {
-            Fifos.close(copy);
+            FifoPaths.close(copy);
             throw Errors.of(end.path(), -r, "clear O_NONBLOCK for the child");
         }
         return copy;
@@ -319,7 +320,7 @@ public final class Spawn {
         }
         int access = end instanceof FifoReader ? Flags.O_RDONLY
                 : end instanceof FifoReadWrite ? Flags.O_RDWR : Flags.O_WRONLY;
-        int copy = Fifos.reopen(fd, access);
+        int copy = FifoPaths.reopen(fd, access);
         if (copy < 0) {
             if (!Files.isDirectory(Path.of("/proc/self/fd"))) {
                 throw new DescriptorException("fd " + fd, fd, DescriptorException.Problem.NEEDS_PROC,
@@ -344,7 +345,7 @@ public final class Spawn {
             return high;
         } finally {
             if (copy >= 0) {
-                Fifos.close(copy);
+                FifoPaths.close(copy);
             }
         }
     }

@@ -79,7 +79,7 @@ class DiagnosisTest {
                 "pid 12 (sh) is blocked opening a FIFO; which one is unknown (no permission to read its memory)",
                 "pid 13 (cat) is blocked opening gone, which could not be resolved (renamed, unlinked or not accessible;"
                         + " it may be this FIFO)",
-                dev.fifokit.internal.linux.Fifos.geteuid() == 0
+                dev.fifokit.internal.linux.FifoPaths.geteuid() == 0
                         ? "partial: 2 processes could not be inspected even as root (they belong to another user"
                                 + " namespace, e.g. outside this container, or a security policy hides them); run on"
                                 + " the host to see every holder"

@@ -5,7 +5,8 @@ import dev.fifokit.NotAFifoException;
 import dev.fifokit.SymlinkException;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.testing.CPeer;
 import dev.fifokit.testing.Processes;
@@ -29,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FifoHoldersTest {
     /** Root may inspect every process; any other user only its own. */
-    private static final boolean ROOT = dev.fifokit.internal.linux.Fifos.geteuid() == 0;
+    private static final boolean ROOT = dev.fifokit.internal.linux.FifoPaths.geteuid() == 0;
 
     private static final String[] READ_WAIT = {"anon_pipe_read", "pipe_read"};
     private static final String[] WRITE_WAIT = {"anon_pipe_write", "pipe_write"};
@@ -95,7 +96,7 @@ class FifoHoldersTest {
     void catBlockedInReadIsAReaderBlockedReading() throws Exception {
         Path p = fifo();
         Process cat = processes.start("cat", p.toString());
-        try (FifoWriter w = FifoWriter.open(p, OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
+        try (FifoWriter w = FifoWriter.open(p, WriterOptions.defaults().timeout(Duration.ofSeconds(10)))) {
             Processes.awaitWchan(cat.pid(), 10_000, READ_WAIT);
 
             WhoReport r = awaitReport(p, x -> holder(x, cat.pid()).isPresent());
@@ -137,7 +138,7 @@ class FifoHoldersTest {
     @Test
     void writerBlockedOnAFullPipe() throws Exception {
         Path p = fifo();
-        try (FifoReader idle = FifoReader.open(p, OpenOptions.defaults().awaitWriter(false))) {
+        try (FifoReader idle = FifoReader.open(p, ReaderOptions.defaults().awaitWriter(false))) {
             Process writer = processes.start(new ProcessBuilder("cat", "/dev/zero").redirectOutput(p.toFile()));
             Processes.awaitWchan(writer.pid(), 10_000, WRITE_WAIT);
 
@@ -190,7 +191,7 @@ class FifoHoldersTest {
     void unlinkedFifoIsStillFoundThroughItsHolders() throws Exception {
         Path p = fifo();
         Process cat = processes.start("cat", p.toString());
-        try (FifoWriter _ = FifoWriter.open(p, OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
+        try (FifoWriter _ = FifoWriter.open(p, WriterOptions.defaults().timeout(Duration.ofSeconds(10)))) {
             Processes.awaitWchan(cat.pid(), 10_000, READ_WAIT);
             Files.delete(p);
             Path viaProc = Path.of("/proc", Long.toString(cat.pid()), "fd", "3");
@@ -213,7 +214,7 @@ class FifoHoldersTest {
     void renamedFifoIsMatchedByInodeNotByPath() throws Exception {
         Path p = fifo();
         Process cat = processes.start("cat", p.toString());
-        try (FifoWriter _ = FifoWriter.open(p, OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
+        try (FifoWriter _ = FifoWriter.open(p, WriterOptions.defaults().timeout(Duration.ofSeconds(10)))) {
             Path moved = Files.move(p, dir.resolve("moved"));
 
             WhoReport r = awaitReport(moved, x -> holder(x, cat.pid()).isPresent());
@@ -271,7 +272,7 @@ class FifoHoldersTest {
     void processesStartingAndExitingDuringTheScanNeverBreakIt() throws Exception {
         Path p = fifo();
         long self = ProcessHandle.current().pid();
-        try (FifoReader steady = FifoReader.open(p, OpenOptions.defaults().awaitWriter(false))) {
+        try (FifoReader steady = FifoReader.open(p, ReaderOptions.defaults().awaitWriter(false))) {
             // hundreds of short-lived processes, each holding the FIFO read-write for an instant
             Process churn = processes.sh("i=0; while [ $i -lt 400 ]; do (exec 3<>'" + p + "'; exit 0) & "
                     + "sleep 0.001; i=$((i+1)); done; wait");

@@ -2,7 +2,7 @@ package dev.fifokit.diagnostics;
 
 import dev.fifokit.NoSuchProcessException;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.files.Fifo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,7 +63,7 @@ class LauncherTest {
         try (Fifo fifo = Fifo.create(dir.resolve("my_fifo"));
              Launcher cat = Launcher.start(List.of("cat", fifo.path().toString()), this::collect)) {
             awaitActivity(cat, "sleeping in wait_for_partner");
-            try (FifoWriter w = FifoWriter.open(fifo.path(), OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
+            try (FifoWriter w = FifoWriter.open(fifo.path(), WriterOptions.defaults().timeout(Duration.ofSeconds(10)))) {
                 w.write("Hello from Java\n".getBytes(StandardCharsets.UTF_8));
             }
             assertThat(nextLine()).isEqualTo("out| Hello from Java");

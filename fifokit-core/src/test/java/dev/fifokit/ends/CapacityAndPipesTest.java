@@ -27,7 +27,7 @@ class CapacityAndPipesTest {
     @Test
     void capacityIsReadSetRoundedAndSharedByBothEnds() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("p"));
-             FifoReader r = FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false));
+             FifoReader r = FifoReader.open(fifo.path(), ReaderOptions.defaults().awaitWriter(false));
              FifoWriter w = FifoWriter.open(fifo.path())) {
             assertThat(r.capacity()).isEqualTo(Limits.read().defaultCapacity());
             assertThat(w.setCapacity(100_000)).isEqualTo(131_072);
@@ -44,7 +44,7 @@ class CapacityAndPipesTest {
     void raisingPastPipeMaxSizeIsExplained() throws Exception {
         long max = Limits.pipeMaxSize();
         try (Fifo fifo = Fifo.create(dir.resolve("p"));
-             FifoReader r = FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false))) {
+             FifoReader r = FifoReader.open(fifo.path(), ReaderOptions.defaults().awaitWriter(false))) {
             try {
                 int got = r.setCapacity((int) (max * 2));
                 // only a process with CAP_SYS_RESOURCE gets here
@@ -92,7 +92,7 @@ class CapacityAndPipesTest {
 
     @Test
     void smallWritesAreOneAtomicWriteEvenWhenThePipeIsNearlyFull() throws Exception {
-        try (Pipe pipe = Pipe.open(OpenOptions.defaults().nonBlocking())) {
+        try (Pipe pipe = Pipe.open(PipeOptions.defaults().nonBlocking())) {
             int cap = pipe.writer().capacity();
             long n = pipe.writer().write(new byte[cap - 100]);
             assertThat(n).isEqualTo(cap - 100);

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-/** The capacity options of {@link OpenOptions}, and large blocking writes that fill the pipe. */
+/** The capacity options of {@link PipeOptions}, and large blocking writes that fill the pipe. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CapacityOptionTest {
 
@@ -24,7 +24,7 @@ class CapacityOptionTest {
 
     @Test
     void capacityOptionSetsThePipeCapacityAtOpen() throws Exception {
-        try (Pipe pipe = Pipe.open(OpenOptions.defaults().capacity(200_000))) {
+        try (Pipe pipe = Pipe.open(PipeOptions.defaults().capacity(200_000))) {
             // the kernel rounds up to a power-of-two number of pages
             assertThat(pipe.writer().capacity()).isEqualTo(262_144);
             assertThat(pipe.reader().capacity()).isEqualTo(262_144);
@@ -37,8 +37,8 @@ class CapacityOptionTest {
         assumeThat(max).isBetween(65_536L, (long) Integer.MAX_VALUE);
         Path p = dir.resolve("big.fifo");
         try (Fifo f = Fifo.create(p);
-             FifoReader r = f.openReader(OpenOptions.defaults().awaitWriter(false).maxCapacity());
-             FifoWriter w = f.openWriter(OpenOptions.defaults())) {
+             FifoReader r = f.openReader(ReaderOptions.defaults().awaitWriter(false).io(PipeOptions.defaults().maxCapacity()));
+             FifoWriter w = f.openWriter(WriterOptions.defaults())) {
             assertThat(r.capacity()).isEqualTo((int) max);
             assertThat(w.capacity()).as("the capacity belongs to the pipe").isEqualTo((int) max);
         }
@@ -59,7 +59,7 @@ class CapacityOptionTest {
             }
             assumeThat(privileged).as("running with CAP_SYS_RESOURCE").isFalse();
         }
-        assertThatThrownBy(() -> Pipe.open(OpenOptions.defaults().capacity(tooBig)))
+        assertThatThrownBy(() -> Pipe.open(PipeOptions.defaults().capacity(tooBig)))
                 .isInstanceOf(PipeCapacityException.class)
                 .hasMessageContaining("pipe-max-size");
     }
@@ -82,7 +82,7 @@ class CapacityOptionTest {
 
     @Test
     void capacityMustBePositive() {
-        assertThatThrownBy(() -> OpenOptions.defaults().capacity(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PipeOptions.defaults().capacity(0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -60,19 +60,18 @@ class CrossedRendezvousTest {
 
     private void rounds(ExecutorService pool, String kind) throws Exception {
         try (pool; Fifo f1 = Fifo.create(dir.resolve(kind + "-1")); Fifo f2 = Fifo.create(dir.resolve(kind + "-2"))) {
-            OpenOptions noDeadline = OpenOptions.defaults();
             for (int i = 0; i < ROUNDS; i++) {
                 Future<Integer> a = pool.submit(() -> {
-                    try (FifoReader r1 = FifoReader.open(f1.path(), noDeadline);
-                         FifoWriter w2 = FifoWriter.open(f2.path(), noDeadline)) {
+                    try (FifoReader r1 = FifoReader.open(f1.path(), ReaderOptions.defaults());
+                         FifoWriter w2 = FifoWriter.open(f2.path(), WriterOptions.defaults())) {
                         w2.write(new byte[] {2});
                         byte[] b = new byte[1];
                         return r1.read(b, 0, 1) == 1 ? (int) b[0] : -1;
                     }
                 });
                 Future<Integer> b = pool.submit(() -> {
-                    try (FifoWriter w1 = FifoWriter.open(f1.path(), noDeadline);
-                         FifoReader r2 = FifoReader.open(f2.path(), noDeadline)) {
+                    try (FifoWriter w1 = FifoWriter.open(f1.path(), WriterOptions.defaults());
+                         FifoReader r2 = FifoReader.open(f2.path(), ReaderOptions.defaults())) {
                         w1.write(new byte[] {1});
                         byte[] x = new byte[1];
                         return r2.read(x, 0, 1) == 1 ? (int) x[0] : -1;

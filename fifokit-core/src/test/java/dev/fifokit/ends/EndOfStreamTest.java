@@ -24,10 +24,10 @@ class EndOfStreamTest {
     @TempDir
     Path dir;
 
-    private static final OpenOptions NO_WAIT = OpenOptions.defaults().awaitWriter(false);
+    private static final ReaderOptions NO_WAIT = ReaderOptions.defaults().awaitWriter(false);
 
     private static void write(Path p, String s) throws Exception {
-        try (FifoWriter w = FifoWriter.open(p, OpenOptions.defaults().timeout(Duration.ofSeconds(5)))) {
+        try (FifoWriter w = FifoWriter.open(p, WriterOptions.defaults().timeout(Duration.ofSeconds(5)))) {
             w.write(s.getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -95,7 +95,7 @@ class EndOfStreamTest {
     @Test
     void keepAliveReaderNeverSeesEofAsWritersComeAndGo() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("p"));
-             FifoReader r = FifoReader.open(fifo.path(), OpenOptions.defaults().keepAlive().nonBlocking())) {
+             FifoReader r = FifoReader.open(fifo.path(), ReaderOptions.defaults().keepAlive().io(PipeOptions.defaults().nonBlocking()))) {
             write(fifo.path(), "a");
             write(fifo.path(), "b");
             Thread.sleep(50);
@@ -123,7 +123,7 @@ class EndOfStreamTest {
     @Test
     void nonBlockingReadReturnsZeroAtOnce() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("p"));
-             FifoReader r = FifoReader.open(fifo.path(), NO_WAIT.nonBlocking());
+             FifoReader r = FifoReader.open(fifo.path(), NO_WAIT.io(PipeOptions.defaults().nonBlocking()));
              FifoWriter w = FifoWriter.open(fifo.path())) {
             assertThat(r.read(new byte[10], 0, 10)).isZero();
             w.write("x".getBytes(StandardCharsets.UTF_8));

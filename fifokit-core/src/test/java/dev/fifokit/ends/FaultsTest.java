@@ -63,10 +63,10 @@ class FaultsTest {
     void symlinkIsRefusedUnlessAsked() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("real"))) {
             Path link = Files.createSymbolicLink(dir.resolve("link"), fifo.path());
-            assertThatThrownBy(() -> FifoReader.open(link, OpenOptions.defaults().awaitWriter(false)))
+            assertThatThrownBy(() -> FifoReader.open(link, ReaderOptions.defaults().awaitWriter(false)))
                     .isInstanceOf(SymlinkException.class)
                     .hasMessageContaining(link.toString());
-            try (FifoReader r = FifoReader.open(link, OpenOptions.defaults().awaitWriter(false).followSymlinks())) {
+            try (FifoReader r = FifoReader.open(link, ReaderOptions.defaults().awaitWriter(false).followSymlinks())) {
                 assertThat(r.path()).isEqualTo(link);
             }
         }
@@ -127,7 +127,7 @@ class FaultsTest {
     void readerGoneMidStreamIsATypedBrokenPipeAndTheJvmLives() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("p")); Processes ps = new Processes()) {
             Process head = ps.sh("head -c 10 '" + fifo.path() + "' > /dev/null");
-            try (FifoWriter w = FifoWriter.open(fifo.path(), OpenOptions.defaults().timeout(Duration.ofSeconds(5)))) {
+            try (FifoWriter w = FifoWriter.open(fifo.path(), WriterOptions.defaults().timeout(Duration.ofSeconds(5)))) {
                 byte[] chunk = new byte[1 << 16];
                 assertThatThrownBy(() -> {
                     for (int i = 0; i < 10_000; i++) {
@@ -144,7 +144,7 @@ class FaultsTest {
     @Test
     void seekingIsRefused() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("p"));
-             FifoReader r = FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false))) {
+             FifoReader r = FifoReader.open(fifo.path(), ReaderOptions.defaults().awaitWriter(false))) {
             assertThatThrownBy(r::position)
                     .isInstanceOf(NotSeekableException.class)
                     .hasMessageContaining("not seekable");
@@ -184,7 +184,7 @@ class FaultsTest {
         for (Supplier<Thread.Builder> kind : List.<Supplier<Thread.Builder>>of(Thread::ofPlatform, Thread::ofVirtual)) {
             for (boolean viaClose : new boolean[] {true, false}) {
                 try (Fifo fifo = Fifo.create(dir.resolve("p-" + System.nanoTime()));
-                     FifoReader r = FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false))) {
+                     FifoReader r = FifoReader.open(fifo.path(), ReaderOptions.defaults().awaitWriter(false))) {
                     CompletableFuture<Throwable> outcome = new CompletableFuture<>();
                     Thread t = kind.get().start(() -> {
                         try {
@@ -216,7 +216,7 @@ class FaultsTest {
         CompletableFuture<FifoWriter> opening = new CompletableFuture<>();
         Thread opener = Thread.ofPlatform().daemon().start(() -> {
             try {
-                opening.complete(fifo.openWriter(OpenOptions.defaults()));
+                opening.complete(fifo.openWriter(WriterOptions.defaults()));
             } catch (Throwable t) {
                 opening.completeExceptionally(t);
             }

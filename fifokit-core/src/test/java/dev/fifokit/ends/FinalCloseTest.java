@@ -52,8 +52,8 @@ class FinalCloseTest {
             try (Fifo fifo = Fifo.create(dir.resolve("w-" + virtual))) {
                 for (int i = 0; i < ROUNDS / 4; i++) {
                     try (FifoReader peer = FifoReader.open(fifo.path(),
-                            OpenOptions.defaults().awaitWriter(false).nonBlocking())) {
-                        FifoWriter w = FifoWriter.open(fifo.path(), OpenOptions.defaults().failIfNoReader());
+                            ReaderOptions.defaults().awaitWriter(false).io(PipeOptions.defaults().nonBlocking()))) {
+                        FifoWriter w = FifoWriter.open(fifo.path(), WriterOptions.defaults().failIfNoReader());
                         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
                         Thread t = (virtual ? Thread.ofVirtual() : Thread.ofPlatform()).start(() -> {
                             try {
@@ -85,8 +85,8 @@ class FinalCloseTest {
         for (boolean virtual : new boolean[] {false, true}) {
             try (Fifo fifo = Fifo.create(dir.resolve("any-" + virtual))) {
                 for (int i = 0; i < ROUNDS; i++) {
-                    FifoReader r = FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false));
-                    try (FifoWriter peer = FifoWriter.open(fifo.path(), OpenOptions.defaults().failIfNoReader())) {
+                    FifoReader r = FifoReader.open(fifo.path(), ReaderOptions.defaults().awaitWriter(false));
+                    try (FifoWriter peer = FifoWriter.open(fifo.path(), WriterOptions.defaults().failIfNoReader())) {
                         Thread t = (virtual ? Thread.ofVirtual() : Thread.ofPlatform()).start(() -> {
                             byte[] b = new byte[16];
                             try {
@@ -114,8 +114,8 @@ class FinalCloseTest {
         String frame = virtual ? "awaitVirtual" : "awaitPlatform";
         try (Fifo fifo = Fifo.create(dir.resolve("p-" + virtual + "-" + viaInterrupt))) {
             for (int i = 0; i < rounds; i++) {
-                FifoReader r = FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false));
-                try (FifoWriter peer = FifoWriter.open(fifo.path(), OpenOptions.defaults().failIfNoReader())) {
+                FifoReader r = FifoReader.open(fifo.path(), ReaderOptions.defaults().awaitWriter(false));
+                try (FifoWriter peer = FifoWriter.open(fifo.path(), WriterOptions.defaults().failIfNoReader())) {
                     CompletableFuture<Throwable> outcome = new CompletableFuture<>();
                     Thread t = (virtual ? Thread.ofVirtual() : Thread.ofPlatform()).start(() -> {
                         try {

@@ -76,7 +76,7 @@ class InheritedTest {
     void anInheritedFifoReaderWhoseWriterAlreadyLeftStillSeesEndOfStream() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("left"))) {
             int fd = RawFds.open(fifo.path(), RawFds.O_RDONLY | RawFds.O_NONBLOCK);
-            try (FifoWriter w = FifoWriter.open(fifo.path(), OpenOptions.defaults().failIfNoReader())) {
+            try (FifoWriter w = FifoWriter.open(fifo.path(), WriterOptions.defaults().failIfNoReader())) {
                 w.write("last words".getBytes(StandardCharsets.UTF_8));
             }
             // a fresh open now would wait for a next writer; the adopted end must not
@@ -144,7 +144,7 @@ class InheritedTest {
             assertThatThrownBy(() -> Inherited.reader(p[1]))
                     .isInstanceOfSatisfying(DescriptorException.class, e -> assertThat(e.problem()).isEqualTo(Problem.WRONG_DIRECTION))
                     .hasMessageContaining("is open for writing only; a reader needs it open for reading");
-            assertThatThrownBy(() -> Inherited.readWrite(p[1], OpenOptions.defaults()))
+            assertThatThrownBy(() -> Inherited.readWrite(p[1], PipeOptions.defaults()))
                     .isInstanceOf(DescriptorException.class).hasMessageContaining("needs it open for reading and writing");
         } finally {
             RawFds.close(p[0]);
@@ -209,7 +209,7 @@ class InheritedTest {
         try (Fifo fifo = Fifo.create(dir.resolve("rw"))) {
             int fd = RawFds.open(fifo.path(), RawFds.O_RDWR); // how systemd opens ListenFIFO=
             try (FifoReader in = Inherited.reader(fd)) {
-                try (FifoWriter w = FifoWriter.open(fifo.path(), OpenOptions.defaults().failIfNoReader())) {
+                try (FifoWriter w = FifoWriter.open(fifo.path(), WriterOptions.defaults().failIfNoReader())) {
                     w.write("a".getBytes(StandardCharsets.UTF_8));
                 }
                 byte[] b = new byte[8];
@@ -235,7 +235,7 @@ class InheritedTest {
     @Test
     void nonBlockingModeAppliesToAnAdoptedEnd() throws Exception {
         int[] p = RawFds.pipe();
-        try (FifoReader in = Inherited.reader(p[0], OpenOptions.defaults().nonBlocking())) {
+        try (FifoReader in = Inherited.reader(p[0], PipeOptions.defaults().nonBlocking())) {
             assertThat(in.read(new byte[4], 0, 4)).as("nothing queued: 0 at once").isZero();
         } finally {
             RawFds.close(p[1]);

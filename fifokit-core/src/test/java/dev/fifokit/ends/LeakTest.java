@@ -30,10 +30,10 @@ class LeakTest {
     void tenThousandOpenCloseCyclesLeaveTheDescriptorCountUnchanged() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("p"))) {
             // warm up lazily created descriptors (poller, inotify) before counting
-            FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false)).close();
+            FifoReader.open(fifo.path(), ReaderOptions.defaults().awaitWriter(false)).close();
             var before = Processes.descriptorKinds();
             for (int i = 0; i < 10_000; i++) {
-                try (FifoReader r = FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false));
+                try (FifoReader r = FifoReader.open(fifo.path(), ReaderOptions.defaults().awaitWriter(false));
                      FifoWriter w = FifoWriter.open(fifo.path())) {
                     if (i % 1000 == 0) {
                         w.write(new byte[] {1});
@@ -49,18 +49,18 @@ class LeakTest {
     void failedOpensLeakNothing() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("p"))) {
             Path file = Files.writeString(dir.resolve("f"), "x");
-            FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false)).close();
+            FifoReader.open(fifo.path(), ReaderOptions.defaults().awaitWriter(false)).close();
             var before = Processes.descriptorKinds();
             for (int i = 0; i < 200; i++) {
-                assertThatThrownBy(() -> FifoWriter.open(fifo.path(), OpenOptions.defaults().failIfNoReader()))
+                assertThatThrownBy(() -> FifoWriter.open(fifo.path(), WriterOptions.defaults().failIfNoReader()))
                         .isInstanceOf(NoReaderException.class);
                 assertThatThrownBy(() -> FifoReader.open(dir.resolve("missing")))
                         .isInstanceOf(NoSuchFifoException.class);
                 assertThatThrownBy(() -> FifoReader.open(file)).isInstanceOf(dev.fifokit.NotAFifoException.class);
             }
-            assertThatThrownBy(() -> FifoWriter.open(fifo.path(), OpenOptions.defaults().timeout(Duration.ofMillis(50))))
+            assertThatThrownBy(() -> FifoWriter.open(fifo.path(), WriterOptions.defaults().timeout(Duration.ofMillis(50))))
                     .isInstanceOf(PeerTimeoutException.class);
-            assertThatThrownBy(() -> FifoReader.open(fifo.path(), OpenOptions.defaults().timeout(Duration.ofMillis(50))))
+            assertThatThrownBy(() -> FifoReader.open(fifo.path(), ReaderOptions.defaults().timeout(Duration.ofMillis(50))))
                     .isInstanceOf(PeerTimeoutException.class);
             assertThat(Processes.descriptorKinds()).isEqualTo(before);
         }

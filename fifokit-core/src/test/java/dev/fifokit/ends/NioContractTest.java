@@ -52,7 +52,7 @@ class NioContractTest {
         for (boolean virtual : new boolean[] {false, true}) {
             for (boolean viaInterrupt : new boolean[] {false, true}) {
                 try (Fifo fifo = Fifo.create(dir.resolve("p-" + virtual + viaInterrupt));
-                     FifoReader r = FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false))) {
+                     FifoReader r = FifoReader.open(fifo.path(), ReaderOptions.defaults().awaitWriter(false))) {
                     CompletableFuture<String> outcome = new CompletableFuture<>();
                     Thread t = (virtual ? Thread.ofVirtual() : Thread.ofPlatform()).start(() -> outcome.complete(genericRead(r)));
                     Threads.awaitIn(t, PipeFd.class, virtual ? "awaitVirtual" : "awaitPlatform", Duration.ofSeconds(30));
@@ -74,7 +74,7 @@ class NioContractTest {
     @Test
     void theClosedErrorsKeepTheirFifokitNamesAndPath() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("q"))) {
-            FifoReader r = FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false));
+            FifoReader r = FifoReader.open(fifo.path(), ReaderOptions.defaults().awaitWriter(false));
             r.close();
             try {
                 r.read(ByteBuffer.allocate(1));

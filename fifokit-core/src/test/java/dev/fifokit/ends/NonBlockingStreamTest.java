@@ -26,8 +26,8 @@ class NonBlockingStreamTest {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         org.junit.jupiter.api.Assumptions.assumeTrue(mx.isCurrentThreadCpuTimeSupported(), "no thread CPU time here");
         try (Fifo fifo = Fifo.create(dir.resolve("p"));
-             FifoReader r = FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false).nonBlocking());
-             FifoWriter w = FifoWriter.open(fifo.path(), OpenOptions.defaults().failIfNoReader())) {
+             FifoReader r = FifoReader.open(fifo.path(), ReaderOptions.defaults().awaitWriter(false).io(PipeOptions.defaults().nonBlocking()));
+             FifoWriter w = FifoWriter.open(fifo.path(), WriterOptions.defaults().failIfNoReader())) {
             InputStream in = r.inputStream();
             CompletableFuture<Integer> got = new CompletableFuture<>();
             CompletableFuture<Long> cpu = new CompletableFuture<>();

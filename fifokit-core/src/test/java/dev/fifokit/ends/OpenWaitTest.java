@@ -26,7 +26,7 @@ class OpenWaitTest {
         try (Fifo fifo = Fifo.create(dir.resolve("p"))) {
             CompletableFuture<Void> opened = new CompletableFuture<>();
             Thread writer = Thread.ofPlatform().start(() -> {
-                try (FifoWriter w = FifoWriter.open(fifo.path(), OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
+                try (FifoWriter w = FifoWriter.open(fifo.path(), WriterOptions.defaults().timeout(Duration.ofSeconds(10)))) {
                     opened.complete(null);
                     w.write("hi".getBytes(StandardCharsets.UTF_8));
                 } catch (Exception e) {
@@ -46,7 +46,7 @@ class OpenWaitTest {
     @Test
     void writerWithNoReaderFailsAtOnceWhenAsked() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("p"))) {
-            assertThatThrownBy(() -> FifoWriter.open(fifo.path(), OpenOptions.defaults().failIfNoReader()))
+            assertThatThrownBy(() -> FifoWriter.open(fifo.path(), WriterOptions.defaults().failIfNoReader()))
                     .isInstanceOf(NoReaderException.class)
                     .hasMessageContaining(fifo.path().toString());
         }
@@ -55,10 +55,10 @@ class OpenWaitTest {
     @Test
     void openTimesOutNamingTheMissingSide() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("p"))) {
-            assertThatThrownBy(() -> FifoWriter.open(fifo.path(), OpenOptions.defaults().timeout(Duration.ofMillis(200))))
+            assertThatThrownBy(() -> FifoWriter.open(fifo.path(), WriterOptions.defaults().timeout(Duration.ofMillis(200))))
                     .isInstanceOf(PeerTimeoutException.class)
                     .hasMessageContaining("no reader");
-            assertThatThrownBy(() -> FifoReader.open(fifo.path(), OpenOptions.defaults().timeout(Duration.ofMillis(200))))
+            assertThatThrownBy(() -> FifoReader.open(fifo.path(), ReaderOptions.defaults().timeout(Duration.ofMillis(200))))
                     .isInstanceOf(PeerTimeoutException.class)
                     .hasMessageContaining("no writer");
         }

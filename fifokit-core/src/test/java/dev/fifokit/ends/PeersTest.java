@@ -20,13 +20,14 @@ class PeersTest {
     @TempDir
     Path dir;
 
-    private static final OpenOptions FIVE_SECONDS = OpenOptions.defaults().timeout(Duration.ofSeconds(5));
+    private static final ReaderOptions FIVE_SECONDS_FOR_WRITER = ReaderOptions.defaults().timeout(Duration.ofSeconds(5));
+    private static final WriterOptions FIVE_SECONDS_FOR_READER = WriterOptions.defaults().timeout(Duration.ofSeconds(5));
 
     @Test
     void readsWhatAShellEchoWrites() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("my_fifo")); Processes ps = new Processes()) {
             Process echo = ps.sh("echo Hello > '" + fifo.path() + "'");
-            try (FifoReader r = FifoReader.open(fifo.path(), FIVE_SECONDS)) {
+            try (FifoReader r = FifoReader.open(fifo.path(), FIVE_SECONDS_FOR_WRITER)) {
                 assertThat(r.inputStream().readAllBytes()).asString().isEqualTo("Hello\n");
             }
             assertThat(Processes.waitFor(echo, 10)).isZero();
@@ -38,7 +39,7 @@ class PeersTest {
         try (Fifo fifo = Fifo.create(dir.resolve("my_fifo")); Processes ps = new Processes()) {
             Process cat = ps.start("cat", fifo.path().toString());
             Processes.awaitWchan(cat.pid(), 5000, "wait_for_partner");
-            try (FifoWriter w = FifoWriter.open(fifo.path(), FIVE_SECONDS)) {
+            try (FifoWriter w = FifoWriter.open(fifo.path(), FIVE_SECONDS_FOR_READER)) {
                 w.write("to cat\n".getBytes(StandardCharsets.UTF_8));
             }
             assertThat(cat.getInputStream().readAllBytes()).asString().isEqualTo("to cat\n");
@@ -52,7 +53,7 @@ class PeersTest {
         try (Fifo fifo = Fifo.create(dir.resolve("my_fifo")); Processes ps = new Processes()) {
             Process writer = ps.start(exe.toString(), fifo.path().toString());
             Processes.awaitWchan(writer.pid(), 5000, "wait_for_partner");
-            try (FifoReader r = FifoReader.open(fifo.path(), FIVE_SECONDS)) {
+            try (FifoReader r = FifoReader.open(fifo.path(), FIVE_SECONDS_FOR_WRITER)) {
                 byte[] got = r.inputStream().readAllBytes();
                 assertThat(got).isEqualTo("Hello from C!\n\0".getBytes(StandardCharsets.US_ASCII));
             }

@@ -77,10 +77,10 @@ class TransferStopTest {
                     String name = virtual + "-" + emptySource + "-" + stop;
                     try (Fifo in = Fifo.create(dir.resolve("in-" + name));
                          Fifo out = Fifo.create(dir.resolve("out-" + name));
-                         FifoReader src = FifoReader.open(in.path(), OpenOptions.defaults().awaitWriter(false));
-                         FifoWriter srcPeer = FifoWriter.open(in.path(), OpenOptions.defaults().failIfNoReader());
-                         FifoReader dstPeer = FifoReader.open(out.path(), OpenOptions.defaults().awaitWriter(false).nonBlocking());
-                         FifoWriter dst = FifoWriter.open(out.path(), OpenOptions.defaults().failIfNoReader())) {
+                         FifoReader src = FifoReader.open(in.path(), ReaderOptions.defaults().awaitWriter(false));
+                         FifoWriter srcPeer = FifoWriter.open(in.path(), WriterOptions.defaults().failIfNoReader());
+                         FifoReader dstPeer = FifoReader.open(out.path(), ReaderOptions.defaults().awaitWriter(false).io(PipeOptions.defaults().nonBlocking()));
+                         FifoWriter dst = FifoWriter.open(out.path(), WriterOptions.defaults().failIfNoReader())) {
                         if (!emptySource) {
                             // fill the destination: the transfer then waits for room there
                             srcPeer.write(new byte[4096]);
@@ -129,8 +129,8 @@ class TransferStopTest {
             for (Stop stop : List.of(Stop.CLOSE_DESTINATION, Stop.INTERRUPT)) {
                 try (Arena arena = Arena.ofConfined();
                      Fifo out = Fifo.create(dir.resolve("from-" + virtual + stop));
-                     FifoReader peer = FifoReader.open(out.path(), OpenOptions.defaults().awaitWriter(false));
-                     FifoWriter dst = FifoWriter.open(out.path(), OpenOptions.defaults().failIfNoReader())) {
+                     FifoReader peer = FifoReader.open(out.path(), ReaderOptions.defaults().awaitWriter(false));
+                     FifoWriter dst = FifoWriter.open(out.path(), WriterOptions.defaults().failIfNoReader())) {
                     int[] p = blockingPipe(arena);
                     try {
                         Thread[] t = new Thread[1];
@@ -157,8 +157,8 @@ class TransferStopTest {
             for (Stop stop : List.of(Stop.CLOSE_SOURCE, Stop.INTERRUPT)) {
                 try (Arena arena = Arena.ofConfined();
                      Fifo in = Fifo.create(dir.resolve("to-" + virtual + stop));
-                     FifoReader src = FifoReader.open(in.path(), OpenOptions.defaults().awaitWriter(false));
-                     FifoWriter peer = FifoWriter.open(in.path(), OpenOptions.defaults().failIfNoReader())) {
+                     FifoReader src = FifoReader.open(in.path(), ReaderOptions.defaults().awaitWriter(false));
+                     FifoWriter peer = FifoWriter.open(in.path(), WriterOptions.defaults().failIfNoReader())) {
                     int[] p = blockingPipe(arena);
                     try {
                         // fill the blocking pipe through a non-blocking write of our own

@@ -45,7 +45,7 @@ class VirtualThreadsTest {
             }
             for (Fifo f : fifos) {
                 readers.add(Thread.ofVirtual().start(() -> {
-                    try (FifoReader r = FifoReader.open(f.path(), OpenOptions.defaults().awaitWriter(false))) {
+                    try (FifoReader r = FifoReader.open(f.path(), ReaderOptions.defaults().awaitWriter(false))) {
                         allOpen.countDown();
                         byte[] b = new byte[8];
                         if (r.read(b, 0, b.length) == 1 && b[0] == 42) {
@@ -114,7 +114,7 @@ class VirtualThreadsTest {
             assertThat(carrierThreads()).hasSizeLessThanOrEqualTo(4);
             List<FifoReader> readers = new ArrayList<>();
             for (Fifo f : fifos) {
-                readers.add(FifoReader.open(f.path(), OpenOptions.defaults().awaitWriter(false)));
+                readers.add(FifoReader.open(f.path(), ReaderOptions.defaults().awaitWriter(false)));
             }
             for (Thread t : writers) {
                 assertThat(t.join(java.time.Duration.ofSeconds(30))).isTrue();

@@ -1,7 +1,7 @@
 package dev.fifokit.examples;
 
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.Message;
 import dev.fifokit.messages.MessageWriter;
@@ -27,7 +27,7 @@ public final class EchoClient {
 
     /** Sends each of {@code texts} to the server at {@code path}. */
     public static void send(Path path, Framing framing, List<String> texts) throws IOException {
-        try (FifoWriter end = FifoWriter.open(path, OpenOptions.defaults());
+        try (FifoWriter end = FifoWriter.open(path, WriterOptions.defaults());
              MessageWriter out = MessageWriter.of(end, framing)) {
             for (String text : texts) {
                 out.send(Message.of(1, text));

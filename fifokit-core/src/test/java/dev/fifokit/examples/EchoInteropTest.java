@@ -1,7 +1,7 @@
 package dev.fifokit.examples;
 
 import dev.fifokit.ends.FifoReader;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.testing.CPeer;
@@ -103,7 +103,7 @@ class EchoInteropTest {
         try (Processes procs = new Processes();
              Fifo fifo = Fifo.create(dir.resolve("wire.fifo"))) {
             byte[] fromC;
-            try (FifoReader in = fifo.openReader(OpenOptions.defaults().awaitWriter(false))) {
+            try (FifoReader in = fifo.openReader(ReaderOptions.defaults().awaitWriter(false))) {
                 Process client = procs.start(cProgram(f, "client"), fifo.path().toString());
                 client.getOutputStream().write((TEXT + "\n").getBytes(StandardCharsets.UTF_8));
                 client.getOutputStream().close();
@@ -111,7 +111,7 @@ class EchoInteropTest {
                 assertThat(Processes.waitFor(client, 20)).isZero();
             }
             byte[] fromJava;
-            try (FifoReader in = fifo.openReader(OpenOptions.defaults().awaitWriter(false))) {
+            try (FifoReader in = fifo.openReader(ReaderOptions.defaults().awaitWriter(false))) {
                 CompletableFuture<Void> client = CompletableFuture.runAsync(() -> {
                     try {
                         EchoClient.send(fifo.path(), f, List.of(TEXT));

@@ -1,7 +1,7 @@
 package dev.fifokit.examples;
 
 import dev.fifokit.ends.FifoReader;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.Message;
@@ -32,7 +32,7 @@ public final class EchoServer {
     /** Serves {@code path} in {@code framing}, printing payloads to {@code stdout}. */
     public static void serve(Path path, Framing framing, boolean once, OutputStream stdout) throws IOException {
         try (Fifo fifo = Fifo.createOrReuse(path, 0600);
-             FifoReader end = fifo.openReader(OpenOptions.defaults());
+             FifoReader end = fifo.openReader(ReaderOptions.defaults());
              MessageReader in = MessageReader.of(end, framing);
              MessageWriter out = MessageWriter.of(Channels.newChannel(stdout), Framing.LINE,
                      MessageOptions.defaults().exclusiveWriter())) {

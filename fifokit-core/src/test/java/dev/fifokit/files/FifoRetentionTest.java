@@ -3,7 +3,8 @@ package dev.fifokit.files;
 import dev.fifokit.FifoClosedException;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,15 +32,15 @@ class FifoRetentionTest {
             }
             assertThat(ref.get()).as("the closed end was collected").isNull();
             // the Fifo is still usable, and still closes what is open through it
-            FifoReader open = fifo.openReader(OpenOptions.defaults().awaitWriter(false));
+            FifoReader open = fifo.openReader(ReaderOptions.defaults().awaitWriter(false));
             fifo.close();
             assertThat(open.isOpen()).isFalse();
         }
     }
 
     private static WeakReference<FifoReader> openAndClose(Fifo fifo) throws Exception {
-        FifoReader r = fifo.openReader(OpenOptions.defaults().awaitWriter(false));
-        try (FifoWriter w = fifo.openWriter(OpenOptions.defaults().failIfNoReader())) {
+        FifoReader r = fifo.openReader(ReaderOptions.defaults().awaitWriter(false));
+        try (FifoWriter w = fifo.openWriter(WriterOptions.defaults().failIfNoReader())) {
             w.write(new byte[] {1});
         }
         r.close();
@@ -50,7 +51,7 @@ class FifoRetentionTest {
     void openingThroughAClosedFifoIsRefused() throws Exception {
         Fifo fifo = Fifo.create(dir.resolve("q"));
         fifo.close();
-        assertThatThrownBy(() -> fifo.openReader(OpenOptions.defaults().awaitWriter(false)))
+        assertThatThrownBy(() -> fifo.openReader(ReaderOptions.defaults().awaitWriter(false)))
                 .isInstanceOf(FifoClosedException.class);
     }
 }

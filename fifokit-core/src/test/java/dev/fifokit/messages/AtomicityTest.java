@@ -1,7 +1,7 @@
 package dev.fifokit.messages;
 
 import dev.fifokit.ends.FifoReader;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.testing.Processes;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class AtomicityTest {
     @Test
     void eightWritersTimesTenThousandMessagesArriveWholeAndInOrder() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("shared.fifo"));
-             FifoReader end = fifo.openReader(OpenOptions.defaults().awaitWriter(false));
+             FifoReader end = fifo.openReader(ReaderOptions.defaults().awaitWriter(false));
              MessageReader in = MessageReader.of(end, Framing.MESG);
              Processes procs = new Processes()) {
             List<Process> writers = new ArrayList<>();

@@ -1,7 +1,7 @@
 package dev.fifokit.messages;
 
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.WriterOptions;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -27,7 +27,7 @@ public final class AtomicityWriter {
         int id = Integer.parseInt(args[1]);
         int count = Integer.parseInt(args[2]);
         long seed = Long.parseLong(args[3]);
-        try (FifoWriter end = FifoWriter.open(path, OpenOptions.defaults().timeout(Duration.ofSeconds(60)));
+        try (FifoWriter end = FifoWriter.open(path, WriterOptions.defaults().timeout(Duration.ofSeconds(60)));
              MessageWriter out = MessageWriter.of(end, Framing.MESG)) {
             System.out.println("ready");
             System.out.flush();

@@ -4,7 +4,9 @@ import dev.fifokit.BrokenPipeException;
 import dev.fifokit.FifoClosedException;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.PipeOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.ends.Pipe;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.testing.Background;
@@ -256,7 +258,7 @@ class MessageBulkTest {
 
     @Test
     void aNonBlockingEndThatTakesNothingIsATypedErrorNotALoop() throws Exception {
-        try (Pipe pipe = Pipe.open(OpenOptions.defaults().nonBlocking())) {
+        try (Pipe pipe = Pipe.open(PipeOptions.defaults().nonBlocking())) {
             FifoWriter end = pipe.writer();
             byte[] page = new byte[PIPE_BUF];
             while (end.write(page) > 0) {
@@ -451,7 +453,7 @@ class MessageBulkTest {
         try (Fifo fifo = Fifo.create(dir.resolve("c-to-java.fifo"));
              Processes procs = new Processes()) {
             Process c = procs.start(writer.toString(), fifo.path().toString(), Integer.toString(count));
-            try (FifoReader end = fifo.openReader(OpenOptions.defaults().timeout(Duration.ofSeconds(20)));
+            try (FifoReader end = fifo.openReader(ReaderOptions.defaults().timeout(Duration.ofSeconds(20)));
                  MessageReader in = MessageReader.of(end, Framing.MESG)) {
                 long[] next = {0};
                 MessageHandler check = (type, p) -> {
@@ -480,7 +482,7 @@ class MessageBulkTest {
         try (Fifo fifo = Fifo.create(dir.resolve("java-to-c.fifo"));
              Processes procs = new Processes()) {
             Process c = procs.start(reader.toString(), fifo.path().toString());
-            try (FifoWriter end = fifo.openWriter(OpenOptions.defaults().timeout(Duration.ofSeconds(20)));
+            try (FifoWriter end = fifo.openWriter(WriterOptions.defaults().timeout(Duration.ofSeconds(20)));
                  MessageWriter out = MessageWriter.of(end, Framing.MESG)) {
                 SplittableRandom rnd = new SplittableRandom(9);
                 long seq = 0;

@@ -3,7 +3,8 @@ package dev.fifokit.spawn;
 import dev.fifokit.FifoClosedException;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.ends.Pipe;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.testing.RawFds;
@@ -123,7 +124,7 @@ class SpawnTest {
     @Test
     void aChildsStdoutCanBeANamedFifosWriter() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("out.fifo"));
-             FifoReader in = FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false))) {
+             FifoReader in = FifoReader.open(fifo.path(), ReaderOptions.defaults().awaitWriter(false))) {
             ChildProcess child;
             try (FifoWriter w = FifoWriter.open(fifo.path())) {
                 child = start(Spawn.command("echo", "hello from echo").stdout(w));
@@ -264,7 +265,7 @@ class SpawnTest {
     @Test
     void waitingForAWriterWithoutReadingKeepsEveryByteForTheChild() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("wait.fifo"));
-             FifoReader in = FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false));
+             FifoReader in = FifoReader.open(fifo.path(), ReaderOptions.defaults().awaitWriter(false));
              Pipe out = Pipe.open()) {
             assertThatThrownBy(() -> Spawn.awaitWriter(in, Duration.ofMillis(100)))
                     .isInstanceOf(dev.fifokit.PeerTimeoutException.class);
@@ -275,7 +276,7 @@ class SpawnTest {
                     throw new RuntimeException(e);
                 }
             });
-            try (FifoWriter w = FifoWriter.open(fifo.path(), OpenOptions.defaults().failIfNoReader())) {
+            try (FifoWriter w = FifoWriter.open(fifo.path(), WriterOptions.defaults().failIfNoReader())) {
                 w.write("every byte".getBytes(StandardCharsets.UTF_8));
                 waited.get(30, TimeUnit.SECONDS);
                 ChildProcess child = start(Spawn.command("cat").stdin(in).stdout(out.writer()));
@@ -299,7 +300,7 @@ class SpawnTest {
     @Test
     void aFifoWriterWhoseReaderLeftCannotBeHandedOver() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("gone.fifo"))) {
-            FifoReader in = FifoReader.open(fifo.path(), OpenOptions.defaults().awaitWriter(false));
+            FifoReader in = FifoReader.open(fifo.path(), ReaderOptions.defaults().awaitWriter(false));
             try (FifoWriter w = FifoWriter.open(fifo.path())) {
                 in.close();
                 assertThatThrownBy(() -> Spawn.command("true").stdout(w).start())

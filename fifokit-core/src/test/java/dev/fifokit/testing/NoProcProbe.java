@@ -2,7 +2,8 @@ package dev.fifokit.testing;
 
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.files.Fifo;
 
 import java.nio.file.Files;
@@ -26,16 +27,17 @@ public final class NoProcProbe {
             System.out.println("created mode: 0" + Integer.toOctalString(made.mode()));
         }
         Path existing = dir.resolve("existing");
-        try (FifoReader r = FifoReader.open(existing, OpenOptions.defaults().awaitWriter(false));
-             FifoWriter w = FifoWriter.open(existing, OpenOptions.defaults().failIfNoReader())) {
+        try (FifoReader r = FifoReader.open(existing, ReaderOptions.defaults().awaitWriter(false));
+             FifoWriter w = FifoWriter.open(existing, WriterOptions.defaults().failIfNoReader())) {
             w.write(new byte[] {'x'});
             byte[] b = new byte[1];
             System.out.println("peer present: " + (r.read(b, 0, 1) == 1 && b[0] == 'x' ? "ok" : "bad"));
         }
         // a reader that waits for a writer, and a writer that waits for a reader
-        OpenOptions wait = OpenOptions.defaults().timeout(Duration.ofSeconds(20));
+        ReaderOptions waitForWriter = ReaderOptions.defaults().timeout(Duration.ofSeconds(20));
+        WriterOptions waitForReader = WriterOptions.defaults().timeout(Duration.ofSeconds(20));
         CompletableFuture<String> reader = CompletableFuture.supplyAsync(() -> {
-            try (FifoReader r = FifoReader.open(existing, wait)) {
+            try (FifoReader r = FifoReader.open(existing, waitForWriter)) {
                 byte[] b = new byte[1];
                 return r.read(b, 0, 1) == 1 && b[0] == 'y' ? "ok" : "bad";
             } catch (Exception e) {
@@ -43,12 +45,12 @@ public final class NoProcProbe {
             }
         });
         Thread.sleep(200);
-        try (FifoWriter w = FifoWriter.open(existing, wait)) {
+        try (FifoWriter w = FifoWriter.open(existing, waitForReader)) {
             w.write(new byte[] {'y'});
         }
         System.out.println("waiting reader: " + reader.get(30, TimeUnit.SECONDS));
         CompletableFuture<String> writer = CompletableFuture.supplyAsync(() -> {
-            try (FifoWriter w = FifoWriter.open(existing, wait)) {
+            try (FifoWriter w = FifoWriter.open(existing, waitForReader)) {
                 w.write(new byte[] {'z'});
                 return "ok";
             } catch (Exception e) {
@@ -56,12 +58,12 @@ public final class NoProcProbe {
             }
         });
         Thread.sleep(200);
-        try (FifoReader r = FifoReader.open(existing, wait)) {
+        try (FifoReader r = FifoReader.open(existing, waitForWriter)) {
             byte[] b = new byte[1];
             System.out.println("waiting writer: " + writer.get(30, TimeUnit.SECONDS)
                     + (r.read(b, 0, 1) == 1 && b[0] == 'z' ? "" : " (read bad)"));
         }
-        try (FifoReader r = FifoReader.open(existing, OpenOptions.defaults().keepAlive())) {
+        try (FifoReader r = FifoReader.open(existing, ReaderOptions.defaults().keepAlive())) {
             System.out.println("keep-alive: opened");
         } catch (Exception e) {
             System.out.println("keep-alive: " + e.getMessage());

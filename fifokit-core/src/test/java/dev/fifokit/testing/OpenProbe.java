@@ -2,7 +2,8 @@ package dev.fifokit.testing;
 
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,11 +17,11 @@ public final class OpenProbe {
 
     public static void main(String[] args) throws Exception {
         Path path = Path.of(args[1]);
-        OpenOptions o = OpenOptions.defaults().timeout(Duration.ofSeconds(1)).awaitWriter(false);
+        ReaderOptions o = ReaderOptions.defaults().timeout(Duration.ofSeconds(1)).awaitWriter(false);
         try {
             switch (args[0]) {
                 case "read" -> FifoReader.open(path, o).close();
-                case "write" -> FifoWriter.open(path, o).close();
+                case "write" -> FifoWriter.open(path, WriterOptions.defaults().timeout(Duration.ofSeconds(1))).close();
                 case "exhaust" -> exhaust(path, o);
                 default -> throw new IllegalArgumentException(args[0]);
             }
@@ -31,7 +32,7 @@ public final class OpenProbe {
     }
 
     /** Opens readers until the descriptor limit, then checks everything is released again. */
-    private static void exhaust(Path path, OpenOptions o) throws Exception {
+    private static void exhaust(Path path, ReaderOptions o) throws Exception {
         var open = new java.util.ArrayList<FifoReader>();
         int before = Processes.openDescriptors();
         try {

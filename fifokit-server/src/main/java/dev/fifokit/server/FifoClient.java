@@ -11,7 +11,8 @@ import dev.fifokit.PeerTimeoutException;
 import dev.fifokit.SymlinkException;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.files.Fifo;
 import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.Message;
@@ -181,7 +182,7 @@ public final class FifoClient {
             // the simple form: client.<id>.fifo, the id as the type, the request as the payload
             Path replyPath = ServerProtocol.clientFifo(directory, id);
             Fifo replyFifo = attempt.add(createReplyFifo(replyPath, ServerProtocol.CLIENT_FIFO_MODE, true));
-            FifoReader in = attempt.add(replyFifo.openReader(OpenOptions.defaults().awaitWriter(false)));
+            FifoReader in = attempt.add(replyFifo.openReader(ReaderOptions.defaults().awaitWriter(false)));
             send(toServer, serverFifo, id, request);
             readReply(in, replyPath, max + ServerProtocol.HEADER_BYTES, parts, attempt);
             return;
@@ -192,7 +193,7 @@ public final class FifoClient {
         Path replyPath = directory.resolve(ServerProtocol.replyFifoName(token));
         Fifo replyFifo = attempt.add(createReplyFifo(replyPath,
                 shared ? ServerProtocol.SHARED_REPLY_FIFO_MODE : ServerProtocol.CLIENT_FIFO_MODE, false));
-        FifoReader in = attempt.add(replyFifo.openReader(OpenOptions.defaults().awaitWriter(false)));
+        FifoReader in = attempt.add(replyFifo.openReader(ReaderOptions.defaults().awaitWriter(false)));
         boolean inline = request.length <= max - ServerProtocol.TICKET_BYTES;
         Fifo bodyFifo = null;
         if (!inline) {
@@ -212,7 +213,7 @@ public final class FifoClient {
             if (left <= 0) {
                 throw new dev.fifokit.FifoClosedException(directory, "request deadline passed");
             }
-            try (FifoWriter body = attempt.add(bodyFifo.openWriter(OpenOptions.defaults().timeout(Duration.ofNanos(left))))) {
+            try (FifoWriter body = attempt.add(bodyFifo.openWriter(WriterOptions.defaults().timeout(Duration.ofNanos(left))))) {
                 body.write(request);
             } catch (BrokenPipeException e) {
                 throw new IncompleteReplyException(bodyFifo.path(), "the server stopped reading the request body", e);
@@ -283,7 +284,7 @@ public final class FifoClient {
 
     private static FifoWriter openServer(Path serverFifo) throws IOException {
         try {
-            return FifoWriter.open(serverFifo, OpenOptions.defaults().failIfNoReader());
+            return FifoWriter.open(serverFifo, WriterOptions.defaults().failIfNoReader());
         } catch (NoSuchFifoException e) {
             throw new NoServerException(serverFifo, "no server here (no such FIFO)", e);
         } catch (NoReaderException e) {

@@ -5,7 +5,8 @@ import dev.fifokit.NotAFifoException;
 import dev.fifokit.SymlinkException;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.files.Fifo;
 
 import java.io.IOException;
@@ -138,7 +139,7 @@ public final class FifoServer implements AutoCloseable {
             removeStale(path, log);
             removeUnfinished(dir);
             Fifo.create(fresh, options.fifoMode()).keep().close();
-            reader = FifoReader.open(fresh, OpenOptions.defaults().keepAlive());
+            reader = FifoReader.open(fresh, ReaderOptions.defaults().keepAlive());
             FileFacts identity = FileFacts.ofDescriptor(reader.descriptor());
             if (!identity.isFifo() || identity.nlink() != 1 || identity.uid() != d.owner()) {
                 throw new FifoException(fresh, "the new server FIFO was replaced while it was being opened");
@@ -212,7 +213,7 @@ public final class FifoServer implements AutoCloseable {
                         + Integer.toUnsignedString(identity.uid()) + "); refusing to serve it");
             }
             // our own writer, opened through the path we just checked: never an end of stream
-            keepAlive = FifoWriter.open(path, OpenOptions.defaults().failIfNoReader());
+            keepAlive = FifoWriter.open(path, WriterOptions.defaults().failIfNoReader());
             if (!FileFacts.ofDescriptor(keepAlive.descriptor()).sameFile(identity)) {
                 throw new FifoException(path, "was replaced while the server was starting");
             }
@@ -313,7 +314,7 @@ public final class FifoServer implements AutoCloseable {
         // a second descriptor of the same pipe, opened first, keeps what is queued readable
         try {
             FifoReader d = FifoReader.open(Path.of("/proc/self/fd/" + readerFd),
-                    OpenOptions.defaults().followSymlinks().awaitWriter(false));
+                    ReaderOptions.defaults().followSymlinks().awaitWriter(false));
             if (FileFacts.ofDescriptor(d.descriptor()).sameFile(identity)) {
                 drain = d;
             } else {

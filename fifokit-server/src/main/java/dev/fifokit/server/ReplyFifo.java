@@ -4,7 +4,7 @@ import dev.fifokit.FifoException;
 import dev.fifokit.NoReaderException;
 import dev.fifokit.NotAFifoException;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.WriterOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ record ReplyFifo(FifoWriter writer, int uid, Path path, FileFacts identity) {
      */
     static ReplyFifo open(Path dir, String name, Integer owner) throws IOException {
         Path path = dir.resolve(name);
-        FifoWriter w = FifoWriter.open(path, OpenOptions.defaults().failIfNoReader());
+        FifoWriter w = FifoWriter.open(path, WriterOptions.defaults().failIfNoReader());
         boolean ok = false;
         try {
             FileFacts s = FileFacts.ofDescriptor(w.descriptor());

@@ -6,7 +6,7 @@ import dev.fifokit.FifoException;
 import dev.fifokit.NoReaderException;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -295,7 +295,7 @@ final class RequestRun implements Runnable {
         java.nio.file.Path path = ctx.directory.resolve(ticket.requestName());
         FifoReader in;
         try {
-            in = FifoReader.open(path, OpenOptions.defaults().awaitWriter(false));
+            in = FifoReader.open(path, ReaderOptions.defaults().awaitWriter(false));
         } catch (FifoException e) {
             throw new RequestBodyException("no usable request FIFO: " + e.getMessage());
         }

@@ -2,7 +2,8 @@ package dev.fifokit.server;
 
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
+import dev.fifokit.ends.WriterOptions;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,13 +40,13 @@ final class RawClient {
 
     /** Writes {@code bytes} into server.fifo with one write(2) (when at most PIPE_BUF). */
     static void writeRaw(Path dir, byte[] bytes) throws IOException {
-        try (FifoWriter w = FifoWriter.open(ServerProtocol.serverFifo(dir), OpenOptions.defaults().failIfNoReader())) {
+        try (FifoWriter w = FifoWriter.open(ServerProtocol.serverFifo(dir), WriterOptions.defaults().failIfNoReader())) {
             w.write(bytes);
         }
     }
 
     /** Opens an existing reply FIFO for reading without waiting for the server. */
     static FifoReader openReply(Path fifo) throws IOException {
-        return FifoReader.open(fifo, OpenOptions.defaults().awaitWriter(false));
+        return FifoReader.open(fifo, ReaderOptions.defaults().awaitWriter(false));
     }
 }

@@ -2,7 +2,7 @@ package dev.fifokit.server;
 
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.files.Fifo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,7 +43,7 @@ class RequestReaderTest {
     /** Parses everything queued in {@code path} through a fresh reader; the types of the frames found. */
     private static List<Long> parse(Path path, Path dir, byte[] written) throws Exception {
         try (Fifo f = Fifo.create(path, 0600);
-             FifoReader in = f.openReader(OpenOptions.defaults().keepAlive());
+             FifoReader in = f.openReader(ReaderOptions.defaults().keepAlive());
              FifoWriter w = FifoWriter.open(path)) {
             w.write(written);
             RequestReader reader = new RequestReader(in, 4080, path, new ServerLog(line -> { }),
@@ -103,7 +103,7 @@ class RequestReaderTest {
             replyFifos(dir, id); // every simple-form client is live for the whole test
         }
         try (Fifo f = Fifo.create(path, 0600);
-             FifoReader in = f.openReader(OpenOptions.defaults().keepAlive())) {
+             FifoReader in = f.openReader(ReaderOptions.defaults().keepAlive())) {
             Set<Long> found = ConcurrentHashMap.newKeySet();
             ServerLog log = new ServerLog(line -> { });
             RequestReader reader = new RequestReader(in, 4080, path, log, RequestReader.replyFifoCheck(dir));

@@ -1,7 +1,7 @@
 package dev.fifokit.internal.ends;
 
 import dev.fifokit.ends.FifoEnd;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.FifoOpenOptions;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -17,13 +17,9 @@ import java.util.function.Consumer;
 public final class EndOpening {
     private EndOpening() {}
 
-    /** Which end to open. */
-    public enum Kind { READER, WRITER, READ_WRITE }
-
     /** Implemented in {@code dev.fifokit.ends}. */
     public interface Opener {
-        FifoEnd open(Kind kind, Path path, OpenOptions options, Consumer<? super FifoEnd> register)
-                throws IOException;
+        FifoEnd open(Path path, FifoOpenOptions options, Consumer<? super FifoEnd> register) throws IOException;
     }
 
     private static volatile Opener opener;
@@ -33,8 +29,8 @@ public final class EndOpening {
         opener = o;
     }
 
-    /** Opens an end; see the class comment. */
-    public static FifoEnd open(Kind kind, Path path, OpenOptions options, Consumer<? super FifoEnd> register)
+    /** Opens the end {@code options} are for; see the class comment. */
+    public static FifoEnd open(Path path, FifoOpenOptions options, Consumer<? super FifoEnd> register)
             throws IOException {
         Opener o = opener;
         if (o == null) {
@@ -45,6 +41,6 @@ public final class EndOpening {
             }
             o = opener;
         }
-        return o.open(kind, path, options, register);
+        return o.open(path, options, register);
     }
 }

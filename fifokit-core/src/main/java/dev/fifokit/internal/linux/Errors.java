@@ -30,8 +30,8 @@ public final class Errors {
         Class<?>[] needed = {BrokenPipeException.class, DescriptorLimitException.class,
                 FifoAccessDeniedException.class, FifoException.class, FifoExistsException.class,
                 NoReaderException.class, NoSuchFifoException.class, NotAFifoException.class,
-                NotSeekableException.class, SymlinkException.class, Limits0.class};
-        if (needed.length == 0 || Limits0.descriptorLimit() == Long.MIN_VALUE) {
+                NotSeekableException.class, SymlinkException.class, DescriptorLimit.class};
+        if (needed.length == 0 || DescriptorLimit.soft() == Long.MIN_VALUE) {
             throw new AssertionError();
         }
         describe(EBADF);
@@ -110,7 +110,7 @@ public final class Errors {
             case EPIPE -> new BrokenPipeException(path, 0);
             case ESPIPE -> new NotSeekableException(path, "FIFOs and pipes are not seekable");
             case EMFILE -> new DescriptorLimitException(path, "too many open files: this process reached its limit of "
-                    + Limits0.descriptorLimit() + " descriptors (ulimit -n)");
+                    + DescriptorLimit.soft() + " descriptors (ulimit -n)");
             case ENFILE -> new DescriptorLimitException(path,
                     "too many open files in the system (see /proc/sys/fs/file-max)");
             case EISDIR -> new NotAFifoException(path, "exists and is not a FIFO (it is a directory)");
@@ -178,7 +178,7 @@ public final class Errors {
      * {@code /proc} is not mounted, says so instead of a misleading "no such file".
      */
     public static FifoException ofReopen(Path path, int errno, String operation) {
-        if (errno == ENOENT && !Fifos.procMounted()) {
+        if (errno == ENOENT && !FifoPaths.procMounted()) {
             return new FifoException(path, operation + " needs /proc to be mounted (it re-opens the FIFO"
                     + " through /proc/self/fd), and /proc is not mounted here");
         }
@@ -200,8 +200,8 @@ public final class Errors {
     }
 
     /** Reads the soft RLIMIT_NOFILE without creating a dependency cycle with the public Limits. */
-    static final class Limits0 {
-        static long descriptorLimit() {
+    static final class DescriptorLimit {
+        static long soft() {
             try (var arena = java.lang.foreign.Arena.ofConfined()) {
                 var st = Libc.newCallState(arena);
                 var rl = arena.allocate(16, 8);

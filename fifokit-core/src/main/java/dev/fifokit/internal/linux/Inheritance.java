@@ -125,7 +125,7 @@ public final class Inheritance {
     public static int reopenInPlace(int fd, int accessMode, boolean keepHangup) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = Libc.newCallState(arena);
-            int fresh = Fifos.reopen(st, fd, accessMode);
+            int fresh = FifoPaths.reopen(st, fd, accessMode);
             if (fresh < 0) {
                 return fresh;
             }

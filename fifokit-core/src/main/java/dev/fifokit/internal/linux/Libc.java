@@ -58,8 +58,11 @@ public final class Libc {
         return LINKER.downcallHandle(symbol, descriptor, options);
     }
 
+    /** Links a function whose errno is not captured (it cannot fail, or returns its error). */
     static MethodHandle plain(String name, FunctionDescriptor descriptor) {
-        return linkPlain(name, descriptor);
+        MemorySegment symbol = LOOKUP.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(symbol, descriptor);
     }
 
     /** The value of a {@code -1}-on-failure result, or {@code -errno} (for the other binding classes). */
@@ -70,12 +73,6 @@ public final class Libc {
     /** A Throwable from {@code invokeExact} as an unchecked exception (for the other binding classes). */
     static RuntimeException rethrow(Throwable t) {
         return unexpected(t);
-    }
-
-    private static MethodHandle linkPlain(String name, FunctionDescriptor descriptor) {
-        MemorySegment symbol = LOOKUP.find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(symbol, descriptor);
     }
 
     private static int result(int r, MemorySegment state) {
@@ -149,7 +146,7 @@ public final class Libc {
         static final MethodHandle H = link("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     }
 
-    private static final class StatxH {
+    private static final class StatxCall {
         static final MethodHandle H = link("statx",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     }
@@ -179,7 +176,7 @@ public final class Libc {
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     }
 
-    private static final class PollH {
+    private static final class PollCall {
         static final MethodHandle H = link("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     }
 
@@ -227,11 +224,11 @@ public final class Libc {
     }
 
     private static final class Geteuid {
-        static final MethodHandle H = linkPlain("geteuid", FunctionDescriptor.of(JAVA_INT));
+        static final MethodHandle H = plain("geteuid", FunctionDescriptor.of(JAVA_INT));
     }
 
     private static final class Strerror {
-        static final MethodHandle H = linkPlain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+        static final MethodHandle H = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     }
 
     // ---- wrappers ----
@@ -334,7 +331,7 @@ public final class Libc {
     public static int statx(MemorySegment state, int dirfd, MemorySegment path, int flags, int mask,
                             MemorySegment buf) {
         try {
-            return result((int) StatxH.H.invokeExact(state, dirfd, path, flags, mask, buf), state);
+            return result((int) StatxCall.H.invokeExact(state, dirfd, path, flags, mask, buf), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -383,7 +380,7 @@ public final class Libc {
 
     public static int poll(MemorySegment state, MemorySegment fds, long count, int timeoutMillis) {
         try {
-            return result((int) PollH.H.invokeExact(state, fds, count, timeoutMillis), state);
+            return result((int) PollCall.H.invokeExact(state, fds, count, timeoutMillis), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -321,12 +321,10 @@ public final class PipeFd {
         if (closed || (other != null && other.closed)) {
             return CLOSED;
         }
-        long now = System.nanoTime();
-        if (deadline != NO_DEADLINE && now - deadline >= 0) {
+        long wait = waitNanos(deadline, sliceNanos);
+        if (wait < 0) {
             return TIMEOUT;
         }
-        long wait = deadline == NO_DEADLINE ? Long.MAX_VALUE : deadline - now;
-        wait = Math.min(wait, sliceNanos);
         int r;
         if (Thread.currentThread().isVirtual() && !Poller.broken()) {
             r = awaitVirtual(fd, writeSide ? Flags.EPOLLOUT : Flags.EPOLLIN, wait, writeSide, other, otherWriteSide);
@@ -336,6 +334,23 @@ public final class PipeFd {
         if (r < 0) {
             return closed ? CLOSED : r;
         }
+        return afterWait(deadline, other);
+    }
+
+    /**
+     * How long a wait that starts now may park: up to the deadline and at most
+     * {@code sliceNanos} ({@code Long.MAX_VALUE} for no limit); -1 when the deadline has passed.
+     */
+    private static long waitNanos(long deadline, long sliceNanos) {
+        long now = System.nanoTime();
+        if (deadline != NO_DEADLINE && now - deadline >= 0) {
+            return -1;
+        }
+        return Math.min(deadline == NO_DEADLINE ? Long.MAX_VALUE : deadline - now, sliceNanos);
+    }
+
+    /** How a wait that returned ended: {@link #CLOSED}, {@link #TIMEOUT} or {@link #READY}. */
+    private int afterWait(long deadline, PipeFd other) {
         if (closed || (other != null && other.closed)) {
             return CLOSED;
         }
@@ -343,6 +358,15 @@ public final class PipeFd {
             return TIMEOUT;
         }
         return READY;
+    }
+
+    /** Parks the calling thread for {@code waitNanos}, or until unparked when that is {@code Long.MAX_VALUE}. */
+    private void park(long waitNanos) {
+        if (waitNanos == Long.MAX_VALUE) {
+            LockSupport.park(this);
+        } else {
+            LockSupport.parkNanos(this, waitNanos);
+        }
     }
 
     /**
@@ -445,11 +469,7 @@ public final class PipeFd {
                     return r;
                 }
                 if (!closed && (other == null || !other.closed)) {
-                    if (waitNanos == Long.MAX_VALUE) {
-                        LockSupport.park(this);
-                    } else {
-                        LockSupport.parkNanos(this, waitNanos);
-                    }
+                    park(waitNanos);
                 }
                 return READY; // if the poller failed meanwhile, the next wait uses poll(2)
             } finally {
@@ -507,11 +527,10 @@ public final class PipeFd {
             if (closed) {
                 return CLOSED;
             }
-            long now = System.nanoTime();
-            if (deadline != NO_DEADLINE && now - deadline >= 0) {
+            long wait = waitNanos(deadline, sliceNanos);
+            if (wait < 0) {
                 return TIMEOUT;
             }
-            long wait = Math.min(deadline == NO_DEADLINE ? Long.MAX_VALUE : deadline - now, sliceNanos);
             if (Poller.broken()) {
                 wait = Math.min(wait, 50_000_000L); // nobody reports opens any more: re-check
             }
@@ -531,22 +550,12 @@ public final class PipeFd {
                 }
             }
             if (!closed) {
-                if (wait == Long.MAX_VALUE) {
-                    LockSupport.park(this);
-                } else {
-                    LockSupport.parkNanos(this, wait);
-                }
+                park(wait);
             }
         } finally {
             waiters.in = null;
         }
-        if (closed) {
-            return CLOSED;
-        }
-        if (deadline != NO_DEADLINE && System.nanoTime() - deadline >= 0) {
-            return TIMEOUT;
-        }
-        return READY;
+        return afterWait(deadline, null);
     }
 
     /** Starts waking this end's waiters whenever the FIFO behind {@code pathFd} is opened. */
@@ -703,7 +712,7 @@ public final class PipeFd {
             return CLOSED_RESULT;
         }
         try {
-            int r = Fifos.reopen(controlState, fd, Flags.O_WRONLY);
+            int r = FifoPaths.reopen(controlState, fd, Flags.O_WRONLY);
             if (r >= 0) {
                 keepAliveFd = r;
             }
@@ -723,7 +732,7 @@ public final class PipeFd {
             return CLOSED_RESULT;
         }
         try {
-            int fresh = Fifos.reopen(controlState, fd, Flags.O_RDONLY);
+            int fresh = FifoPaths.reopen(controlState, fd, Flags.O_RDONLY);
             if (fresh < 0) {
                 return fresh;
             }

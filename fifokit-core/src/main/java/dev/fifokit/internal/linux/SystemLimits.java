@@ -169,7 +169,7 @@ public final class SystemLimits {
 
     /** The capacity a new pipe gets: made with pipe2 and asked with F_GETPIPE_SZ; or -errno. */
     public static int defaultCapacityByFcntl() {
-        long fds = Fifos.pipe();
+        long fds = FifoPaths.pipe();
         if (fds < 0) {
             return (int) fds;
         }
@@ -178,8 +178,8 @@ public final class SystemLimits {
         try (Arena arena = Arena.ofConfined()) {
             return Libc.fcntl(Libc.newCallState(arena), read, Flags.F_GETPIPE_SZ, 0);
         } finally {
-            Fifos.close(read);
-            Fifos.close(write);
+            FifoPaths.close(read);
+            FifoPaths.close(write);
         }
     }
 

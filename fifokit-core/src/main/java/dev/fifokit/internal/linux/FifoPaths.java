@@ -10,12 +10,12 @@ import java.nio.file.Path;
  * {@code /proc/self/fd}, so the file that was checked is the file that is opened, even if
  * someone swaps the name in between, and no device driver's open ever runs.
  *
- * <p>Results follow {@link Libc}: a descriptor or {@code -errno}. Nothing here judges what
- * a pinned file is: {@link Handle} carries its {@link Stat}, and {@link Errors#checkFifo}
- * turns a symlink or a file of another type into the exception.
+ * <p>Results follow {@link Libc}: a descriptor or {@code -errno}. {@link #pin} does not judge
+ * what a pinned file is: {@link Handle} carries its {@link Stat}; {@link #pinFifo} also turns a
+ * symlink or a file of another type into the exception ({@link Errors#checkFifo}).
  */
-public final class Fifos {
-    private Fifos() {}
+public final class FifoPaths {
+    private FifoPaths() {}
 
     /**
      * A pinned O_PATH handle and what it is: {@code fd >= 0} and its {@code stat}, or
@@ -47,6 +47,26 @@ public final class Fifos {
             }
             return new Handle(fd, s);
         }
+    }
+
+    /**
+     * As {@link #pin}, and checks that the file is a FIFO: the one check every use of a FIFO by
+     * path starts with. The caller closes the returned handle's descriptor; on failure nothing
+     * stays open.
+     *
+     * @throws dev.fifokit.FifoException the pin failed, the path is a symlink not to be followed,
+     *         or the file is not a FIFO
+     */
+    public static Handle pinFifo(Path path, boolean follow, String operation) throws dev.fifokit.FifoException {
+        Handle h = pin(path, follow);
+        dev.fifokit.FifoException bad = Errors.checkFifo(path, h.stat(), operation);
+        if (bad != null) {
+            if (h.ok()) {
+                close(h.fd());
+            }
+            throw bad;
+        }
+        return h;
     }
 
     /**
@@ -106,7 +126,7 @@ public final class Fifos {
         }
     }
 
-    /** mkfifo(3) with {@code mode}; the umask still applies, see {@link #chmod}. */
+    /** mkfifo(3) with {@code mode}; the umask still applies, see {@link #chmodPinned}. */
     public static int mkfifo(Path path, int mode) {
         try (Arena arena = Arena.ofConfined()) {
             return Libc.mkfifo(Libc.newCallState(arena), arena.allocateFrom(path.toString()), mode);
