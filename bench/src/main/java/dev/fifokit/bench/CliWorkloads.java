@@ -1,8 +1,11 @@
 package dev.fifokit.bench;
 
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static dev.fifokit.bench.Runs.quote;
 import static dev.fifokit.bench.Runs.shell;
@@ -19,6 +22,10 @@ import static dev.fifokit.bench.Runs.shell;
  * every tool is held to the ends' copy rate, ~0.5 GB/s). The sink times from its first byte to
  * end of file, so JVM start-up is not in the figure (it has its own workload). The tool runs on
  * the reader's CPU, source and sink on the writer's.
+ *
+ * <p>{@code cli-cat-dd} is what a user sees: {@code dd if=/dev/zero bs=64k} into a FIFO and
+ * {@code fifokit cat FIFO > /dev/null} against coreutils {@code cat}, the whole command timed
+ * from the shell's start to the end of both, start-up included (2 GiB in a full run).
  */
 final class CliWorkloads {
     private CliWorkloads() {}
@@ -26,6 +33,46 @@ final class CliWorkloads {
     static void register(Registry r, Env env) {
         r.add(workload(env, true));
         r.add(workload(env, false));
+        List<Contender> contenders = new ArrayList<>();
+        contenders.add(new Contender("fifokit", true, wholeCat(true)));
+        contenders.add(new Contender("cat", false, wholeCat(false)));
+        r.add(new Workload("cli-cat-dd", "CLI whole command: dd bs=64k → FIFO → cat > /dev/null (fifokit vs coreutils)",
+                List.of(Metric.throughput(1.5)), contenders, Pinning.NONE,
+                "dd if=/dev/zero bs=64k (an ordinary copying writer), start-up included; ratio = fifokit / cat"));
+    }
+
+    /** Bytes of {@code cli-cat-dd}: 2 GiB in a full run, less in quick and smoke runs. */
+    private static long wholeCatBytes(Settings s) {
+        return Math.min(s.cliBytes(), 2L << 30);
+    }
+
+    private static Runner wholeCat(boolean fifokit) {
+        return (env, s, p) -> {
+            Path fifo = env.fifo("cli-dd");
+            long count = wholeCatBytes(s) / 65536;
+            String reader = fifokit ? shell(env.fifokit()) + " cat " + quote(fifo) : "cat " + quote(fifo);
+            String script = "dd if=/dev/zero bs=64k count=" + count + " of=" + quote(fifo) + " status=none & "
+                    + reader + " > /dev/null && wait $!";
+            Path err = env.dir().resolve("cli-dd.err");
+            long t0 = System.nanoTime();
+            Process proc = new ProcessBuilder(env.prioritized(List.of("sh", "-c", script)))
+                    .directory(env.dir().toFile())
+                    .redirectInput(new File("/dev/null")).redirectOutput(new File("/dev/null"))
+                    .redirectError(err.toFile()).start();
+            try {
+                if (!proc.waitFor(s.runTimeout().toSeconds(), TimeUnit.SECONDS)) {
+                    throw new BenchFailure("the run did not finish within " + s.runTimeout().toSeconds() + "s");
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                if (proc.exitValue() != 0) {
+                    throw new BenchFailure("exit " + proc.exitValue() + ": " + Files.readString(err).strip());
+                }
+                return Sample.of("bytes_per_s", count * 65536 / seconds);
+            } finally {
+                Runs.kill(proc);
+                Files.deleteIfExists(err);
+            }
+        };
     }
 
     private static Workload workload(Env env, boolean cat) {

@@ -16,7 +16,9 @@ import java.util.Map;
  * having run back to back. This machine's wake-up latency and bandwidth move between regimes
  * (ping-pong: ~80 or ~300 µs, for C as for Java) from one round to the next, and a ratio of
  * medians can then compare one side's fast regime with the other's slow one. The ratio of the
- * medians is reported beside it.
+ * medians is reported beside it, and so is the number of rounds in which the target held
+ * ("4/5": each round's own ratio, or value without a baseline, against the target), which says
+ * whether a verdict is steady or one noisy round away from flipping.
  */
 public final class Report {
 
@@ -29,10 +31,18 @@ public final class Report {
      * @param ratioOfMedians subject median / baseline median, NaN without a baseline
      * @param met          whether the target is met; null when there is no target or no data
      * @param spread       the larger relative spread of the two sides, NaN with fewer than 2 rounds
+     * @param held         rounds in which the target held (that round's ratio, or value without a baseline)
+     * @param heldOf       rounds that gave a ratio (or value) to judge; 0 when there is no target
      */
     public record Row(Workload workload, String placement, Metric metric, double subjectValue, String baseline,
                       double baselineValue, double ratio, double ratioOfMedians, Boolean met, double spread,
-                      int samples) {}
+                      int samples, int held, int heldOf) {
+
+        /** "4/5", or "" when there is no target or no round to judge. */
+        public String heldText() {
+            return heldOf == 0 ? "" : held + "/" + heldOf;
+        }
+    }
 
     private final List<Row> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
@@ -55,7 +65,8 @@ public final class Report {
         failed.forEach((k, v) -> failures.add(k.workload() + " " + k.placement() + " " + k.contender() + ": " + v));
         for (Workload w : workloads) {
             if (w.isPending()) {
-                rows.add(new Row(w, "", null, Double.NaN, null, Double.NaN, Double.NaN, Double.NaN, null, Double.NaN, 0));
+                rows.add(new Row(w, "", null, Double.NaN, null, Double.NaN, Double.NaN, Double.NaN, null, Double.NaN, 0,
+                        0, 0));
                 continue;
             }
             for (Placement p : Suite.placementsFor(w, placements)) {
@@ -73,17 +84,20 @@ public final class Report {
             double s = median(sv);
             if (baselines.isEmpty()) {
                 Boolean met = Double.isNaN(m.target()) || Double.isNaN(s) ? null : m.met(s);
-                rows.add(new Row(w, placement, m, s, null, Double.NaN, Double.NaN, Double.NaN, met, spread(sv), sv.length));
+                rows.add(new Row(w, placement, m, s, null, Double.NaN, Double.NaN, Double.NaN, met, spread(sv), sv.length,
+                        held(m, sv), Double.isNaN(m.target()) ? 0 : sv.length));
                 continue;
             }
             for (Contender b : baselines) {
                 List<Sample> theirs = samples.getOrDefault(new Suite.Key(w.id(), placement, b.name()), List.of());
                 double[] bv = values(theirs, m);
                 double base = median(bv);
-                double ratio = median(roundRatios(mine, theirs, m));
+                double[] ratios = roundRatios(mine, theirs, m);
+                double ratio = median(ratios);
                 Boolean met = Double.isNaN(m.target()) || Double.isNaN(ratio) ? null : m.met(ratio);
                 rows.add(new Row(w, placement, m, s, b.name(), base, ratio, s / base, met,
-                        Math.max(spread(sv), spread(bv)), Math.min(sv.length, bv.length)));
+                        Math.max(spread(sv), spread(bv)), Math.min(sv.length, bv.length),
+                        held(m, ratios), Double.isNaN(m.target()) ? 0 : ratios.length));
             }
         }
     }
@@ -94,6 +108,17 @@ public final class Report {
 
     public List<String> failures() {
         return failures;
+    }
+
+    /** How many of {@code values} (one per round) meet the metric's target. */
+    static int held(Metric m, double[] values) {
+        int n = 0;
+        for (double v : values) {
+            if (m.met(v)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** True when some series has no sample at all (a contender failed in every round). */
@@ -169,11 +194,11 @@ public final class Report {
         }
         b.append("\nload average before ").append(loadBefore).append(", after ").append(loadAfter)
                 .append("; ").append(String.format(Locale.ROOT, "%.0f s", elapsedSeconds)).append("\n\n");
-        b.append("| workload | cpus | metric | fifokit | baseline | ratio | of medians | target | met | spread |\n");
-        b.append("|---|---|---|---:|---|---:|---:|---|---|---:|\n");
+        b.append("| workload | cpus | metric | fifokit | baseline | ratio | of medians | target | met | held | spread |\n");
+        b.append("|---|---|---|---:|---|---:|---:|---|---|---:|---:|\n");
         for (Row r : rows) {
             if (r.metric() == null) {
-                b.append("| ").append(r.workload().title()).append(" | | | | | | | | | ").append(r.workload().note())
+                b.append("| ").append(r.workload().title()).append(" | | | | | | | | | | ").append(r.workload().note())
                         .append(" |\n");
                 continue;
             }
@@ -187,6 +212,7 @@ public final class Report {
                     .append(" | ").append(ratio ? number(r.ratioOfMedians()) : "—")
                     .append(" | ").append(r.metric().targetText(ratio))
                     .append(" | ").append(r.met() == null ? "" : r.met() ? "yes" : "**no**")
+                    .append(" | ").append(r.heldText())
                     .append(" | ").append(Double.isNaN(r.spread()) ? "" : Math.round(r.spread() * 100) + "%")
                     .append(" |\n");
         }
@@ -230,6 +256,7 @@ public final class Report {
                     .append(",\"ratio_of_medians\":").append(num(r.ratioOfMedians()))
                     .append(",\"target\":").append(str(r.metric().targetText(r.baseline() != null)))
                     .append(",\"met\":").append(r.met() == null ? "null" : r.met().toString())
+                    .append(",\"held\":").append(r.heldOf() == 0 ? "null" : str(r.heldText()))
                     .append(",\"spread\":").append(num(r.spread()))
                     .append(",\"samples\":").append(r.samples())
                     .append(",\"note\":").append(str(r.workload().note())).append('}');

@@ -23,7 +23,7 @@ final class StartupWorkload {
         }
         String how = env.fifokit().size() == 1 ? "launcher " + env.fifokit().getFirst() : "java -cp (no launcher)";
         r.add(new Workload("startup", "CLI start-up: fifokit limits vs JVM hello-world",
-                List.of(Metric.millis(2.5)), contenders, Pinning.NONE, "fifokit via " + how));
+                List.of(Metric.millis(2.0)), contenders, Pinning.NONE, "fifokit via " + how));
     }
 
     private interface Command {

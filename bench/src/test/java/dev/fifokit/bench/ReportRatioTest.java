@@ -45,4 +45,17 @@ class ReportRatioTest {
         java.set(1, Sample.of("other", 1));
         assertThat(Report.roundRatios(java, series(5.0, 6.0), MS)).containsExactly(2.0);
     }
+
+    @Test
+    void eachRowCountsTheRoundsInWhichItsTargetHeld() {
+        // lower is better, target <= 1.25: rounds 1, 3 and 5 hold, 2 and 4 do not
+        double[] ratios = Report.roundRatios(series(1.0, 3.0, 1.2, 2.6, 1.25), series(1.0, 2.0, 1.0, 2.0, 1.0), MS);
+        assertThat(Report.held(MS, ratios)).isEqualTo(3);
+        Metric rate = Metric.throughput(1.5); // higher is better
+        assertThat(Report.held(rate, new double[] {1.5, 1.49, 2.0, Double.NaN})).isEqualTo(2);
+        assertThat(Report.held(Metric.throughput(Double.NaN), new double[] {9.0})).isZero();
+        var row = new Report.Row(null, "", MS, 1, "c", 1, 1, 1, true, 0, 5, 3, 5);
+        assertThat(row.heldText()).isEqualTo("3/5");
+        assertThat(new Report.Row(null, "", MS, 1, "c", 1, 1, 1, null, 0, 5, 0, 0).heldText()).isEmpty();
+    }
 }

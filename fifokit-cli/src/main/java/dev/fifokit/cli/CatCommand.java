@@ -9,9 +9,7 @@ import dev.fifokit.messages.Framing;
 import dev.fifokit.messages.MessageOptions;
 import dev.fifokit.messages.MessageReader;
 import dev.fifokit.messages.MessageWriter;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,43 +17,49 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code fifokit cat}: FIFO to standard output. */
-@Command(name = "cat", addMethodSubcommands = false, mixinStandardHelpOptions = true,
-        description = {"Copy a FIFO to standard output.",
-                "Waits for a writer (at most -t), then copies until every writer has closed; with --follow it "
-                        + "keeps reading as writers come and go.",
-                "Raw copies use splice(2) where the kernel allows, and raise the capacity of the FIFO and of a "
-                        + "standard output pipe to /proc/sys/fs/pipe-max-size.",
-                "With --format line or mesg, each message is printed as one line, a backslash as \\\\ and a "
-                        + "newline as \\n, so 'cat --format mesg a | write --format mesg b' is lossless. With "
-                        + "--follow, a writer's cut or corrupt last message is reported on standard error and "
-                        + "reading goes on."})
 final class CatCommand implements Callable<Integer> {
     private static final long CHUNK = 1L << 22;
 
-    @Option(names = {"-t", "--timeout"}, paramLabel = "DUR", converter = DurationConverter.class,
-            description = "Give up (exit 124) if no writer opens within DUR (500ms, 5s, 2m).")
     Duration timeout;
-
-    @Option(names = "--follow", description = "Keep reading as writers come and go (never ends by itself).")
     boolean follow;
-
-    @Option(names = "--format", paramLabel = "FORMAT", converter = StreamFormat.Converter.class,
-            completionCandidates = StreamFormat.Names.class, defaultValue = "raw",
-            description = "The FIFO's framing: raw (bytes unchanged, default), line or mesg.")
     StreamFormat format;
-
-    @Option(names = "--max-payload", paramLabel = "BYTES",
-            description = "Largest message accepted with --format line|mesg (default PIPE_BUF - 16).")
     Integer maxPayload;
-
-    @Option(names = "--progress", description = "Show bytes and rate on stderr.")
     boolean progress;
-
-    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).")
     boolean dereference;
-
-    @Parameters(index = "0", paramLabel = "PATH", description = {"The FIFO to read.", Endpoints.HELP})
     Path path;
+
+    /** The model of a new {@code cat} (built in code: see {@link Models}). */
+    static CommandSpec spec() {
+        CatCommand c = new CatCommand();
+        CommandSpec spec = Models.command(c, "cat",
+                new String[] {"Copy a FIFO to standard output.",
+                        "Waits for a writer (at most -t), then copies until every writer has closed; with --follow it "
+                                + "keeps reading as writers come and go.",
+                        "Raw copies use splice(2) where the kernel allows, and raise the capacity of the FIFO and of a "
+                                + "standard output pipe to /proc/sys/fs/pipe-max-size.",
+                        "With --format line or mesg, each message is printed as one line, a backslash as \\\\ and a "
+                                + "newline as \\n, so 'cat --format mesg a | write --format mesg b' is lossless. With "
+                                + "--follow, a writer's cut or corrupt last message is reported on standard error and "
+                                + "reading goes on."},
+                new String[0]);
+        spec.addOption(Models.option(Duration.class, v -> c.timeout = v, "DUR",
+                        "Give up (exit 124) if no writer opens within DUR (500ms, 5s, 2m).", "-t", "--timeout")
+                .converters(new DurationConverter()).build());
+        spec.addOption(Models.flag(v -> c.follow = v,
+                "Keep reading as writers come and go (never ends by itself).", "--follow"));
+        spec.addOption(Models.option(StreamFormat.class, v -> c.format = v, "FORMAT",
+                        "The FIFO's framing: raw (bytes unchanged, default), line or mesg.", "--format")
+                .converters(new StreamFormat.Converter()).completionCandidates(new StreamFormat.Names())
+                .defaultValue("raw").build());
+        spec.addOption(Models.option(Integer.class, v -> c.maxPayload = v, "BYTES",
+                "Largest message accepted with --format line|mesg (default PIPE_BUF - 16).", "--max-payload").build());
+        spec.addOption(Models.flag(v -> c.progress = v, "Show bytes and rate on stderr.", "--progress"));
+        spec.addOption(Models.flag(v -> c.dereference = v,
+                "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).", "-L", "--dereference"));
+        spec.addPositional(Models.positional(0, Path.class, v -> c.path = v, "PATH",
+                "The FIFO to read.", Endpoints.HELP).required(true).build());
+        return Models.withHelp(spec);
+    }
 
     @Override
     public Integer call() throws IOException {

@@ -3,9 +3,7 @@ package dev.fifokit.cli;
 import dev.fifokit.Limits;
 import dev.fifokit.diagnostics.FifoHolders;
 import dev.fifokit.diagnostics.WhoReport;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,26 +18,32 @@ import java.util.concurrent.Callable;
  * {@code fifokit limits}: PIPE_BUF, OPEN_MAX, capacities, page size; with a PATH, what can be
  * known about that FIFO without opening it.
  */
-@Command(name = "limits", addMethodSubcommands = false, mixinStandardHelpOptions = true,
-        description = {"Print the limits that shape pipes: PIPE_BUF, OPEN_MAX, the default and maximum pipe "
-                + "capacity, the page size.",
-                "With PATH, also that FIFO's mode, owner and PIPE_BUF, and its capacity if it is open now. "
-                        + "A FIFO has a capacity only while it is open (its buffer is made at the first open "
-                        + "and freed at the last close); limits never opens it, so a writer or reader waiting "
-                        + "in open stays waiting and no byte is read. The capacity is measured on a "
-                        + "descriptor a holder already has (this needs permission to trace that process)."},
-        footer = {"", "--json keys: pipe_buf, open_max, default_capacity, max_capacity, page_size; with PATH "
-                + "also mode, uid, gid, capacity (a number, or null when not open or not measurable) and "
-                + "capacity_state (open, not-open or unknown)."})
 final class LimitsCommand implements Callable<Integer> {
-    @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
-
-    @Option(names = {"-L", "--dereference"}, description = "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).")
     boolean dereference;
-
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PATH", description = "A FIFO to ask about.")
     Path path;
+
+    /** The model of a new {@code limits} (built in code: see {@link Models}). */
+    static CommandSpec spec() {
+        LimitsCommand c = new LimitsCommand();
+        CommandSpec spec = Models.command(c, "limits",
+                new String[] {"Print the limits that shape pipes: PIPE_BUF, OPEN_MAX, the default and maximum pipe "
+                        + "capacity, the page size.",
+                        "With PATH, also that FIFO's mode, owner and PIPE_BUF, and its capacity if it is open now. "
+                                + "A FIFO has a capacity only while it is open (its buffer is made at the first open "
+                                + "and freed at the last close); limits never opens it, so a writer or reader waiting "
+                                + "in open stays waiting and no byte is read. The capacity is measured on a "
+                                + "descriptor a holder already has (this needs permission to trace that process)."},
+                new String[] {"", "--json keys: pipe_buf, open_max, default_capacity, max_capacity, page_size; with PATH "
+                        + "also mode, uid, gid, capacity (a number, or null when not open or not measurable) and "
+                        + "capacity_state (open, not-open or unknown)."});
+        spec.addOption(Models.flag(v -> c.json = v, "Print one JSON object.", "--json"));
+        spec.addOption(Models.flag(v -> c.dereference = v,
+                "Follow a symbolic link at PATH (/dev/fd/N and /proc/PID/fd/N always are).", "-L", "--dereference"));
+        spec.addPositional(Models.positional(0, Path.class, v -> c.path = v, "PATH", "A FIFO to ask about.")
+                .arity("0..1").build());
+        return Models.withHelp(spec);
+    }
 
     @Override
     public Integer call() throws IOException {

@@ -74,11 +74,11 @@ public final class Main {
      */
     static CommandLine commandLine(String subcommand) {
         FifokitCommand top = new FifokitCommand();
-        CommandLine cl = new CommandLine(top);
+        CommandLine cl = new CommandLine(Models.top(top));
         top.commandLine = cl;
-        for (var entry : FifokitCommand.SUBCOMMANDS.entrySet()) {
-            if (subcommand == null || subcommand.equals(entry.getKey())) {
-                cl.addSubcommand(entry.getKey(), entry.getValue());
+        for (String name : FifokitCommand.SUBCOMMANDS.keySet()) {
+            if (subcommand == null || subcommand.equals(name)) {
+                cl.addSubcommand(name, FifokitCommand.subcommand(name));
             }
         }
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->

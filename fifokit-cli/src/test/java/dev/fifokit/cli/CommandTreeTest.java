@@ -1,10 +1,18 @@
 package dev.fifokit.cli;
 
+import dev.fifokit.files.Fifo;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,6 +48,33 @@ class CommandTreeTest {
             assertThat(a.isStopAtPositional()).as(name).isEqualTo(f.isStopAtPositional());
             assertThat(a.getExecutionExceptionHandler()).as(name).isNotNull();
             assertThat(a.getParameterExceptionHandler()).as(name).isSameAs(alone.getParameterExceptionHandler());
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void theShortCommandsReadNoAnnotationsSoTheJvmDefinesNoProxyClass(@TempDir Path dir) throws Exception {
+        // reading an annotation makes the JVM define a proxy class for its type at run time,
+        // which the launcher's start-up cache cannot hold: these commands' models are built in code
+        try (Fifo fifo = Fifo.create(dir.resolve("p"))) {
+            List<List<String>> commands = List.of(List.of("limits"), List.of("limits", "--help"),
+                    List.of("cat", "-t", "1ms", fifo.path().toString()));
+            for (List<String> args : commands) {
+                Path log = dir.resolve("classes.log");
+                List<String> cmd = new ArrayList<>(CliProcess.command(args.toArray(String[]::new)));
+                cmd.add(1, "-Xlog:class+load:file=" + log);
+                Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                try {
+                    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(args + " finished").isTrue();
+                } finally {
+                    p.destroyForcibly();
+                }
+                String loaded = Files.readString(log);
+                assertThat(loaded).as(args.toString()).contains("dev.fifokit.cli.Main ")
+                        .doesNotContain("$Proxy");
+                Files.delete(log);
+            }
         }
     }
 

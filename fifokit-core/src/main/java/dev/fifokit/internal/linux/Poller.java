@@ -79,8 +79,51 @@ final class Poller {
             throw new IllegalStateException("epoll_create1: " + Errors.describe(-fd));
         }
         this.epfd = fd;
+        // start-up of short commands: System.exit waits up to ~300 ms for any thread that is in
+        // native code, and this one sits in epoll_wait(2); at shutdown an eventfd wakes it and it
+        // ends (waiters fall back to poll(2) as after a failure). Best effort: without the
+        // eventfd, exit is only slower.
+        int wake = Libc.eventfd(st, 0, Flags.EFD_NONBLOCK | Flags.EFD_CLOEXEC);
+        if (wake >= 0) {
+            MemorySegment ev = arena.allocate(16, 8);
+            ev.set(JAVA_INT_UNALIGNED, 0, Flags.EPOLLIN);
+            ev.set(JAVA_LONG_UNALIGNED, DATA_OFFSET, wake);
+            if (Libc.epollCtl(st, fd, Flags.EPOLL_CTL_ADD, wake, ev) < 0) {
+                Libc.close(st, wake);
+                wake = -1;
+            }
+        }
+        this.wakeFd = wake;
         Thread t = Thread.ofPlatform().daemon().name("fifokit-poller").unstarted(this::loop);
+        this.thread = t;
         t.start();
+        if (wake >= 0) {
+            try {
+                Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("fifokit-poller-stop")
+                        .unstarted(this::stopForExit));
+            } catch (IllegalStateException alreadyExiting) {
+                // the JVM is already shutting down: nothing to speed up
+            }
+        }
+    }
+
+    private final int wakeFd;
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    /** At JVM exit: wakes the poller thread out of epoll_wait(2) and waits (briefly) until it ended. */
+    private void stopForExit() {
+        stopping = true;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment one = arena.allocate(8, 8);
+            one.set(JAVA_LONG_UNALIGNED, 0, 1L);
+            Libc.write(Libc.newCallState(arena), wakeFd, one, 8);
+        }
+        try {
+            thread.join(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The threads waiting on one descriptor: one slot per direction. */
@@ -290,6 +333,10 @@ final class Poller {
             }
             for (int i = 0; i < n; i++) {
                 int fd = (int) events.get(JAVA_LONG_UNALIGNED, i * EVENT_SIZE + DATA_OFFSET);
+                if (fd == wakeFd && stopping) {
+                    fail(Errors.EINTR); // waiters left during shutdown re-check with poll(2)
+                    return;
+                }
                 if (fd == inotifyFd) {
                     drainInotify(st, inotifyBuf);
                     continue;
