@@ -1,7 +1,7 @@
 package dev.fifokit.cli;
 
 import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.OpenOptions;
+import dev.fifokit.ends.WriterOptions;
 import dev.fifokit.files.Fifo;
 
 import java.io.IOException;
@@ -44,7 +44,7 @@ public final class Training {
     }
 
     private static void write(Path path) {
-        try (FifoWriter out = FifoWriter.open(path, OpenOptions.defaults().timeout(Duration.ofSeconds(10)))) {
+        try (FifoWriter out = FifoWriter.open(path, WriterOptions.defaults().timeout(Duration.ofSeconds(10)))) {
             ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 16);
             for (int i = 0; i < 128; i++) {
                 chunk.clear();
