@@ -136,7 +136,7 @@ class LifecycleTest {
 
     @Test
     void aDirectoryOwnedBySomeoneElseIsRefused() throws Exception {
-        assumeTrue(dev.fifokit.internal.linux.FifoPaths.geteuid() == 0, "needs root to give a directory away");
+        assumeTrue((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0, "needs root to give a directory away");
         Path dir = Files.createDirectory(tmp.resolve("theirs"));
         UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
         Files.setOwner(dir, nobody);
