@@ -175,6 +175,12 @@ class ReferenceClientTest {
                 List<String> client = command(kind, dir.toString(), "other user");
                 if (kind.equals("python")) {
                     client.set(0, Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3");
+                    // the checkout may sit where the other user cannot look (a private temporary
+                    // directory): run a copy of the client from the build directory it may enter
+                    Path copy = Files.copy(Examples.pythonClient(), build.resolve("fifokit_request.py"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                    client.set(1, copy.toString());
                 }
                 cmd.addAll(client);
                 Run other = run(cmd, "");
