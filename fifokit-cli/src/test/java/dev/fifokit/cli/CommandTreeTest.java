@@ -62,7 +62,7 @@ class CommandTreeTest {
             for (List<String> args : commands) {
                 Path log = dir.resolve("classes.log");
                 List<String> cmd = new ArrayList<>(CliProcess.command(args.toArray(String[]::new)));
-                cmd.add(1, "-Xlog:class+load:file=" + log);
+                cmd.add(cmd.indexOf("-cp"), "-Xlog:class+load:file=" + log); // after the launcher's -Xlog:disable
                 Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 try {

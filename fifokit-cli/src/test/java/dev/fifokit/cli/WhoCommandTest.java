@@ -164,22 +164,38 @@ class WhoCommandTest {
                 .containsPattern("partial: \\d+ process(es)? could not be inspected even as root");
     }
 
-    /** The class path with every entry a user other than root may read (jars under /root are copied). */
+    /**
+     * The class path with every entry copied where a user other than root may read it: jars under
+     * /root, and the build's own class directories and jars when the checkout sits in a private
+     * directory (a temporary clone).
+     */
     private String readableClassPath(String classPath) throws Exception {
         Path copies = Files.createDirectories(dir.resolve("cp"));
         List<String> out = new java.util.ArrayList<>();
         for (String entry : classPath.split(java.io.File.pathSeparator)) {
             Path e = Path.of(entry);
-            if (entry.startsWith("/root") && Files.isRegularFile(e)) {
-                Path copy = copies.resolve(out.size() + "-" + e.getFileName());
-                Files.copy(e, copy);
-                Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-                out.add(copy.toString());
-            } else if (!entry.startsWith("/root")) {
-                out.add(entry);
+            if (!Files.exists(e)) {
+                continue;
+            }
+            Path copy = copies.resolve(out.size() + "-" + e.getFileName());
+            try (var tree = Files.walk(e)) {
+                for (Path from : (Iterable<Path>) tree::iterator) {
+                    Path to = copy.resolve(e.relativize(from).toString());
+                    if (Files.isDirectory(from)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(from, e.equals(from) ? copy : to);
+                    }
+                }
+            }
+            out.add(copy.toString());
+        }
+        try (var tree = Files.walk(copies)) {
+            for (Path c : (Iterable<Path>) tree::iterator) {
+                Files.setPosixFilePermissions(c, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        Files.isDirectory(c) ? "rwxr-xr-x" : "rw-r--r--"));
             }
         }
-        Files.setPosixFilePermissions(copies, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         return String.join(java.io.File.pathSeparator, out);
     }
 

@@ -210,12 +210,8 @@ public final class Spawn {
         }
     }
 
-    /**
-     * A close-on-exec duplicate of a handed-over end's descriptor, numbered above every target,
-     * with O_NONBLOCK cleared on the pipe end it shares with {@code end} (which is closed once
-     * the child has it, so nothing here sees the change).
-     */
-    private static int handedCopy(FifoEnd end, int minimum) throws IOException {
+    /** The descriptor of an end that may be given to a child: open, and holding no byte a child would miss. */
+    private static int givableDescriptor(FifoEnd end) throws IOException {
         int fd = end.descriptor();
         if (!end.isOpen() || fd < 0) {
             throw new FifoClosedException(end.path(), "the end is closed; it cannot be given to a child");
@@ -224,6 +220,16 @@ public final class Spawn {
             throw new FifoException(end.path(), "holds a byte it read while waiting for its first writer, which a"
                     + " child would never see; open a reader that is handed to a child with awaitWriter(false)");
         }
+        return fd;
+    }
+
+    /**
+     * A close-on-exec duplicate of a handed-over end's descriptor, numbered above every target,
+     * with O_NONBLOCK cleared on the pipe end it shares with {@code end} (which is closed once
+     * the child has it, so nothing here sees the change).
+     */
+    private static int handedCopy(FifoEnd end, int minimum) throws IOException {
+        int fd = givableDescriptor(end);
         int copy = Inheritance.duplicateAbove(fd, minimum);
         if (copy < 0) {
             throw Errors.of(end.path(), -copy, "duplicate for the child");
@@ -310,14 +316,7 @@ public final class Spawn {
      * target so that no dup2 in the child overwrites a source before it is used.
      */
     private static int blockingCopy(FifoEnd end, int minimum) throws IOException {
-        int fd = end.descriptor();
-        if (!end.isOpen() || fd < 0) {
-            throw new FifoClosedException(end.path(), "the end is closed; it cannot be given to a child");
-        }
-        if (EndHandover.heldBytes(end) > 0) {
-            throw new FifoException(end.path(), "holds a byte it read while waiting for its first writer, which a"
-                    + " child would never see; open a reader that is handed to a child with awaitWriter(false)");
-        }
+        int fd = givableDescriptor(end);
         int access = end instanceof FifoReader ? Flags.O_RDONLY
                 : end instanceof FifoReadWrite ? Flags.O_RDWR : Flags.O_WRONLY;
         int copy = FifoPaths.reopen(fd, access);
