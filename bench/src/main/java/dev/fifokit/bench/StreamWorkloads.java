@@ -47,7 +47,7 @@ final class StreamWorkloads {
         String target = toFile ? "a file" : "/dev/null";
         r.add(new Workload(toFile ? "splice-file" : "splice-null",
                 "splice FIFO → " + target + " (64 KiB writes, 1 MiB pipe)",
-                List.of(Metric.throughput(0.90)),
+                List.of(Metric.throughput(0.95)),
                 List.of(Contender.java(spliceRun(Peer.java(), toFile)),
                         Contender.c(spliceRun(Peer.c("stream"), toFile))),
                 Pinning.ANY,
