@@ -95,7 +95,17 @@ public final class FifoClient {
                 DEFAULT_TIMEOUT);
     }
 
-    /** Sends one request with this process's pid as the id and returns the reply data. */
+    /**
+     * Sends one request with this process's pid as the id and returns the reply data. Blocks up
+     * to {@code timeout}.
+     *
+     * @throws NoServerException        no server reads {@code server.fifo} in the directory
+     * @throws PeerTimeoutException      no complete reply came within the timeout
+     * @throws ErrorReplyException       the server answered with an error
+     * @throws IncompleteReplyException  the reply ended without its end marker, or the server
+     *                                   stopped reading a large request's body
+     * @throws IOException               the reply FIFO could not be created or read
+     */
     public static byte[] request(Path directory, byte[] request, Duration timeout) throws IOException {
         return of(directory).timeout(timeout).request(request);
     }
@@ -143,7 +153,16 @@ public final class FifoClient {
         return timeout;
     }
 
-    /** Sends {@code request} and returns the reply's data, all parts joined. Blocks up to the timeout. */
+    /**
+     * Sends {@code request} and returns the reply's data, all parts joined. Blocks up to the timeout.
+     *
+     * @throws NoServerException        no server reads {@code server.fifo} in the directory
+     * @throws PeerTimeoutException      no complete reply came within the timeout
+     * @throws ErrorReplyException       the server answered with an error
+     * @throws IncompleteReplyException  the reply ended without its end marker, or the server
+     *                                   stopped reading a large request's body
+     * @throws IOException               the reply FIFO could not be created or read
+     */
     public byte[] request(byte[] request) throws IOException {
         ByteArrayOutputStream reply = new ByteArrayOutputStream();
         request(request, reply::writeBytes);
@@ -153,7 +172,14 @@ public final class FifoClient {
     /**
      * Sends {@code request} and hands each data part to {@code parts} as it arrives. Returns
      * when the reply is complete; an error reply throws {@link ErrorReplyException} after any
-     * data parts that came before the error were handed over.
+     * data parts that came before the error were handed over. Blocks up to the timeout.
+     *
+     * @throws NoServerException        no server reads {@code server.fifo} in the directory
+     * @throws PeerTimeoutException      no complete reply came within the timeout
+     * @throws ErrorReplyException       the server answered with an error
+     * @throws IncompleteReplyException  the reply ended without its end marker, or the server
+     *                                   stopped reading a large request's body
+     * @throws IOException               the reply FIFO could not be created or read
      */
     public void request(byte[] request, ReplyListener parts) throws IOException {
         Objects.requireNonNull(request, "request");

@@ -111,7 +111,12 @@ public final class FifoServer implements AutoCloseable {
         this.acceptor = Thread.ofPlatform().name("fifokit-server " + directory.path()).unstarted(this::accept);
     }
 
-    /** {@link #bind(Path, RequestHandler, ServerOptions)} with the default options. */
+    /**
+     * {@link #bind(Path, RequestHandler, ServerOptions)} with the default options. Does not block.
+     *
+     * @throws ServerBusyException another server already serves {@code dir}
+     * @throws IOException         {@code dir} or its files fail the checks of that method
+     */
     public static FifoServer bind(Path dir, RequestHandler handler) throws IOException {
         return bind(dir, handler, ServerOptions.defaults());
     }
@@ -327,12 +332,21 @@ public final class FifoServer implements AutoCloseable {
         closeQuietly(reader);
     }
 
-    /** Waits until the server has stopped (after {@link #shutdown()}, {@link #close()} or a failure). */
+    /**
+     * Waits until the server has stopped (after {@link #shutdown()}, {@link #close()} or a failure).
+     *
+     * @throws InterruptedException the waiting thread was interrupted (the server goes on)
+     */
     public void awaitTermination() throws InterruptedException {
         terminated.await();
     }
 
-    /** Waits at most {@code timeout}; true when the server has stopped. */
+    /**
+     * Waits at most {@code timeout} for the server to stop.
+     *
+     * @return true when the server has stopped
+     * @throws InterruptedException the waiting thread was interrupted (the server goes on)
+     */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
