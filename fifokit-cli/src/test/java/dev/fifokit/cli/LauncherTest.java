@@ -28,11 +28,7 @@ class LauncherTest {
 
     @Test
     void launcherWorksThroughSymlinksOnPathAndPassesTheNameTyped() throws Exception {
-        Path repo = Files.createDirectories(dir.resolve("checkout"));
-        Path launcher = repo.resolve("fifokit");
-        Files.copy(repoRoot().resolve("fifokit"), launcher);
-        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-        standInJar(repo.resolve("fifokit-cli/target"));
+        Path launcher = checkoutWithStandIn();
 
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Files.createSymbolicLink(bin.resolve("fk"), launcher);                         // absolute link
@@ -63,11 +59,7 @@ class LauncherTest {
 
     @Test
     void theJvmsOwnMessagesNeverMixIntoTheCommandsOutput() throws Exception {
-        Path repo = Files.createDirectories(dir.resolve("checkout"));
-        Path launcher = repo.resolve("fifokit");
-        Files.copy(repoRoot().resolve("fifokit"), launcher);
-        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-        standInJar(repo.resolve("fifokit-cli/target"));
+        Path launcher = checkoutWithStandIn();
         // a cache that cannot be used makes the JVM log errors; by default it logs them on stdout
         ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "x");
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -99,6 +91,16 @@ class LauncherTest {
     }
 
     /** The checkout's root: the directory above this module that holds the launcher. */
+    /** A copy of the launcher in {@code dir/checkout}, beside a stand-in jar that prints its arguments. */
+    private Path checkoutWithStandIn() throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("checkout"));
+        Path launcher = repo.resolve("fifokit");
+        Files.copy(repoRoot().resolve("fifokit"), launcher);
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        standInJar(repo.resolve("fifokit-cli/target"));
+        return launcher;
+    }
+
     static Path repoRoot() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.isRegularFile(p.resolve("fifokit"))) {
