@@ -933,6 +933,7 @@ public final class FifoBridge implements AutoCloseable {
         threads.add(acks);
         boolean finSent = false;
         boolean dirty = false;
+        boolean finished = false;
         try {
             while (true) {
                 Message m = null;
@@ -944,6 +945,7 @@ public final class FifoBridge implements AutoCloseable {
                     while (true) {
                         if (finSent && buf.drained()) {
                             // the far side has written everything (it may close the link already)
+                            finished = true;
                             return true;
                         }
                         if (link.isClosed() || closed) {
@@ -961,6 +963,7 @@ public final class FifoBridge implements AutoCloseable {
                                 break;
                             }
                             if (buf.drained()) {
+                                finished = true;
                                 return true;
                             }
                         } else if (!buf.reading && buf.hasRoom()) {
@@ -1037,6 +1040,15 @@ public final class FifoBridge implements AutoCloseable {
                 cursor++;
             }
         } finally {
+            try {
+                if (finished) {
+                    // let the far side read the FIN and hang up first, so its last acknowledgement
+                    // does not meet a closed link
+                    acks.join(Duration.ofSeconds(5));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             link.close();
             try {
                 acks.join(Duration.ofSeconds(5));
@@ -1066,8 +1078,15 @@ public final class FifoBridge implements AutoCloseable {
         while (true) {
             Wire.Frame f = Wire.readFrame(in, link.name(), max);
             if (f.kind() == Wire.FIN) {
-                Wire.writeSeq(out, Wire.ACK, st.lastDelivered);
-                out.flush();
+                // Everything before the FIN is written, so the session is over whatever happens to
+                // this last acknowledgement: the sender may already have closed the link, since it
+                // stops once every message is acknowledged.
+                try {
+                    Wire.writeSeq(out, Wire.ACK, st.lastDelivered);
+                    out.flush();
+                } catch (IOException ignored) {
+                    // the sender has gone; it needed nothing more
+                }
                 return true;
             }
             if (f.kind() != Wire.DATA) {
