@@ -10,6 +10,7 @@ import java.nio.file.Path;
 public final class BrokenPipeException extends FifoException {
     private static final long serialVersionUID = 1L;
 
+    /** Bytes of the failed call the kernel accepted before the reader went away; 0 or more. */
     private final long bytesWritten;
 
     /**

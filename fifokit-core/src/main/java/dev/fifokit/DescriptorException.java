@@ -27,7 +27,9 @@ public final class DescriptorException extends FifoException {
         NEEDS_PROC
     }
 
+    /** The descriptor number, or -1 when the error is not about one number. */
     private final int descriptor;
+    /** Which check the descriptor failed. */
     private final Problem problem;
 
     /**

@@ -12,6 +12,7 @@ public class FifoException extends IOException implements FifoProblem {
     private static final long serialVersionUID = 1L;
 
     private final transient Path path;
+    /** The cause in words, without the path. */
     private final String reason;
 
     /**

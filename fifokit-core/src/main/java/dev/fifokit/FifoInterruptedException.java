@@ -13,6 +13,7 @@ import java.nio.file.Path;
 public final class FifoInterruptedException extends ClosedByInterruptException implements FifoProblem {
     private static final long serialVersionUID = 1L;
 
+    /** The path and reason of this error; the message is made from them. */
     private final ChannelProblem problem;
 
     /**

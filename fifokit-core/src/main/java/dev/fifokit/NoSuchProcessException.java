@@ -10,6 +10,7 @@ import java.nio.file.Path;
 public final class NoSuchProcessException extends FifoException {
     private static final long serialVersionUID = 1L;
 
+    /** The process id that was asked for. */
     private final long pid;
 
     /**

@@ -11,8 +11,14 @@ public final class PeerTimeoutException extends FifoException {
     private static final long serialVersionUID = 1L;
 
     /** Which side never came. */
-    public enum Side { READER, WRITER }
+    public enum Side {
+        /** No process opened the FIFO for reading. */
+        READER,
+        /** No process opened the FIFO for writing. */
+        WRITER
+    }
 
+    /** The side that never opened the FIFO. */
     private final Side missing;
     private final transient Duration waited;
 

@@ -16,7 +16,9 @@ import java.nio.file.Path;
 public final class CorruptFrameException extends FifoException {
     private static final long serialVersionUID = 1L;
 
+    /** The byte offset where the bad frame starts, counted from the reader's first byte. */
     private final long offset;
+    /** The first bytes of the bad frame as they arrived (at most 64); empty when not known. */
     private final byte[] received;
 
     /**

@@ -15,11 +15,22 @@ import java.util.Objects;
  */
 public record Message(long type, byte[] payload) {
 
+    /**
+     * Makes a message; the payload array is kept, not copied.
+     *
+     * @throws NullPointerException {@code payload} is null
+     */
     public Message {
         Objects.requireNonNull(payload, "payload");
     }
 
-    /** A message whose payload is {@code text} in UTF-8. */
+    /**
+     * A message whose payload is {@code text} in UTF-8.
+     *
+     * @param type the message type ({@code mesg_type}); ignored on the wire in {@link Framing#LINE}
+     * @param text the payload, encoded as UTF-8 (unpaired surrogates become {@code '?'})
+     * @return a new message with a fresh payload array
+     */
     public static Message of(long type, String text) {
         return new Message(type, text.getBytes(StandardCharsets.UTF_8));
     }
@@ -29,7 +40,7 @@ public record Message(long type, byte[] payload) {
         return new String(payload, StandardCharsets.UTF_8);
     }
 
-    /** The payload length in bytes ({@code mesg_len}). */
+    /** {@return the payload length in bytes ({@code mesg_len}), 0 or more} */
     public int length() {
         return payload.length;
     }

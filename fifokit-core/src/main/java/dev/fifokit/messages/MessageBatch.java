@@ -53,6 +53,10 @@ public final class MessageBatch implements Closeable {
      * cost more than building the frame): bytes you do not write go out as whatever the buffer
      * held, parts of this writer's earlier frames, as with a reused C buffer.
      *
+     * @param type   the message type ({@code mesg_type}), any value
+     * @param length the payload length in bytes, 0 or more and at most the writer's maximum
+     *               payload
+     * @return the payload to fill, exactly {@code length} bytes between its position and limit
      * @throws MessageTooLargeException the frame is over PIPE_BUF (a shared writer), over the
      *         maximum payload, or bigger than the writer's buffer (send it with
      *         {@link MessageWriter#send(long, byte[])}); nothing was added
@@ -68,6 +72,11 @@ public final class MessageBatch implements Closeable {
     /**
      * Adds a frame with a copy of {@code payload[off, off+len)}, in either framing.
      *
+     * @param type    the message type ({@code mesg_type}); {@link Framing#LINE} ignores it
+     * @param payload the array holding the payload
+     * @param off     index of the payload's first byte in {@code payload}
+     * @param len     the payload length in bytes; {@code off} and {@code len} must lie within
+     *                the array
      * @throws MessageTooLargeException as {@link MessageWriter#send(long, byte[], int, int)}
      * @throws IllegalStateException the batch is closed, or this is not the thread that opened it
      */
@@ -76,7 +85,14 @@ public final class MessageBatch implements Closeable {
         writer.appendLocked(type, payload, off, len);
     }
 
-    /** Adds a frame with a copy of {@code payload}. */
+    /**
+     * Adds a frame with a copy of {@code payload}.
+     *
+     * @param type    the message type ({@code mesg_type}); {@link Framing#LINE} ignores it
+     * @param payload the whole payload
+     * @throws IOException as {@link #add(long, byte[], int, int)}: the frame is too large, or
+     *                     writing the frames collected before it failed
+     */
     public void add(long type, byte[] payload) throws IOException {
         add(type, payload, 0, payload.length);
     }

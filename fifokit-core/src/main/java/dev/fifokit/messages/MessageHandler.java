@@ -17,6 +17,11 @@ public interface MessageHandler {
     /**
      * One message. An exception thrown here stops the delivery and passes to the caller of
      * {@code receiveAll}; this message counts as received, the ones after it stay buffered.
+     *
+     * @param type    the message type ({@code mesg_type}); {@link Framing#LINE_TYPE} for a line
+     * @param payload the payload, a view of the reader's buffer valid only during this call
+     * @throws IOException the handler's own failure; it stops the delivery and reaches the
+     *                     caller of {@code receiveAll}
      */
     void onMessage(long type, ByteBuffer payload) throws IOException;
 }

@@ -65,7 +65,11 @@ public final class MessageOptions {
         this.bufferBytes = bufferBytes;
     }
 
-    /** Default maximum, shared writer, no batching, blocking frames. */
+    /**
+     * Default maximum, shared writer, no batching, blocking frames.
+     *
+     * @return the default options (the same object every time)
+     */
     public static MessageOptions defaults() {
         return DEFAULTS;
     }
@@ -73,6 +77,10 @@ public final class MessageOptions {
     /**
      * The largest payload, in bytes ({@code 0 <= bytes <=} {@value #MAX_LIMIT}). A shared writer
      * still refuses any frame over PIPE_BUF.
+     *
+     * @param bytes the largest payload in bytes, from 0 to {@value #MAX_LIMIT}
+     * @return a copy with this maximum
+     * @throws IllegalArgumentException {@code bytes} is out of that range
      */
     public MessageOptions maxPayload(int bytes) {
         if (bytes < 0 || bytes > MAX_LIMIT) {
@@ -81,17 +89,33 @@ public final class MessageOptions {
         return new MessageOptions(bytes, exclusiveWriter, batching, atomicFrames, acceptUnterminatedLine, name, bufferBytes);
     }
 
-    /** Declares this writer the FIFO's only writer: frames and batches may exceed PIPE_BUF. */
+    /**
+     * Declares this writer the FIFO's only writer: frames and batches may exceed PIPE_BUF.
+     *
+     * @return a copy for an exclusive writer
+     */
     public MessageOptions exclusiveWriter() {
         return new MessageOptions(maxPayload, true, batching, atomicFrames, acceptUnterminatedLine, name, bufferBytes);
     }
 
-    /** Coalesce messages into fewer writes (see the class comment). */
+    /**
+     * Coalesce messages into fewer writes (see the class comment).
+     *
+     * @param on true to batch messages, false (the default) to write each one at once
+     * @return a copy with batching on or off
+     */
     public MessageOptions batching(boolean on) {
         return new MessageOptions(maxPayload, exclusiveWriter, on, atomicFrames, acceptUnterminatedLine, name, bufferBytes);
     }
 
-    /** Batch size of an exclusive writer (a shared one's is PIPE_BUF), read size of a reader. */
+    /**
+     * Batch size of an exclusive writer (a shared one's is PIPE_BUF), read size of a reader.
+     *
+     * @param bytes the buffer size in bytes, from 64 to {@value #MAX_LIMIT}; default
+     *              {@value #DEFAULT_BUFFER_BYTES}
+     * @return a copy with this buffer size
+     * @throws IllegalArgumentException {@code bytes} is out of that range
+     */
     public MessageOptions bufferBytes(int bytes) {
         if (bytes < 64 || bytes > MAX_LIMIT) {
             throw new IllegalArgumentException("buffer size out of range: " + bytes);
@@ -99,47 +123,65 @@ public final class MessageOptions {
         return new MessageOptions(maxPayload, exclusiveWriter, batching, atomicFrames, acceptUnterminatedLine, name, bytes);
     }
 
-    /** Reader: drop a frame left incomplete with nothing more queued (see the class comment). */
+    /**
+     * Reader: drop a frame left incomplete with nothing more queued (see the class comment).
+     *
+     * @return a copy that treats every frame as written in one write(2)
+     */
     public MessageOptions atomicFrames() {
         return new MessageOptions(maxPayload, exclusiveWriter, batching, true, acceptUnterminatedLine, name, bufferBytes);
     }
 
-    /** Reader: a last line without its newline is still a message. */
+    /**
+     * Reader: a last line without its newline is still a message.
+     *
+     * @return a copy that accepts a last line without {@code '\n'}
+     */
     public MessageOptions acceptUnterminatedLine() {
         return new MessageOptions(maxPayload, exclusiveWriter, batching, atomicFrames, true, name, bufferBytes);
     }
 
-    /** The name errors use for a channel that is not a fifokit end (e.g. {@code <stdin>}). */
+    /**
+     * The name errors use for a channel that is not a fifokit end (e.g. {@code <stdin>}).
+     *
+     * @param name the name to show in error messages, or {@code null} for none ("pipe")
+     * @return a copy with this name
+     */
     public MessageOptions name(Path name) {
         return new MessageOptions(maxPayload, exclusiveWriter, batching, atomicFrames, acceptUnterminatedLine, name, bufferBytes);
     }
 
-    /** The maximum payload set with {@link #maxPayload(int)}, or -1 for the default. */
+    /** {@return the maximum payload set with {@link #maxPayload(int)} in bytes, or -1 for the default} */
     public int maxPayload() {
         return maxPayload;
     }
 
+    /** {@return true when {@link #exclusiveWriter()} was called} */
     public boolean isExclusiveWriter() {
         return exclusiveWriter;
     }
 
+    /** {@return true when a writer coalesces messages ({@link #batching(boolean)})} */
     public boolean isBatching() {
         return batching;
     }
 
+    /** {@return true when {@link #atomicFrames()} was called} */
     public boolean isAtomicFrames() {
         return atomicFrames;
     }
 
+    /** {@return true when {@link #acceptUnterminatedLine()} was called} */
     public boolean isAcceptUnterminatedLine() {
         return acceptUnterminatedLine;
     }
 
-    /** The name set with {@link #name(Path)}, or null. */
+    /** {@return the name set with {@link #name(Path)}, or {@code null} when none was set} */
     public Path name() {
         return name;
     }
 
+    /** {@return the buffer size in bytes: {@value #DEFAULT_BUFFER_BYTES} unless {@link #bufferBytes(int)} set another} */
     public int bufferBytes() {
         return bufferBytes;
     }

@@ -111,23 +111,49 @@ public final class MessageWriter implements Closeable {
         this.fifo = channel instanceof FifoWriter w ? w : null;
     }
 
-    /** A shared, unbatched writer with the default maximum payload (PIPE_BUF - 16). */
+    /**
+     * A shared, unbatched writer with the default maximum payload (PIPE_BUF - 16).
+     *
+     * @param channel the channel to write to, in blocking mode; closing the writer closes it
+     * @param framing the framing to speak
+     * @return a new writer
+     * @throws FifoException the channel is a fifokit end that is closed
+     */
     public static MessageWriter of(WritableByteChannel channel, Framing framing) throws FifoException {
         return of(channel, framing, MessageOptions.defaults());
     }
 
-    /** A writer configured by {@code options}; PIPE_BUF is read from the channel's FIFO. */
+    /**
+     * A writer configured by {@code options}; PIPE_BUF is read from the channel's FIFO.
+     *
+     * @param channel the channel to write to, in blocking mode; closing the writer closes it
+     * @param framing the framing to speak
+     * @param options the maximum payload, exclusivity, batching and buffer size
+     * @return a new writer
+     * @throws FifoException the channel is a fifokit end that is closed
+     */
     public static MessageWriter of(WritableByteChannel channel, Framing framing, MessageOptions options)
             throws FifoException {
         return new MessageWriter(channel, framing, Objects.requireNonNull(options, "options"));
     }
 
-    /** Sends {@code m} (see {@link #send(long, byte[], int, int)}). */
+    /**
+     * Sends {@code m} (see {@link #send(long, byte[], int, int)}).
+     *
+     * @param m the message; its payload is copied into the frame
+     * @throws IOException as {@link #send(long, byte[], int, int)}
+     */
     public void send(Message m) throws IOException {
         send(m.type(), m.payload(), 0, m.payload().length);
     }
 
-    /** Sends one message with this type and payload. */
+    /**
+     * Sends one message with this type and payload.
+     *
+     * @param type    the message type ({@code mesg_type}); {@link Framing#LINE} ignores it
+     * @param payload the whole payload
+     * @throws IOException as {@link #send(long, byte[], int, int)}
+     */
     public void send(long type, byte[] payload) throws IOException {
         send(type, payload, 0, payload.length);
     }
@@ -136,6 +162,11 @@ public final class MessageWriter implements Closeable {
      * Sends one message: {@code payload[off, off+len)} with {@code type} ({@link Framing#LINE}
      * has no type on the wire and ignores it). Allocates nothing.
      *
+     * @param type    the message type ({@code mesg_type}), any value
+     * @param payload the array holding the payload
+     * @param off     index of the payload's first byte in {@code payload}
+     * @param len     the payload length in bytes; {@code off} and {@code len} must lie within
+     *                the array
      * @throws MessageTooLargeException the payload is over the maximum, or a shared writer's
      *         frame would be over PIPE_BUF; nothing was written
      * @throws dev.fifokit.BrokenPipeException the reader went away
@@ -155,6 +186,10 @@ public final class MessageWriter implements Closeable {
      * Sends the remaining bytes of {@code payload} as one message and advances its position.
      * A heap buffer or, in a framing that does not escape ({@link Framing#MESG}), a direct one
      * is sent without allocating.
+     *
+     * @param type    the message type ({@code mesg_type}); {@link Framing#LINE} ignores it
+     * @param payload the payload: its bytes from position to limit
+     * @throws IOException as {@link #send(long, byte[], int, int)}
      */
     public void send(long type, ByteBuffer payload) throws IOException {
         int len = payload.remaining();
@@ -200,6 +235,7 @@ public final class MessageWriter implements Closeable {
      * this writer's lock until it closes. One batch object per writer is reused, so this
      * allocates nothing after the first call.
      *
+     * @return this writer's batch, open and owned by the calling thread until it is closed
      * @throws FifoClosedException this writer is closed
      * @throws IllegalStateException this thread already holds this writer's batch
      */
@@ -225,7 +261,12 @@ public final class MessageWriter implements Closeable {
         }
     }
 
-    /** Writes every batched message now (one write of at most PIPE_BUF for a shared writer). */
+    /**
+     * Writes every batched message now (one write of at most PIPE_BUF for a shared writer).
+     *
+     * @throws IOException the writer is closed ({@link FifoClosedException}), or the write
+     *                     failed, e.g. {@link dev.fifokit.BrokenPipeException} when the reader went away
+     */
     public void flush() throws IOException {
         lock.lock();
         try {
@@ -265,7 +306,7 @@ public final class MessageWriter implements Closeable {
         return maxPayload;
     }
 
-    /** PIPE_BUF of the channel (of the system when the channel is not a fifokit end). */
+    /** {@return PIPE_BUF in bytes of the channel's pipe (of the system when the channel is not a fifokit end)} */
     public long pipeBuf() {
         return pipeBuf;
     }

@@ -14,8 +14,11 @@ import java.nio.file.Path;
 public final class TruncatedMessageException extends FifoException {
     private static final long serialVersionUID = 1L;
 
+    /** The byte offset where the incomplete frame starts, counted from the reader's first byte. */
     private final long offset;
+    /** How many bytes of the incomplete frame arrived. */
     private final long received;
+    /** The bytes of the incomplete frame that arrived, or their first part. */
     private final byte[] partial;
 
     /**
