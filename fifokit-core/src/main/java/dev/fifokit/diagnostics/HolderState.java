@@ -32,7 +32,7 @@ public enum HolderState {
         this.word = word;
     }
 
-    /** The word fifokit prints, e.g. {@code blocked-read}. */
+    /** {@return the word fifokit prints for this state, e.g. {@code blocked-read}} */
     public String word() {
         return word;
     }

@@ -57,12 +57,22 @@ public final class Launcher implements AutoCloseable {
 
     /** Which stream a line came from. */
     public enum Source {
-        STDOUT, STDERR
+        /** The command's standard output (descriptor 1). */
+        STDOUT,
+        /** The command's standard error (descriptor 2). */
+        STDERR
     }
 
     /** Receives the command's output, one line at a time (without its line terminator). */
     @FunctionalInterface
     public interface OutputListener {
+        /**
+         * Called once for each complete line, in the order the command wrote the lines to
+         * that stream.
+         *
+         * @param source the stream the line came from
+         * @param line   the line as UTF-8 text, without its line terminator; may be empty
+         */
         void line(Source source, String line);
     }
 
@@ -174,8 +184,12 @@ public final class Launcher implements AutoCloseable {
 
     /**
      * Starts {@code command} (program and arguments, no shell) with standard input from
-     * {@code /dev/null}.
+     * {@code /dev/null}. Stops with {@link #DEFAULT_GRACE} between SIGTERM and SIGKILL.
      *
+     * @param command  the program and its arguments; the program is looked up on {@code PATH}
+     *                 when it has no slash
+     * @param listener gets each line of the command's output as it comes
+     * @return the running launcher
      * @throws NoSuchFileException   the program does not exist ("command not found")
      * @throws AccessDeniedException the program may not be executed
      * @throws IOException           any other reason the process could not start
@@ -203,7 +217,12 @@ public final class Launcher implements AutoCloseable {
      * input are kept; a piped standard input is closed at once, so the command sees end of
      * file). Its standard output and error are always captured for the listener.
      *
-     * @param grace how long {@link #close()} waits after SIGTERM before SIGKILL
+     * @param builder  the process to start; its standard output and error redirects are
+     *                 replaced by pipes to the listener
+     * @param grace    how long {@link #close()} waits after SIGTERM before SIGKILL; zero or
+     *                 more
+     * @param listener gets each line of the command's output as it comes
+     * @return the running launcher
      * @throws NoSuchFileException   the program does not exist ("command not found")
      * @throws AccessDeniedException the program may not be executed
      * @throws IOException           any other reason the process could not start
@@ -233,7 +252,13 @@ public final class Launcher implements AutoCloseable {
      * standard input. Its standard output and error are captured for the listener unless the
      * spawn gives them an end of its own.
      *
-     * @param grace how long {@link #close()} waits after SIGTERM before SIGKILL
+     * @param spawn    the command to start and the ends to give it; when it gives the child no
+     *                 descriptor 1 or 2, that one is set here to a pipe read for the listener
+     * @param grace    how long {@link #close()} waits after SIGTERM before SIGKILL; zero or
+     *                 more
+     * @param listener gets each line of the command's output as it comes (only from the
+     *                 streams captured here)
+     * @return the running launcher
      * @throws SpawnException the command could not be started ({@link SpawnException#problem()}
      *                        tells "command not found" and "permission denied" apart)
      * @throws IOException    an end could not be given to the child (see {@link Spawn#start()})
@@ -319,6 +344,7 @@ public final class Launcher implements AutoCloseable {
     /**
      * What the command is doing now, from {@code /proc}.
      *
+     * @return a snapshot of the command's process: its state, wait channel, memory and more
      * @throws dev.fifokit.NoSuchProcessException once it has exited
      */
     public ProcessStatus status() throws FifoException {
@@ -333,6 +359,8 @@ public final class Launcher implements AutoCloseable {
     /**
      * The exit status once the command has exited, empty before. As a shell reports it:
      * 128 + N when it was killed by signal N.
+     *
+     * @return the exit status (0 to 255), or empty while the command still runs
      */
     public OptionalInt exitStatus() {
         return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());

@@ -16,7 +16,7 @@ package dev.fifokit.diagnostics;
  */
 public record Opener(long pid, long tid, String command, AccessMode mode, String path) {
 
-    /** Always {@link HolderState#BLOCKED_OPEN}. */
+    /** {@return always {@link HolderState#BLOCKED_OPEN}: an opener is blocked in open(2)} */
     public HolderState state() {
         return HolderState.BLOCKED_OPEN;
     }

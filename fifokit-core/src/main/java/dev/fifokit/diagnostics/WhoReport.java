@@ -23,6 +23,10 @@ import java.util.List;
 public record WhoReport(Path path, long device, long inode, boolean unlinked, List<Holder> holders,
                         List<Opener> opening, List<Opener> unknownOpeners, int unreadableProcesses) {
 
+    /**
+     * Makes a report; the three lists are copied, so the report does not change when the
+     * lists given to it do.
+     */
     public WhoReport {
         holders = List.copyOf(holders);
         opening = List.copyOf(opening);

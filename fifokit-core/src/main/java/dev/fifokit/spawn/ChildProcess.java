@@ -45,17 +45,21 @@ public final class ChildProcess implements AutoCloseable {
         this.exitFd = fd >= 0 ? new PipeFd(fd) : null;
     }
 
-    /** The child's process id. */
+    /** {@return the child's process id} */
     public long pid() {
         return pid;
     }
 
-    /** The program and arguments it was started with. */
+    /** {@return the program and arguments it was started with, as an unmodifiable list} */
     public List<String> command() {
         return command;
     }
 
-    /** True until the child has exited; reaps it when it has. Never blocks. */
+    /**
+     * Tells whether the child still runs; reaps it when it has exited. Never blocks.
+     *
+     * @return true until the child has exited
+     */
     public boolean isAlive() {
         return !poll();
     }
@@ -63,6 +67,9 @@ public final class ChildProcess implements AutoCloseable {
     /**
      * The child's status once it has exited, as a shell reports it: its exit code, or
      * 128 + N when signal N killed it; empty while it runs. Never blocks.
+     *
+     * @return the status (0 to 255), empty while the child runs, or -1 when something else in
+     *         this process reaped the child first and its status was lost
      */
     public OptionalInt exitStatus() {
         return poll() ? OptionalInt.of(status) : OptionalInt.empty();
@@ -82,6 +89,7 @@ public final class ChildProcess implements AutoCloseable {
     /**
      * Waits at most {@code timeout} for the child to exit.
      *
+     * @param timeout the longest wait; zero or negative checks once without waiting
      * @return true when it has exited ({@link #exitStatus()} then has its status)
      * @throws InterruptedException the waiting thread was interrupted (the child keeps running)
      */
@@ -179,7 +187,10 @@ public final class ChildProcess implements AutoCloseable {
     /**
      * Sends signal {@code signal} to the child, unless it has already exited and been reaped.
      *
-     * @return true when the signal was sent
+     * @param signal the signal number, e.g. 15 for SIGTERM or 9 for SIGKILL; 0 sends nothing
+     *               but checks that the child can be signalled
+     * @return true when the signal was sent; false once the child has been reaped, or when
+     *         kill(2) refused it (e.g. an invalid signal number)
      */
     public synchronized boolean signal(int signal) {
         if (poll()) {

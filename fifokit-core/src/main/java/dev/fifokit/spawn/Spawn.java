@@ -76,12 +76,24 @@ public final class Spawn {
         this.command = List.copyOf(command);
     }
 
-    /** The program (looked up on PATH when it has no slash) and its arguments. */
+    /**
+     * A builder for a child that runs {@code command}, with no shell in between.
+     *
+     * @param command the program (looked up on PATH when it has no slash) and its arguments;
+     *                at least the program
+     * @return a new builder that gives the child no end yet
+     */
     public static Spawn command(String... command) {
         return new Spawn(List.of(command));
     }
 
-    /** The program (looked up on PATH when it has no slash) and its arguments. */
+    /**
+     * A builder for a child that runs {@code command}, with no shell in between.
+     *
+     * @param command the program (looked up on PATH when it has no slash) and its arguments;
+     *                at least the program; copied, so later changes to the list do not count
+     * @return a new builder that gives the child no end yet
+     */
     public static Spawn command(List<String> command) {
         return new Spawn(command);
     }
@@ -89,6 +101,11 @@ public final class Spawn {
     /**
      * Gives the child {@code end} as descriptor {@code childFd}; a reader stays a reader, a
      * writer a writer. Giving the same number twice keeps the last.
+     *
+     * @param childFd the descriptor number in the child, 0 or more (0, 1 and 2 are its
+     *                standard input, output and error)
+     * @param end     the end to give; it stays open and usable in this process
+     * @return this builder
      */
     public Spawn fd(int childFd, FifoEnd end) {
         if (childFd < 0) {
@@ -106,6 +123,11 @@ public final class Spawn {
      * {@link #fd(int, FifoEnd)} this needs no {@code /proc}: use it for a pipe made only to talk
      * to the child (its standard input, output or error). Do not use {@code end} after this
      * call: from now on it belongs to the start.
+     *
+     * @param childFd the descriptor number in the child, 0 or more (0, 1 and 2 are its
+     *                standard input, output and error)
+     * @param end     the end to hand over; closed in this process by {@link #start()}
+     * @return this builder
      */
     public Spawn handOver(int childFd, FifoEnd end) {
         fd(childFd, end);
@@ -113,33 +135,68 @@ public final class Spawn {
         return this;
     }
 
-    /** The child's standard input (descriptor 0) reads from {@code end}. */
+    /**
+     * The child's standard input (descriptor 0) reads from {@code end}.
+     *
+     * @param end the reader to give as descriptor 0; it stays open in this process
+     * @return this builder
+     */
     public Spawn stdin(FifoReader end) {
         return fd(0, end);
     }
 
-    /** The child's standard output (descriptor 1) writes into {@code end}. */
+    /**
+     * The child's standard output (descriptor 1) writes into {@code end}.
+     *
+     * @param end the writer (or read-write end) to give as descriptor 1; it stays open in this
+     *            process
+     * @return this builder
+     */
     public Spawn stdout(FifoEnd end) {
         return fd(1, end);
     }
 
-    /** The child's standard error (descriptor 2) writes into {@code end}. */
+    /**
+     * The child's standard error (descriptor 2) writes into {@code end}.
+     *
+     * @param end the writer (or read-write end) to give as descriptor 2; it stays open in this
+     *            process
+     * @return this builder
+     */
     public Spawn stderr(FifoEnd end) {
         return fd(2, end);
     }
 
-    /** True when descriptor {@code childFd} of the child is given an end (so it is not inherited). */
+    /**
+     * Tells whether descriptor {@code childFd} of the child is given an end.
+     *
+     * @param childFd a descriptor number in the child
+     * @return true when an end was given for it (so it is not inherited from this process)
+     */
     public boolean gives(int childFd) {
         return fds.containsKey(childFd);
     }
 
-    /** The child's whole environment, replacing this process's. */
+    /**
+     * The child's whole environment, replacing this process's.
+     *
+     * @param environment every variable the child gets, name to value; copied, so later changes
+     *                    to the map do not count
+     * @return this builder
+     */
     public Spawn environment(Map<String, String> environment) {
         this.environment = new LinkedHashMap<>(environment);
         return this;
     }
 
-    /** Sets one variable of the child's environment; a {@code null} value removes it. */
+    /**
+     * Sets one variable of the child's environment; a {@code null} value removes it. The other
+     * variables are those of {@link #environment(Map)}, or else this process's.
+     *
+     * @param name  the variable's name
+     * @param value its value, or {@code null} to remove the variable
+     * @return this builder
+     */
     public Spawn env(String name, String value) {
         if (environment == null) {
             environment = inheritedEnvironment();
@@ -152,7 +209,13 @@ public final class Spawn {
         return this;
     }
 
-    /** The child's working directory (this process's when not set). */
+    /**
+     * The child's working directory (this process's when not set).
+     *
+     * @param directory the directory the child starts in, or {@code null} for this process's;
+     *                  a relative path is taken from this process's working directory
+     * @return this builder
+     */
     public Spawn directory(Path directory) {
         this.directory = directory;
         return this;
@@ -167,6 +230,7 @@ public final class Spawn {
     /**
      * Starts the child.
      *
+     * @return the running child; close it to kill and reap the child if it still runs
      * @throws SpawnException      the program does not exist or may not be executed, or the
      *                             system refused a new process
      * @throws FifoClosedException an end given to it is closed
@@ -248,6 +312,9 @@ public final class Spawn {
      * Blocks, checking every 10 ms (tee(2) copies a byte without taking it), for at most
      * {@code timeout} ({@code null}: without limit). A writer that wrote and left counts.
      *
+     * @param reader  the open reader whose FIFO should get a writer; nothing is read from it
+     * @param timeout the longest wait, or {@code null} to wait without limit; zero or negative
+     *                checks once
      * @throws dev.fifokit.PeerTimeoutException no writer came in time
      * @throws InterruptedException the waiting thread was interrupted
      * @throws FifoException the reader is closed or the check failed

@@ -20,25 +20,38 @@ public final class SpawnException extends IOException {
         OTHER
     }
 
+    /** The program as given to the builder. */
     private final String program;
+    /** Why the start failed. */
     private final Problem problem;
 
+    /**
+     * A start of {@code program} failed; the message is {@code "<program>: <reason>"}.
+     *
+     * @param program the program as given to the builder (its first word)
+     * @param problem which kind of failure it was
+     * @param reason  the cause, in words, e.g. {@code "command not found"}
+     */
     public SpawnException(String program, Problem problem, String reason) {
         super(program + ": " + reason);
         this.program = program;
         this.problem = problem;
     }
 
-    /** The program as given to the builder. */
+    /** {@return the program as given to the builder, e.g. {@code "nosuch"} or {@code "./run.sh"}} */
     public String program() {
         return program;
     }
 
+    /** {@return which kind of failure it was: not found, not executable, or anything else} */
     public Problem problem() {
         return problem;
     }
 
-    /** The status a shell would report for this failure: 127, 126, or 1. */
+    /**
+     * {@return the status a shell would report for this failure: 127 when not found, 126 when
+     * not executable, 1 otherwise}
+     */
     public int shellStatus() {
         return switch (problem) {
             case NOT_FOUND -> 127;
