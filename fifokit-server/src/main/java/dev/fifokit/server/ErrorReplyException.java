@@ -12,6 +12,7 @@ import java.nio.file.Path;
 public final class ErrorReplyException extends FifoException {
     private static final long serialVersionUID = 1L;
 
+    /** The error text as sent by the server, unchanged. */
     private final String text;
 
     /**

@@ -89,7 +89,12 @@ public final class FifoClient {
         this.timeout = timeout;
     }
 
-    /** A client of the server in {@code directory}, with this process's pid as its id. */
+    /**
+     * A client of the server in {@code directory}, with this process's pid as its id.
+     *
+     * @param directory the server's directory, which holds {@code server.fifo}
+     * @return a client with the default timeout ({@link #DEFAULT_TIMEOUT})
+     */
     public static FifoClient of(Path directory) {
         return new FifoClient(Objects.requireNonNull(directory, "directory"), ProcessHandle.current().pid(),
                 DEFAULT_TIMEOUT);
@@ -99,6 +104,10 @@ public final class FifoClient {
      * Sends one request with this process's pid as the id and returns the reply data. Blocks up
      * to {@code timeout}.
      *
+     * @param directory the server's directory, which holds {@code server.fifo}
+     * @param request   the request body, any length (0 bytes or more)
+     * @param timeout   the deadline for the whole request, more than zero
+     * @return the reply data, all parts joined; empty when the server replied with no data
      * @throws NoServerException        no server reads {@code server.fifo} in the directory
      * @throws PeerTimeoutException      no complete reply came within the timeout
      * @throws ErrorReplyException       the server answered with an error
@@ -113,6 +122,8 @@ public final class FifoClient {
     /**
      * A fresh client id for an in-process client: {@code pid << 24 | counter}, unique in this
      * JVM (until 16 million ids later) and never equal to a real pid (pids are below 2^22).
+     *
+     * @return a new id to pass to {@link #id(long)}
      */
     public static long uniqueId() {
         return (ProcessHandle.current().pid() << 24) | (NEXT.incrementAndGet() & 0xFF_FFFFL);
@@ -121,6 +132,10 @@ public final class FifoClient {
     /**
      * The same client with another id (1 to {@link ServerProtocol#MAX_CLIENT_ID}); it is the
      * request's mesg_type and names the reply FIFO.
+     *
+     * @param clientId the new id, 1 to {@link ServerProtocol#MAX_CLIENT_ID}
+     * @return a client that differs from this one only in its id
+     * @throws IllegalArgumentException the id is out of that range
      */
     public FifoClient id(long clientId) {
         if (!ServerProtocol.isClientId(clientId)) {
@@ -129,7 +144,14 @@ public final class FifoClient {
         return new FifoClient(directory, clientId, timeout);
     }
 
-    /** The same client with another deadline for each whole request. */
+    /**
+     * The same client with another deadline for each whole request.
+     *
+     * @param limit the deadline of each request, from sending it to the end of its reply;
+     *              more than zero
+     * @return a client that differs from this one only in its timeout
+     * @throws IllegalArgumentException {@code limit} is zero or negative
+     */
     public FifoClient timeout(Duration limit) {
         Objects.requireNonNull(limit, "limit");
         if (limit.isNegative() || limit.isZero()) {
@@ -138,17 +160,17 @@ public final class FifoClient {
         return new FifoClient(directory, id, limit);
     }
 
-    /** @return the server directory this client talks to */
+    /** {@return the server directory this client talks to} */
     public Path directory() {
         return directory;
     }
 
-    /** @return the id that names this client's reply FIFO */
+    /** {@return the id that names this client's reply FIFO} */
     public long id() {
         return id;
     }
 
-    /** @return how long a request may wait for its whole reply */
+    /** {@return how long a request may wait for its whole reply} */
     public Duration timeout() {
         return timeout;
     }
@@ -156,6 +178,8 @@ public final class FifoClient {
     /**
      * Sends {@code request} and returns the reply's data, all parts joined. Blocks up to the timeout.
      *
+     * @param request the request body, any length (0 bytes or more)
+     * @return the reply data, all parts joined; empty when the server replied with no data
      * @throws NoServerException        no server reads {@code server.fifo} in the directory
      * @throws PeerTimeoutException      no complete reply came within the timeout
      * @throws ErrorReplyException       the server answered with an error
@@ -174,6 +198,8 @@ public final class FifoClient {
      * when the reply is complete; an error reply throws {@link ErrorReplyException} after any
      * data parts that came before the error were handed over. Blocks up to the timeout.
      *
+     * @param request the request body, any length (0 bytes or more)
+     * @param parts   gets each data part of the reply, in order, on the calling thread
      * @throws NoServerException        no server reads {@code server.fifo} in the directory
      * @throws PeerTimeoutException      no complete reply came within the timeout
      * @throws ErrorReplyException       the server answered with an error

@@ -114,6 +114,9 @@ public final class FifoServer implements AutoCloseable {
     /**
      * {@link #bind(Path, RequestHandler, ServerOptions)} with the default options. Does not block.
      *
+     * @param dir     the server directory; created (0700) when missing
+     * @param handler runs for each request
+     * @return the running server
      * @throws ServerBusyException another server already serves {@code dir}
      * @throws IOException         {@code dir} or its files fail the checks of that method
      */
@@ -124,6 +127,11 @@ public final class FifoServer implements AutoCloseable {
     /**
      * Starts a server on {@code dir}; it serves until {@link #close()}. Does not block.
      *
+     * @param dir     the server directory; created (0700, or 1733 when shared) when missing,
+     *                else it must be a directory owned by this user
+     * @param handler runs for each request, on the request's own virtual thread
+     * @param options limits, timeouts, sharing, FIFO mode and log
+     * @return the running server
      * @throws ServerBusyException another server already serves {@code dir}
      * @throws FifoException       {@code dir} is not a directory, is a symlink, is owned by
      *                             someone else or cannot be created; {@code server.fifo} or
@@ -184,6 +192,11 @@ public final class FifoServer implements AutoCloseable {
      * {@code bind}. A reader without a path (an anonymous pipe, or no {@code /proc} to learn the
      * path from) cannot say where the reply FIFOs are and is refused.
      *
+     * @param serverFifo the inherited reader of {@code server.fifo}; the server owns it from
+     *                   now on
+     * @param handler    runs for each request, on the request's own virtual thread
+     * @param options    limits, timeouts, sharing and log (the FIFO's mode is left as it is)
+     * @return the running server
      * @throws ServerBusyException another server already serves that directory
      * @throws FifoException       the reader is not a FIFO's, its path is unknown, not named
      *                             {@code server.fifo}, or no longer names the same FIFO; or the
@@ -263,42 +276,51 @@ public final class FifoServer implements AutoCloseable {
         log.line(path + ": removed a stale server FIFO (its server stopped without removing it)");
     }
 
-    /** The directory this server owns. */
+    /** {@return the directory this server owns} */
     public Path directory() {
         return ctx.directory;
     }
 
-    /** {@code <directory>/server.fifo}. */
+    /** {@return the path of the server's well-known FIFO, {@code <directory>/server.fifo}} */
     public Path serverFifo() {
         return ctx.serverFifo;
     }
 
-    /** The largest request or reply frame payload: PIPE_BUF - 16 (4080 on Linux). */
+    /** {@return the largest request or reply frame payload in bytes: PIPE_BUF - 16 (4080 on Linux)} */
     public int maxPayload() {
         return ctx.maxPayload;
     }
 
-    /** Handlers running right now (including ones past their deadline that have not ended yet). */
+    /**
+     * {@return how many handlers run right now (including ones past their deadline that have
+     * not ended yet), from 0 to {@link ServerOptions#maxInFlight()}}
+     */
     public int inFlight() {
         return maxInFlight - ctx.slots.availablePermits();
     }
 
-    /** Requests read and not over yet: waiting for a slot, running, or having their reply delivered. */
+    /**
+     * {@return how many requests were read and are not over yet: waiting for a slot, running,
+     * or having their reply delivered}
+     */
     public int admitted() {
         return ctx.maxAdmitted - ctx.admitted.availablePermits();
     }
 
-    /** Counters so far. */
+    /** {@return a snapshot of the server's counters so far} */
     public ServerStats stats() {
         return ctx.log.snapshot();
     }
 
-    /** True until the server has stopped completely. */
+    /** {@return true until the server has stopped completely} */
     public boolean isRunning() {
         return terminated.getCount() > 0;
     }
 
-    /** Why the server stopped by itself (its FIFO failed), or null. */
+    /**
+     * {@return why the server stopped by itself (its FIFO failed, or its reading thread did),
+     * or {@code null} when that has not happened}
+     */
     public IOException failure() {
         return failure;
     }
@@ -344,6 +366,7 @@ public final class FifoServer implements AutoCloseable {
     /**
      * Waits at most {@code timeout} for the server to stop.
      *
+     * @param timeout the longest wait; zero or negative checks once without waiting
      * @return true when the server has stopped
      * @throws InterruptedException the waiting thread was interrupted (the server goes on)
      */

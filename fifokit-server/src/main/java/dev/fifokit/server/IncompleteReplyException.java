@@ -12,10 +12,23 @@ import java.nio.file.Path;
 public final class IncompleteReplyException extends FifoException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The reply in {@code path} ended early or held a frame the protocol does not have; the message is {@code "<path>: <reason>"}.
+     *
+     * @param path   the FIFO or directory concerned
+     * @param reason the cause, in words
+     */
     public IncompleteReplyException(Path path, String reason) {
         super(path, reason);
     }
 
+    /**
+     * The reply in {@code path} ended early or held a frame the protocol does not have; the message is {@code "<path>: <reason>"}.
+     *
+     * @param path   the FIFO or directory concerned
+     * @param reason the cause, in words
+     * @param cause  the underlying failure, or {@code null}
+     */
     public IncompleteReplyException(Path path, String reason, Throwable cause) {
         super(path, reason, cause);
     }

@@ -12,10 +12,23 @@ import java.nio.file.Path;
 public final class NoServerException extends FifoException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * No server reads {@code path}; the message is {@code "<path>: <reason>"}.
+     *
+     * @param path   the FIFO or directory concerned
+     * @param reason the cause, in words
+     */
     public NoServerException(Path path, String reason) {
         super(path, reason);
     }
 
+    /**
+     * No server reads {@code path}; the message is {@code "<path>: <reason>"}.
+     *
+     * @param path   the FIFO or directory concerned
+     * @param reason the cause, in words
+     * @param cause  the underlying failure, or {@code null}
+     */
     public NoServerException(Path path, String reason, Throwable cause) {
         super(path, reason, cause);
     }

@@ -8,5 +8,14 @@ package dev.fifokit.server;
  */
 @FunctionalInterface
 public interface ReplyFunction {
+    /**
+     * Computes the reply to one request, on the request's own virtual thread.
+     *
+     * @param request the request bytes, the function's own array
+     * @param client  who sent the request
+     * @return the reply data, sent as the whole successful reply; may be empty
+     * @throws Exception {@link RequestRejectedException} for an error reply with its message;
+     *                   any other exception for an error reply describing it
+     */
     byte[] reply(byte[] request, ClientIdentity client) throws Exception;
 }

@@ -21,27 +21,31 @@ public final class Request {
         this.deadline = Instant.now().plusNanos(Math.max(0, deadlineNanos - System.nanoTime()));
     }
 
-    /** The request bytes (at most PIPE_BUF - 16). */
+    /**
+     * {@return the request bytes: at most PIPE_BUF - 16 for a request sent in one frame, up to
+     * {@link ServerOptions#maxRequestBytes(long)} for a body sent through a request FIFO; the
+     * handler's own array}
+     */
     public byte[] payload() {
         return payload;
     }
 
-    /** The payload decoded as UTF-8. */
+    /** {@return the payload decoded as UTF-8 (malformed bytes become U+FFFD)} */
     public String text() {
         return new String(payload, StandardCharsets.UTF_8);
     }
 
-    /** The client's id (pid) and uid. */
+    /** {@return the client's id (pid) and uid} */
     public ClientIdentity client() {
         return client;
     }
 
-    /** When the server stops waiting for the handler and answers with a deadline error. */
+    /** {@return when the server stops waiting for the handler and answers with a deadline error} */
     public Instant deadline() {
         return deadline;
     }
 
-    /** Time left before {@link #deadline()}, never negative. */
+    /** {@return the time left before {@link #deadline()}, never negative (zero once it has passed)} */
     public Duration remaining() {
         return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
     }

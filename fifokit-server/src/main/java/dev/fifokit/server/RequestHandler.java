@@ -22,9 +22,24 @@ package dev.fifokit.server;
  */
 @FunctionalInterface
 public interface RequestHandler {
+    /**
+     * Handles one request, on its own virtual thread; returning normally ends the reply with
+     * success.
+     *
+     * @param request the request: its bytes, who sent it and its deadline
+     * @param reply   where the reply data goes; the reply ends when this method returns
+     * @throws Exception {@link RequestRejectedException} for an error reply with its message;
+     *                   any other exception for an error reply describing it (data already
+     *                   sent stays sent)
+     */
     void handle(Request request, ReplySink reply) throws Exception;
 
-    /** A handler that answers each request with one reply computed by {@code function}. */
+    /**
+     * A handler that answers each request with one reply computed by {@code function}.
+     *
+     * @param function computes the reply bytes from the request bytes and the client
+     * @return a handler that sends what {@code function} returns as the whole reply
+     */
     static RequestHandler replying(ReplyFunction function) {
         java.util.Objects.requireNonNull(function, "function");
         return (request, reply) -> reply.send(function.reply(request.payload(), request.client()));

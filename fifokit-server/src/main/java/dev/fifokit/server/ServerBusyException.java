@@ -11,6 +11,13 @@ import java.nio.file.Path;
 public final class ServerBusyException extends FifoException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Another server holds the lock of {@code directory}; the message is
+     * {@code "<directory>: <reason>"}.
+     *
+     * @param directory the server directory that is taken
+     * @param reason    the cause, in words
+     */
     public ServerBusyException(Path directory, String reason) {
         super(directory, reason);
     }

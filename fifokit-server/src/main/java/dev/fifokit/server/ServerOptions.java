@@ -62,12 +62,22 @@ public final class ServerOptions {
         this.log = log;
     }
 
-    /** 256 in flight, 30 s per request, 2 s client stall, 5 s grace, 16 MiB requests, private, warnings to System.Logger. */
+    /**
+     * 256 in flight, 30 s per request, 2 s client stall, 5 s grace, 16 MiB requests, private, warnings to System.Logger.
+     *
+     * @return the default options (the same object every time)
+     */
     public static ServerOptions defaults() {
         return DEFAULTS;
     }
 
-    /** Handlers running at once (at least 1). */
+    /**
+     * Handlers running at once (at least 1).
+     *
+     * @param requests how many handlers may run at the same time, 1 or more
+     * @return a copy with this limit
+     * @throws IllegalArgumentException {@code requests} is below 1
+     */
     public ServerOptions maxInFlight(int requests) {
         if (requests < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1: " + requests);
@@ -75,25 +85,53 @@ public final class ServerOptions {
         return new ServerOptions(requests, requestDeadline, clientStall, gracePeriod, maxRequestBytes, shared, fifoMode, log);
     }
 
-    /** How long one request may take (positive). */
+    /**
+     * How long one request may take (positive).
+     *
+     * @param deadline the longest time from reading a request to the end of its reply; more
+     *                 than zero
+     * @return a copy with this deadline
+     * @throws IllegalArgumentException {@code deadline} is zero or negative
+     */
     public ServerOptions requestDeadline(Duration deadline) {
         return new ServerOptions(maxInFlight, positive(deadline, "request deadline"), clientStall, gracePeriod,
                 maxRequestBytes, shared, fifoMode, log);
     }
 
-    /** How long a client may make no progress reading its reply or sending its body (positive). */
+    /**
+     * How long a client may make no progress reading its reply or sending its body (positive).
+     *
+     * @param stall the longest time without progress before the server gives up on that
+     *              request; more than zero
+     * @return a copy with this limit
+     * @throws IllegalArgumentException {@code stall} is zero or negative
+     */
     public ServerOptions clientStall(Duration stall) {
         return new ServerOptions(maxInFlight, requestDeadline, positive(stall, "client stall"), gracePeriod,
                 maxRequestBytes, shared, fifoMode, log);
     }
 
-    /** How long a graceful stop waits for requests in flight (positive). */
+    /**
+     * How long a graceful stop waits for requests in flight (positive).
+     *
+     * @param grace the longest wait for requests in flight when the server stops; more than
+     *              zero
+     * @return a copy with this grace period
+     * @throws IllegalArgumentException {@code grace} is zero or negative
+     */
     public ServerOptions gracePeriod(Duration grace) {
         return new ServerOptions(maxInFlight, requestDeadline, clientStall, positive(grace, "grace period"),
                 maxRequestBytes, shared, fifoMode, log);
     }
 
-    /** The largest request body accepted, in bytes (at least 0). */
+    /**
+     * The largest request body accepted, in bytes (at least 0).
+     *
+     * @param bytes the largest request body in bytes, 0 or more; a larger request gets an
+     *              error reply
+     * @return a copy with this limit
+     * @throws IllegalArgumentException {@code bytes} is negative
+     */
     public ServerOptions maxRequestBytes(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("maxRequestBytes must not be negative: " + bytes);
@@ -101,12 +139,24 @@ public final class ServerOptions {
         return new ServerOptions(maxInFlight, requestDeadline, clientStall, gracePeriod, bytes, shared, fifoMode, log);
     }
 
-    /** Serve other users too (token-form requests only, directory 1733, server.fifo 0622 unless set). */
+    /**
+     * Serve other users too (token-form requests only, directory 1733, server.fifo 0622 unless set).
+     *
+     * @param yes true to serve other users, false (the default) to serve only this user
+     * @return a copy that is shared or private
+     */
     public ServerOptions shared(boolean yes) {
         return new ServerOptions(maxInFlight, requestDeadline, clientStall, gracePeriod, maxRequestBytes, yes, fifoMode, log);
     }
 
-    /** Permission bits of {@code server.fifo}. */
+    /**
+     * Permission bits of {@code server.fifo}.
+     *
+     * @param mode the permission bits, 0 to 0777 (e.g. {@code 0620}); no file type, setuid,
+     *             setgid or sticky bits
+     * @return a copy with this mode
+     * @throws IllegalArgumentException {@code mode} has bits outside 0777
+     */
     public ServerOptions fifoMode(int mode) {
         if ((mode & ~0777) != 0) {
             throw new IllegalArgumentException("not a permission mode: 0" + Integer.toOctalString(mode));
@@ -114,7 +164,13 @@ public final class ServerOptions {
         return new ServerOptions(maxInFlight, requestDeadline, clientStall, gracePeriod, maxRequestBytes, shared, mode, log);
     }
 
-    /** Where discarded input and dropped requests are reported. */
+    /**
+     * Where discarded input and dropped requests are reported.
+     *
+     * @param sink gets one line per event, without a trailing newline; it may be called from
+     *             several server threads
+     * @return a copy that reports to {@code sink}
+     */
     public ServerOptions log(Consumer<String> sink) {
         return new ServerOptions(maxInFlight, requestDeadline, clientStall, gracePeriod, maxRequestBytes, shared, fifoMode,
                 Objects.requireNonNull(sink, "sink"));
@@ -128,42 +184,42 @@ public final class ServerOptions {
         return d;
     }
 
-    /** Handlers running at once. */
+    /** {@return how many handlers may run at once, 1 or more} */
     public int maxInFlight() {
         return maxInFlight;
     }
 
-    /** How long one request may take. */
+    /** {@return how long one request may take, from being read to the end of its reply} */
     public Duration requestDeadline() {
         return requestDeadline;
     }
 
-    /** How long a client may make no progress. */
+    /** {@return how long a client may make no progress before its request is given up} */
     public Duration clientStall() {
         return clientStall;
     }
 
-    /** How long a graceful stop waits for requests in flight. */
+    /** {@return how long a graceful stop waits for requests in flight} */
     public Duration gracePeriod() {
         return gracePeriod;
     }
 
-    /** The largest request body accepted. */
+    /** {@return the largest request body accepted, in bytes} */
     public long maxRequestBytes() {
         return maxRequestBytes;
     }
 
-    /** True when other users may be served. */
+    /** {@return true when other users may be served} */
     public boolean isShared() {
         return shared;
     }
 
-    /** Permission bits of {@code server.fifo}: as set, else 0622 when shared and 0600 when private. */
+    /** {@return the permission bits of {@code server.fifo}: as set, else 0622 when shared and 0600 when private} */
     public int fifoMode() {
         return fifoMode >= 0 ? fifoMode : shared ? 0622 : 0600;
     }
 
-    /** Where discarded input and dropped requests are reported. */
+    /** {@return where discarded input and dropped requests are reported; never null} */
     public Consumer<String> log() {
         return log;
     }

@@ -60,17 +60,34 @@ public final class ServerProtocol {
     /** Mode of a request FIFO a client of a shared server creates (the server must read it). */
     public static final int SHARED_REQUEST_FIFO_MODE = 0644;
 
-    /** True when {@code type} is a token-form request type: {@link #TOKEN_FORM} plus a client id. */
+    /**
+     * Tells a token-form request from a plain one by its type.
+     *
+     * @param type the {@code mesg_type} of a request frame
+     * @return true when {@code type} is {@link #TOKEN_FORM} plus a valid client id
+     */
     public static boolean isTokenForm(long type) {
         return type > TOKEN_FORM && isClientId(type - TOKEN_FORM);
     }
 
-    /** {@code client.<hex token>.fifo}: the reply FIFO of a token-form request. */
+    /**
+     * {@code client.<hex token>.fifo}: the reply FIFO of a token-form request.
+     *
+     * @param token the request's token, exactly {@value #TOKEN_BYTES} bytes
+     * @return the reply FIFO's file name, with the token in lowercase hex
+     * @throws IllegalArgumentException the token does not have {@value #TOKEN_BYTES} bytes
+     */
     public static String replyFifoName(byte[] token) {
         return "client." + hex(token) + ".fifo";
     }
 
-    /** {@code request.<hex token>.fifo}: the FIFO a token-form request's body travels through. */
+    /**
+     * {@code request.<hex token>.fifo}: the FIFO a token-form request's body travels through.
+     *
+     * @param token the request's token, exactly {@value #TOKEN_BYTES} bytes
+     * @return the request FIFO's file name, with the token in lowercase hex
+     * @throws IllegalArgumentException the token does not have {@value #TOKEN_BYTES} bytes
+     */
     public static String requestFifoName(byte[] token) {
         return "request." + hex(token) + ".fifo";
     }
@@ -82,12 +99,23 @@ public final class ServerProtocol {
         return java.util.HexFormat.of().formatHex(token);
     }
 
-    /** True for a valid client id: 1 to {@link #MAX_CLIENT_ID}. */
+    /**
+     * Tells whether {@code id} may be a client id.
+     *
+     * @param id a number, e.g. the {@code mesg_type} of a request frame
+     * @return true for a valid client id: 1 to {@link #MAX_CLIENT_ID}
+     */
     public static boolean isClientId(long id) {
         return id > 0 && id <= MAX_CLIENT_ID;
     }
 
-    /** {@code client.<id>.fifo}. */
+    /**
+     * {@code client.<id>.fifo}: the reply FIFO of a plain request.
+     *
+     * @param clientId the client id, 1 to {@link #MAX_CLIENT_ID}
+     * @return the reply FIFO's file name, with the id in decimal
+     * @throws IllegalArgumentException the id is out of that range
+     */
     public static String clientFifoName(long clientId) {
         if (!isClientId(clientId)) {
             throw new IllegalArgumentException("client id out of range (1 to 2^48 - 1): " + clientId);
@@ -95,12 +123,24 @@ public final class ServerProtocol {
         return "client." + clientId + ".fifo";
     }
 
-    /** The reply FIFO of client {@code clientId} in the server directory {@code dir}. */
+    /**
+     * The reply FIFO of client {@code clientId} in the server directory {@code dir}.
+     *
+     * @param dir      the server's directory
+     * @param clientId the client id, 1 to {@link #MAX_CLIENT_ID}
+     * @return {@code dir/client.<id>.fifo}
+     * @throws IllegalArgumentException the id is out of that range
+     */
     public static Path clientFifo(Path dir, long clientId) {
         return dir.resolve(clientFifoName(clientId));
     }
 
-    /** The server's well-known FIFO in {@code dir}. */
+    /**
+     * The server's well-known FIFO in {@code dir}.
+     *
+     * @param dir the server's directory
+     * @return {@code dir/server.fifo}
+     */
     public static Path serverFifo(Path dir) {
         return dir.resolve(SERVER_FIFO);
     }
