@@ -107,7 +107,8 @@ public final class FifoServer implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
         int maxPayload = reader.pipeBuf() - ServerProtocol.HEADER_BYTES;
         Integer owner = options.isShared() ? null : directory.owner();
-        this.ctx = new ServerContext(directory.path(), serverFifo, maxPayload, options, owner, timer, handler, log);
+        this.ctx = new ServerContext(directory.path(), serverFifo, maxPayload, options, owner, timer, handler, log,
+                directory::onlyOwnerWrites);
         this.acceptor = Thread.ofPlatform().name("fifokit-server " + directory.path()).unstarted(this::accept);
     }
 

@@ -97,7 +97,7 @@ final class RequestRun implements Runnable {
         try {
             ReplyFifo target;
             try {
-                target = ReplyFifo.open(ctx.directory, ticket.replyName(), ctx.owner);
+                target = ReplyFifo.open(ctx.directory, ticket.replyName(), ctx.owner, ctx.directReplies);
             } catch (NoReaderException e) {
                 boolean removed = ReplyFifo.removeAbandoned(ctx.directory, ticket.replyName(), ctx.owner);
                 drop("nobody reads the reply FIFO (the client died or never opened it)" + (removed ? "; FIFO removed" : ""));
@@ -301,7 +301,7 @@ final class RequestRun implements Runnable {
         }
         waitingOn = in;
         try {
-            FileFacts s = FileFacts.ofDescriptor(in.descriptor());
+            FileFacts s = FileFacts.ofOpened(in);
             String why = s.refusal(uid);
             if (why != null) {
                 throw new RequestBodyException("refused as a request FIFO: " + path.getFileName() + ": " + why);

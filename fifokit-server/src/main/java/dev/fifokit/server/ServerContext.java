@@ -55,11 +55,23 @@ final class ServerContext {
         void expire();
     }
 
+    /**
+     * Whether reply FIFOs are opened directly ({@link ReplyFifo#open}): the server is private and
+     * nobody but its user can write its directory. Looked at again every
+     * {@value #TRUST_EVERY_SWEEPS} sweeps (a chmod of the directory while serving takes effect
+     * within a second).
+     */
+    volatile boolean directReplies;
+    private final java.util.function.BooleanSupplier directCheck;
+    private static final int TRUST_EVERY_SWEEPS = 20;
+    private int sweeps;
+
     /** System.nanoTime() by which everything must be over once stopping; MAX_VALUE before. */
     volatile long hardStop = Long.MAX_VALUE;
 
     ServerContext(Path directory, Path serverFifo, int maxPayload, ServerOptions options, Integer owner,
-                  ScheduledExecutorService timer, RequestHandler handler, ServerLog log) {
+                  ScheduledExecutorService timer, RequestHandler handler, ServerLog log,
+                  java.util.function.BooleanSupplier onlyOwnerWrites) {
         this.directory = directory;
         this.serverFifo = serverFifo;
         this.maxPayload = maxPayload;
@@ -80,10 +92,15 @@ final class ServerContext {
         this.maxAdmitted = Math.max(MIN_ADMITTED, options.maxInFlight() * 4);
         this.admitted = new Semaphore(maxAdmitted);
         this.maxPending = Math.max(1024, maxAdmitted * 8);
+        this.directCheck = options.isShared() ? () -> false : onlyOwnerWrites;
+        this.directReplies = directCheck.getAsBoolean();
         timer.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private void sweep() {
+        if (++sweeps % TRUST_EVERY_SWEEPS == 0) {
+            directReplies = directCheck.getAsBoolean();
+        }
         long now = System.nanoTime();
         for (Watched w : watched) {
             long u = w.until();

@@ -38,9 +38,12 @@ final class ServerDirectory implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final FileFacts lockIdentity;
+    /** Whether no other user can replace the directory or any directory above it (checked once, when claimed). */
+    private final boolean trustedPath;
 
     private ServerDirectory(Path dir, int owner, Path lockFile, FileChannel lockChannel, FileLock lock, FileFacts lockIdentity) {
         this.dir = dir;
+        this.trustedPath = onlyOwnerCanChange(dir.getParent(), owner);
         this.owner = owner;
         this.lockFile = lockFile;
         this.lockChannel = lockChannel;
@@ -55,6 +58,42 @@ final class ServerDirectory implements AutoCloseable {
     /** The directory's owner: this process's user. */
     int owner() {
         return owner;
+    }
+
+    /**
+     * Whether nobody but this user (and root) can add, replace or remove files in the directory
+     * now: it is ours and not writable by group or others (mode bits, which include any ACL
+     * mask), and no directory above it can be replaced by another user (each is root's or ours,
+     * and not writable by others or sticky). Then a name in it is what this user put there
+     * (a client's FIFO, made by this user's clients), and a reply FIFO may be opened directly.
+     * A shared directory (1733) never is. Costs one stat of the directory.
+     */
+    boolean onlyOwnerWrites() {
+        if (!trustedPath) {
+            return false;
+        }
+        try {
+            FileFacts s = FileFacts.ofPath(dir);
+            return s != null && (s.mode() & 0170000) == 0040000 && s.uid() == owner && (s.mode() & 0022) == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Each of {@code dir} and its parents is root's or {@code me}'s, and others cannot write it (or it is sticky). */
+    private static boolean onlyOwnerCanChange(Path dir, int me) {
+        try {
+            for (Path p = dir == null ? null : dir.toRealPath(); p != null; p = p.getParent()) {
+                FileFacts s = FileFacts.ofPath(p);
+                if (s == null || (s.uid() != 0 && s.uid() != me)
+                        || ((s.mode() & 0022) != 0 && (s.mode() & 01000) == 0)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
