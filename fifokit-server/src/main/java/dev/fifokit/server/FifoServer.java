@@ -385,7 +385,7 @@ public final class FifoServer implements AutoCloseable {
                     if (requests.buffered() == 0) {
                         requests.fillBlocking();
                     }
-                    if (!requests.pass(this::frame, PASS_BYTES)) {
+                    if (!requests.pass(this::frame, PASS_BYTES, false)) {
                         break;
                     }
                 }
