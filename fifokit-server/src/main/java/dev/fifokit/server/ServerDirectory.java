@@ -43,7 +43,7 @@ final class ServerDirectory implements AutoCloseable {
 
     private ServerDirectory(Path dir, int owner, Path lockFile, FileChannel lockChannel, FileLock lock, FileFacts lockIdentity) {
         this.dir = dir;
-        this.trustedPath = onlyOwnerCanChange(dir.getParent(), owner);
+        this.trustedPath = onlyOwnerCanChange(dir, owner);
         this.owner = owner;
         this.lockFile = lockFile;
         this.lockChannel = lockChannel;
@@ -80,20 +80,32 @@ final class ServerDirectory implements AutoCloseable {
         }
     }
 
-    /** Each of {@code dir} and its parents is root's or {@code me}'s, and others cannot write it (or it is sticky). */
+    /**
+     * Each directory on the way to {@code dir}, both as named (a symlink among them must be
+     * root's or {@code me}'s) and as resolved, is root's or {@code me}'s, and others cannot
+     * write it unless it is sticky (they then cannot rename or remove what is ours).
+     */
     private static boolean onlyOwnerCanChange(Path dir, int me) {
         try {
-            for (Path p = dir == null ? null : dir.toRealPath(); p != null; p = p.getParent()) {
-                FileFacts s = FileFacts.ofPath(p);
-                if (s == null || (s.uid() != 0 && s.uid() != me)
-                        || ((s.mode() & 0022) != 0 && (s.mode() & 01000) == 0)) {
-                    return false;
-                }
-            }
-            return true;
+            Path named = dir.toAbsolutePath().normalize();
+            return onlyOwnerCanChangeChain(named, me) && onlyOwnerCanChangeChain(named.toRealPath(), me);
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private static boolean onlyOwnerCanChangeChain(Path dir, int me) throws IOException {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            FileFacts s = FileFacts.ofPath(p); // the name itself: a symlink is judged as one
+            if (s == null || (s.uid() != 0 && s.uid() != me)) {
+                return false;
+            }
+            boolean symlink = (s.mode() & 0170000) == 0120000;
+            if (!symlink && (s.mode() & 0022) != 0 && (s.mode() & 01000) == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
