@@ -13,22 +13,25 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The {@link ReplySink} of a handler that runs on its request's own thread (no hand-off to a
  * second thread): what it sends is held in memory, and written to the client when the handler
- * returns (with the end marker, usually in one write(2)), when more than {@value #PARTS_AHEAD}
- * parts are held (then the handler waits for the client, each write bounded by the client
- * stall limit), or by the server's sweep when parts have been held for a sweep period (so a
- * handler that streams slowly still gets its parts out promptly).
+ * returns (with the end marker, usually in one write(2)). A reply that outgrows
+ * {@value #PARTS_AHEAD} held parts, or whose parts have waited a sweep period while the handler
+ * keeps running (a handler that streams slowly), is written by a helper thread of the server's
+ * while the handler goes on; a {@code send} finding {@value #PARTS_AHEAD} parts still held
+ * waits for room, each write being bounded by the client stall limit. While the handler runs,
+ * no thread of its own writes the client's FIFO, so interrupting one never closes the reply
+ * end (its request thread writes only after the handler has returned, in {@link #finish()}).
  *
  * <p><b>Stopping a handler that overstays.</b> At its deadline, or when the server stops, a
  * thread other than the handler's takes the reply over with {@link #stop}: it waits for any
  * write under way (bounded by the stall limit), marks the reply stopped (every later
  * {@code send} fails), interrupts the handler's thread, and then writes the error reply itself;
- * so a handler that ignores its interrupt cannot delay the client's answer. The handler's thread
- * is interrupted only by that take-over, only while no write of the reply is under way, and
- * never after {@link #finish()} has claimed the reply: an interrupt never closes the reply end
- * under a write.
+ * so a handler that ignores its interrupt cannot delay the client's answer. The server
+ * interrupts the handler's thread only there, or when the helper's write failed (the client is
+ * gone), each time while holding the write lock and before {@link #finish()} has claimed the
+ * reply; {@code finish} clears what such an interrupt left before the request thread writes.
  */
 final class HandlerReply implements ReplySink {
-    /** Parts held in memory before a {@code send} makes the handler wait for the client. */
+    /** Parts held in memory before a {@code send} waits for the helper to write them. */
     static final int PARTS_AHEAD = 16;
 
     /** Writes parts to the client (the caller holds the write lock); may wait, bounded by the stall limit. */
@@ -49,13 +52,14 @@ final class HandlerReply implements ReplySink {
     private final ReentrantLock writing = new ReentrantLock();
     private final CountDownLatch ended = new CountDownLatch(1);
     private final AtomicBoolean stopStarted = new AtomicBoolean();
-    private final AtomicBoolean flushStarted = new AtomicBoolean();
 
     // guarded by this
     private final ArrayList<byte[]> held = new ArrayList<>(2);
     private int state = RUNNING;
     private String stoppedBecause;
     private IOException failure;
+    /** A helper thread is writing the held parts (or about to). */
+    private boolean flushing;
 
     /** System.nanoTime() after which the sweep writes the held parts; 0 when none are held. */
     private volatile long flushAfter;
@@ -80,8 +84,8 @@ final class HandlerReply implements ReplySink {
             return;
         }
         byte[] part = Arrays.copyOfRange(data, off, off + len);
-        while (true) {
-            synchronized (this) {
+        synchronized (this) {
+            while (true) {
                 checkRunning();
                 if (held.size() < PARTS_AHEAD) {
                     if (held.isEmpty()) {
@@ -90,10 +94,15 @@ final class HandlerReply implements ReplySink {
                     held.add(part);
                     return;
                 }
+                // more than memory holds: the helper writes them, this handler waits for room
+                startFlusher();
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("reply abandoned: " + (stoppedBecause != null ? stoppedBecause : "interrupted"), e);
+                }
             }
-            // more than fits in memory: this handler waits for its client (once it is written,
-            // or the reply is over, the loop adds the part or throws)
-            writeHeld(false);
         }
     }
 
@@ -141,46 +150,48 @@ final class HandlerReply implements ReplySink {
         };
     }
 
-    /**
-     * Writes what is held, unless the reply is no longer the handler's. {@code aside}: called
-     * by the sweep's helper thread, which gives up at once when a write is under way and, when
-     * its write fails, interrupts the handler (which holds no write then).
-     */
-    private void writeHeld(boolean aside) {
-        if (aside) {
-            if (!writing.tryLock()) {
-                return;
-            }
-        } else {
-            writing.lock();
+    /** Starts the helper thread that writes the held parts, unless one is at it. Holds this lock. */
+    private void startFlusher() {
+        if (!flushing) {
+            flushing = true;
+            Thread.ofVirtual().name(runner.getName() + "-reply").start(this::flush);
         }
+    }
+
+    /**
+     * The helper thread: writes what is held until nothing is, or the reply is no longer the
+     * handler's. When a write fails, the reply is failed and the handler interrupted (while
+     * this thread holds the write lock, so never under a write).
+     */
+    private void flush() {
+        writing.lock();
         try {
-            List<byte[]> parts;
-            synchronized (this) {
-                if (state != RUNNING || held.isEmpty()) {
-                    return;
-                }
-                parts = new ArrayList<>(held);
-                held.clear();
-                flushAfter = 0;
-            }
-            // the handler's own interrupt status must not close the reply end under the write
-            boolean interrupted = !aside && Thread.interrupted();
-            try {
-                wire.write(parts);
-            } catch (IOException e) {
+            while (true) {
+                List<byte[]> parts;
                 synchronized (this) {
-                    if (state == RUNNING) {
+                    if (state != RUNNING || held.isEmpty()) {
+                        flushing = false;
+                        return;
+                    }
+                    parts = new ArrayList<>(held);
+                    held.clear();
+                    flushAfter = 0;
+                    notifyAll(); // room for a waiting send
+                }
+                try {
+                    wire.write(parts);
+                } catch (IOException e) {
+                    synchronized (this) {
+                        flushing = false;
+                        if (state != RUNNING) {
+                            return;
+                        }
                         state = FAILED;
                         failure = e;
+                        notifyAll();
                     }
-                }
-                if (aside) {
                     runner.interrupt();
-                }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
+                    return;
                 }
             }
         } finally {
@@ -193,17 +204,11 @@ final class HandlerReply implements ReplySink {
         return flushAfter;
     }
 
-    /** Called by the sweep (never blocks): writes the held parts on a thread of its own. */
-    void flushAside() {
+    /** Called by the sweep (never blocks): the held parts are written by the helper thread. */
+    synchronized void flushAside() {
         flushAfter = 0;
-        if (flushStarted.compareAndSet(false, true)) {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    writeHeld(true);
-                } finally {
-                    flushStarted.set(false);
-                }
-            });
+        if (state == RUNNING && !held.isEmpty()) {
+            startFlusher();
         }
     }
 
@@ -235,6 +240,7 @@ final class HandlerReply implements ReplySink {
             synchronized (this) {
                 Thread.interrupted(); // an interrupt is only ever meant for the handler
                 flushAfter = 0;
+                notifyAll(); // a send still waiting (on a thread the handler left behind) fails
                 switch (state) {
                     case RUNNING -> {
                         state = DONE;
@@ -274,6 +280,7 @@ final class HandlerReply implements ReplySink {
                 stoppedBecause = why;
                 held.clear();
                 flushAfter = 0;
+                notifyAll();
             }
             runner.interrupt();
             then.run();
