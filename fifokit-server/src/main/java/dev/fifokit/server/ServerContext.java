@@ -46,12 +46,18 @@ final class ServerContext {
      */
     final Set<Watched> watched = ConcurrentHashMap.newKeySet();
 
-    /** A wait on a client with a limit, looked at by the sweep. */
+    /**
+     * A wait with a limit, looked at by the sweep: a write on a client, and for a request whose
+     * handler runs, its deadline and the moment its held reply parts should go out.
+     */
     interface Watched {
-        /** System.nanoTime() past which the wait is over, or 0 when not waiting. */
+        /** System.nanoTime() of the earliest limit to act on, or 0 when there is none. */
         long until();
 
-        /** Ends the wait (closes what it waits on); called at most once per sweep, never blocks. */
+        /**
+         * Acts on what is past its limit (closes what a write waits on, has the reply taken over
+         * or written on another thread); called at most once per sweep, never blocks.
+         */
         void expire();
     }
 
