@@ -52,6 +52,8 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
     final ReentrantLock readLock = new ReentrantLock();
     final ReentrantLock writeLock = new ReentrantLock();
     private volatile Runnable onClose;
+    /** What the open saw of the file; null for an end not opened by path. */
+    volatile OpenedFile openedFile;
 
     /** How long {@link #close()} waits for threads to leave a call on the descriptor. */
     static final int CLOSE_BOUND_SECONDS = 5;
@@ -183,6 +185,18 @@ public abstract sealed class FifoEnd extends AbstractInterruptibleChannel
      */
     public final int descriptor() {
         return fd.fd();
+    }
+
+    /**
+     * The file this end was opened on, as the open checked it (type, owner, link count, device
+     * and inode), without another system call: the facts were read when the end was opened and
+     * are not refreshed. Never blocks.
+     *
+     * @return the facts, or {@code null} for an end not opened by path (an anonymous pipe, an
+     *         inherited descriptor)
+     */
+    public final OpenedFile openedFile() {
+        return openedFile;
     }
 
     /** Runs {@code action} once, after this end is closed (used to unlink a created FIFO). */

@@ -35,6 +35,9 @@ final class Opening {
     }
 
     static FifoEnd open(Path path, FifoOpenOptions options, Consumer<? super FifoEnd> register) throws IOException {
+        if (options instanceof WriterOptions w && w.isTrustedDirectory()) {
+            return openDirect(path, w, register);
+        }
         long start = System.nanoTime();
         Common common = Common.of(options);
         FifoPaths.Handle h = FifoPaths.pinFifo(path, common.followSymlinks(), "open");
@@ -50,6 +53,7 @@ final class Opening {
                 register.accept(end);
                 long deadline = common.timeout() == null ? PipeFd.NO_DEADLINE : start + common.timeout().toNanos();
                 end.connect(h, options, deadline);
+                end.openedFile = OpenedFile.of(h.stat());
                 end.applyCapacity(common.pipe());
                 ok = true;
                 return end;
@@ -60,6 +64,39 @@ final class Opening {
             }
         } finally {
             FifoPaths.close(h.fd());
+        }
+    }
+
+    /**
+     * {@link WriterOptions#trustedDirectory()}: one open(2) of the path (never following a final
+     * symlink, never waiting), then one fstat of the descriptor, which must be a FIFO; those
+     * facts are the end's {@link FifoEnd#openedFile()}.
+     */
+    private static FifoEnd openDirect(Path path, WriterOptions options, Consumer<? super FifoEnd> register)
+            throws IOException {
+        int fd = FifoPaths.openDirect(path, dev.fifokit.internal.linux.Flags.O_WRONLY);
+        if (fd < 0) {
+            throw Errors.of(path, -fd, "open for writing");
+        }
+        dev.fifokit.internal.linux.Stat s = dev.fifokit.internal.linux.Stat.of(fd);
+        dev.fifokit.FifoException bad = Errors.checkFifo(path, s, "open for writing");
+        if (bad != null) {
+            FifoPaths.close(fd);
+            throw bad;
+        }
+        FifoWriter end = new FifoWriter(path, new PipeFd(fd), options.io());
+        end.openedFile = OpenedFile.of(s);
+        boolean ok = false;
+        try {
+            register.accept(end);
+            end.enter();
+            end.applyCapacity(options.io());
+            ok = true;
+            return end;
+        } finally {
+            if (!ok) {
+                end.closeQuietly();
+            }
         }
     }
 

@@ -24,18 +24,21 @@ public final class WriterOptions implements FifoOpenOptions {
         Duration timeout;
         boolean failIfNoReader;
         boolean followSymlinks;
+        boolean trustedDirectory;
         PipeOptions pipe = PipeOptions.defaults();
     }
 
     private final Duration timeout;
     private final boolean failIfNoReader;
     private final boolean followSymlinks;
+    private final boolean trustedDirectory;
     private final PipeOptions pipe;
 
     private WriterOptions(Draft d) {
         this.timeout = d.timeout;
         this.failIfNoReader = d.failIfNoReader;
         this.followSymlinks = d.followSymlinks;
+        this.trustedDirectory = d.trustedDirectory;
         this.pipe = d.pipe;
     }
 
@@ -44,6 +47,7 @@ public final class WriterOptions implements FifoOpenOptions {
         d.timeout = timeout;
         d.failIfNoReader = failIfNoReader;
         d.followSymlinks = followSymlinks;
+        d.trustedDirectory = trustedDirectory;
         d.pipe = pipe;
         change.accept(d);
         return new WriterOptions(d);
@@ -93,6 +97,32 @@ public final class WriterOptions implements FifoOpenOptions {
     }
 
     /**
+     * Opens the path directly, for a FIFO in a directory that nobody but this process's user
+     * (and root) can write: one {@code open(2)} with
+     * {@code O_WRONLY|O_NONBLOCK|O_NOFOLLOW|O_NOCTTY|O_CLOEXEC}, then one fstat of the
+     * descriptor, instead of pinning the path with an {@code O_PATH} handle, checking the handle
+     * and re-opening it through {@code /proc/self/fd} (two system calls fewer, and one less
+     * descriptor for a moment).
+     *
+     * <p>What stays as by default: a symbolic link at the path is refused
+     * ({@link dev.fifokit.SymlinkException}, and {@link #followSymlinks()} is ignored); a file
+     * that is not a FIFO is refused with {@link dev.fifokit.NotAFifoException}, its descriptor
+     * closed before anything is written; {@link FifoEnd#openedFile()} tells the owner and the
+     * link count. What is given up: the file is opened before it is checked, so the open of
+     * whatever is at the path runs (a device's driver, a regular file's leases) even when the
+     * end is then refused. That is why the directory must be one only trusted users can write.
+     *
+     * <p>The open never waits: with no reader it fails at once with
+     * {@link dev.fifokit.NoReaderException}, as with {@link #failIfNoReader()}, whatever the
+     * timeout says.
+     *
+     * @return a copy that opens directly
+     */
+    public WriterOptions trustedDirectory() {
+        return with(d -> d.trustedDirectory = true);
+    }
+
+    /**
      * The end's I/O options once open: non-blocking mode, spinning and capacity; see
      * {@link PipeOptions}. The default is {@link PipeOptions#defaults()}.
      *
@@ -115,6 +145,10 @@ public final class WriterOptions implements FifoOpenOptions {
 
     boolean isFollowSymlinks() {
         return followSymlinks;
+    }
+
+    boolean isTrustedDirectory() {
+        return trustedDirectory;
     }
 
     /**

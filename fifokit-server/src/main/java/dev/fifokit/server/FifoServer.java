@@ -107,7 +107,8 @@ public final class FifoServer implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
         int maxPayload = reader.pipeBuf() - ServerProtocol.HEADER_BYTES;
         Integer owner = options.isShared() ? null : directory.owner();
-        this.ctx = new ServerContext(directory.path(), serverFifo, maxPayload, options, owner, timer, handler, log);
+        this.ctx = new ServerContext(directory.path(), serverFifo, maxPayload, options, owner, timer, handler, log,
+                directory::onlyOwnerWrites);
         this.acceptor = Thread.ofPlatform().name("fifokit-server " + directory.path()).unstarted(this::accept);
     }
 
@@ -407,7 +408,7 @@ public final class FifoServer implements AutoCloseable {
                     if (requests.buffered() == 0) {
                         requests.fillBlocking();
                     }
-                    if (!requests.pass(this::frame, PASS_BYTES)) {
+                    if (!requests.pass(this::frame, PASS_BYTES, false)) {
                         break;
                     }
                 }

@@ -21,6 +21,15 @@ record FileFacts(int mode, int uid, int nlink, long dev, long ino) {
         return of(Files.readAttributes(Path.of("/proc/self/fd/" + fd), ATTRS));
     }
 
+    /** What the open of {@code end} saw of its file (no system call). */
+    static FileFacts ofOpened(dev.fifokit.ends.FifoEnd end) throws IOException {
+        dev.fifokit.ends.OpenedFile f = end.openedFile();
+        if (f == null) {
+            return ofDescriptor(end.descriptor());
+        }
+        return new FileFacts(f.mode(), f.owner(), f.links(), f.device(), f.inode());
+    }
+
     /** The file named {@code path} (a symlink itself, not its target); null when there is none. */
     static FileFacts ofPath(Path path) throws IOException {
         try {

@@ -138,9 +138,23 @@ final class RequestReader {
      * pipe. Returns false when the sink asked to stop.
      */
     boolean pass(FrameSink sink, long budget) throws IOException, InterruptedException {
+        return pass(sink, budget, true);
+    }
+
+    /**
+     * As {@link #pass(FrameSink, long)}; with {@code untilEmpty} false it returns as soon as
+     * every buffered byte is parsed, without asking the pipe how much is queued (one ioctl
+     * fewer per read): for a caller whose next step is {@link #fillBlocking()} anyway, which
+     * reads whatever is queued. The pipe is still asked when a partial frame is buffered, or
+     * when garbage was being skipped (its report waits for the pipe to be found empty).
+     */
+    boolean pass(FrameSink sink, long budget, boolean untilEmpty) throws IOException, InterruptedException {
         boolean exhausted = false;
         while (true) {
             int n = end - start;
+            if (n == 0 && !untilEmpty && garbageAt < 0) {
+                return true; // (a run of garbage is reported once the pipe is found empty, as below)
+            }
             if (n < ServerProtocol.HEADER_BYTES) {
                 if (!exhausted) {
                     if (budget <= 0) {

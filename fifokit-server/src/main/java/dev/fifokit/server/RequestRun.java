@@ -16,15 +16,19 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One request, from its frame to its end marker, on its own virtual thread (the supervisor):
- * opens the reply FIFO, waits for a handler slot, reads the body when it travels through a
- * request FIFO, runs the handler on a second virtual thread, writes what the handler sends,
- * and enforces the deadlines.
+ * One request, from its frame to its end marker, on its own virtual thread: opens the reply
+ * FIFO, waits for a handler slot, reads the body when it travels through a request FIFO, runs
+ * the handler on this same thread (no hand-off: what it sends is held in a {@link HandlerReply}
+ * and usually goes out with the end marker in one write), writes the reply, and enforces the
+ * deadlines.
  *
  * <ul>
- *   <li>At the request deadline the handler is interrupted and the client gets an error reply.
- *       The handler's slot is released only when its thread has ended, so the in-flight bound
- *       counts handlers that ignore their interrupt too.</li>
+ *   <li>At the request deadline (seen by the server's sweep, so within
+ *       {@value ServerContext#SWEEP_MILLIS} ms) another thread takes the reply over: the
+ *       handler is interrupted, and the client gets the error reply and its end marker, from
+ *       that thread, even when the handler ignores the interrupt. The handler's slot is
+ *       released only when the handler has returned, so the in-flight bound counts handlers
+ *       that ignore their interrupt too.</li>
  *   <li>Every wait on the client (each write of the reply, each read of a body) is bounded by
  *       the client stall limit: the end is closed when it passes, which wakes the wait. A
  *       client that does not read costs only its own request.</li>
@@ -51,10 +55,15 @@ final class RequestRun implements Runnable {
     private final ServerContext ctx;
     private final Ticket ticket;
     private final long deadline;
-    private volatile Handoff sink;
+    private volatile HandlerReply sink;
     private volatile String abortReason;
     private volatile AutoCloseable waitingOn;
-    private volatile Thread supervisor;
+    /** The reply end, once open (a take-over closes it when it leaves a handler behind). */
+    private volatile ReplyFifo target;
+    /** The reply's frames, written under the handler reply's write lock while the handler runs. */
+    private volatile Frames out;
+    /** Set once the request's admission is given back and it left the server's list. */
+    private final java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Not null: the request is refused with this error reply, without a handler (and holds no admission). */
     private final String refusal;
@@ -80,9 +89,9 @@ final class RequestRun implements Runnable {
     /** Ends this request with an error reply {@code reason} (the server is stopping). Never blocks. */
     void abort(String reason) {
         abortReason = reason;
-        Handoff s = sink;
+        HandlerReply s = sink;
         if (s != null) {
-            s.abort(reason);
+            takeOverAside(s, reason);
         }
         AutoCloseable w = waitingOn;
         if (w != null) {
@@ -92,12 +101,11 @@ final class RequestRun implements Runnable {
 
     @Override
     public void run() {
-        supervisor = Thread.currentThread();
         ctx.runs.add(this);
         try {
             ReplyFifo target;
             try {
-                target = ReplyFifo.open(ctx.directory, ticket.replyName(), ctx.owner);
+                target = ReplyFifo.open(ctx.directory, ticket.replyName(), ctx.owner, ctx.directReplies);
             } catch (NoReaderException e) {
                 boolean removed = ReplyFifo.removeAbandoned(ctx.directory, ticket.replyName(), ctx.owner);
                 drop("nobody reads the reply FIFO (the client died or never opened it)" + (removed ? "; FIFO removed" : ""));
@@ -106,6 +114,7 @@ final class RequestRun implements Runnable {
                 drop("no usable reply FIFO: " + e.getMessage());
                 return;
             }
+            this.target = target;
             try {
                 // only the server writes a reply FIFO: bytes already in it were put there by
                 // someone else (a client filling its own pipe so the server would wait), so the
@@ -124,11 +133,22 @@ final class RequestRun implements Runnable {
         } catch (RuntimeException | Error e) {
             ctx.log.line(ctx.serverFifo + ": " + who() + ": internal error: " + e);
         } finally {
-            ctx.runs.remove(this);
-            if (refusal == null) {
-                ctx.admitted.release();
-                ctx.released();
-            }
+            finishRequest();
+        }
+    }
+
+    /**
+     * The request is over for the server: its admission is given back (once, whoever calls
+     * first: this thread, or the take-over that leaves behind a handler ignoring its interrupt).
+     */
+    private void finishRequest() {
+        if (!over.compareAndSet(false, true)) {
+            return;
+        }
+        ctx.runs.remove(this);
+        if (refusal == null) {
+            ctx.admitted.release();
+            ctx.released();
         }
     }
 
@@ -153,9 +173,9 @@ final class RequestRun implements Runnable {
 
     private void serve(ReplyFifo target, Guarded guarded) {
         Frames out = new Frames(guarded, ctx.maxPayload);
+        this.out = out;
         String error;
         boolean slot = false;
-        Thread handler = null;
         try {
             byte[] body = ticket.body();
             if (refusal != null) {
@@ -181,21 +201,31 @@ final class RequestRun implements Runnable {
                 error = abortReason != null ? abortReason : deadlineText();
             } else {
                 Request request = new Request(body, new ClientIdentity(ticket.pid(), target.uid()), deadline);
-                Handoff s = new Handoff(ctx.maxPayload);
-                sink = s;
-                if (abortReason != null) {
-                    s.abort(abortReason);
-                }
-                handler = Thread.ofVirtual().name("fifokit-handler-" + ticket.pid()).unstarted(() -> {
-                    try {
-                        s.done(runHandler(request, s));
-                    } finally {
-                        ctx.slots.release(); // the slot is free only once the handler has really ended
+                HandlerReply s = new HandlerReply(ctx.maxPayload, Thread.currentThread(), parts -> {
+                    for (byte[] p : parts) {
+                        sendSplit(out, ServerProtocol.TYPE_OK, p);
                     }
-                });
-                handler.start();
-                slot = false; // the handler thread releases it
-                error = relay(s, handler, out);
+                    out.flush();
+                }, ServerContext.SWEEP_MILLIS * 1_000_000L);
+                sink = s;
+                guarded.handler = s;
+                if (abortReason != null) {
+                    takeOverAside(s, abortReason);
+                }
+                try {
+                    error = runHandler(request, s);
+                } finally {
+                    slot = false;
+                    ctx.slots.release(); // the slot is free only once the handler has really ended
+                    s.handlerEnded();
+                }
+                java.util.List<byte[]> parts = s.finish();
+                if (parts == null) {
+                    return; // taken over: the error reply was written by the take-over
+                }
+                for (byte[] p : parts) {
+                    sendSplit(out, ServerProtocol.TYPE_OK, p);
+                }
             }
             if (error != null) {
                 sendSplit(out, ServerProtocol.TYPE_ERROR, error.getBytes(StandardCharsets.UTF_8));
@@ -203,13 +233,6 @@ final class RequestRun implements Runnable {
             out.send(ServerProtocol.TYPE_END, NO_BYTES);
             out.flush();
         } catch (IOException e) {
-            Handoff s = sink;
-            if (s != null) {
-                s.close("the reply could not be written");
-            }
-            if (handler != null) {
-                handler.interrupt();
-            }
             if (e instanceof BrokenPipeException) {
                 boolean removed = target.removeIfSame();
                 drop("the client went away before its reply was written" + (removed ? "; FIFO removed" : ""));
@@ -223,13 +246,6 @@ final class RequestRun implements Runnable {
             }
             return;
         } catch (InterruptedException e) {
-            Handoff s = sink;
-            if (s != null) {
-                s.close("the server is stopping");
-            }
-            if (handler != null) {
-                handler.interrupt();
-            }
             drop("interrupted");
             return;
         } finally {
@@ -301,7 +317,7 @@ final class RequestRun implements Runnable {
         }
         waitingOn = in;
         try {
-            FileFacts s = FileFacts.ofDescriptor(in.descriptor());
+            FileFacts s = FileFacts.ofOpened(in);
             String why = s.refusal(uid);
             if (why != null) {
                 throw new RequestBodyException("refused as a request FIFO: " + path.getFileName() + ": " + why);
@@ -339,47 +355,56 @@ final class RequestRun implements Runnable {
         }
     }
 
-    /** Writes the handler's parts until it finishes, the deadline passes or the server stops; returns the error text or null. */
-    private String relay(Handoff s, Thread handler, Frames out) throws IOException, InterruptedException {
-        boolean first = true;
-        while (true) {
-            Handoff.Item item = s.take(0);
-            if (item == null && first) {
-                // the handler has just started, most likely on this carrier's queue: let it run
-                // now, so that a quick one is done before this thread would park and be woken
-                first = false;
-                Thread.yield();
-                item = s.take(0);
-            }
-            if (item == null) {
-                out.flush(); // the handler is still working: let the client have what it sent
-                item = s.take(deadline - System.nanoTime());
-            }
-            switch (item) {
-                case Handoff.Part p -> sendSplit(out, ServerProtocol.TYPE_OK, p.data());
-                case Handoff.Done d -> {
-                    return d.error();
-                }
-                case Handoff.Abort a -> {
-                    stopHandler(s, handler, a.reason());
-                    return a.reason();
-                }
-                case null -> {
-                    String why = deadlineText();
-                    stopHandler(s, handler, why);
-                    return why;
-                }
-            }
-        }
+    /** Takes the reply over from a handler still running, on a thread of its own (never blocks the caller). */
+    private void takeOverAside(HandlerReply s, String why) {
+        Thread.ofVirtual().name("fifokit-takeover-" + ticket.pid()).start(() -> takeOver(s, why));
     }
 
-    private void stopHandler(Handoff s, Thread handler, String why) throws InterruptedException {
-        s.close(why);
-        handler.interrupt();
-        if (!handler.join(java.time.Duration.ofMillis(ABANDON_AFTER_MILLIS))) {
-            ctx.log.abandoned.incrementAndGet();
-            ctx.log.event("abandoned", ctx.serverFifo + ": " + who()
-                    + ": handler still running after it was interrupted; it keeps its slot until it ends");
+    /**
+     * The handler overstays (its deadline passed, or the server stops): interrupt it and send the
+     * client the error reply {@code why}, waiting for the handler at most
+     * {@value #ABANDON_AFTER_MILLIS} ms (after that it is reported abandoned; it keeps its slot
+     * until it returns, and the request is over for everyone else: its reply end is closed).
+     */
+    private void takeOver(HandlerReply s, String why) {
+        Frames out = this.out;
+        boolean[] delivered = {false};
+        boolean took = s.stop(why, () -> {
+            try {
+                if (!s.awaitHandler(ABANDON_AFTER_MILLIS)) {
+                    ctx.log.abandoned.incrementAndGet();
+                    ctx.log.event("abandoned", ctx.serverFifo + ": " + who()
+                            + ": handler still running after it was interrupted; it keeps its slot until it ends");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                sendSplit(out, ServerProtocol.TYPE_ERROR, why.getBytes(StandardCharsets.UTF_8));
+                out.send(ServerProtocol.TYPE_END, NO_BYTES);
+                out.flush();
+                delivered[0] = true;
+            } catch (IOException e) {
+                if (e instanceof BrokenPipeException) {
+                    boolean removed = target.removeIfSame();
+                    drop("the client went away before its reply was written" + (removed ? "; FIFO removed" : ""));
+                } else {
+                    drop(abortReason != null ? "reply not delivered before the server stopped"
+                            : "the client did not read its reply (no progress for "
+                            + Durations.format(java.time.Duration.ofNanos(ctx.stallNanos)) + ")");
+                }
+            }
+        });
+        if (!took) {
+            return;
+        }
+        if (delivered[0]) {
+            ctx.log.answered.incrementAndGet();
+            ctx.log.errorReplies.incrementAndGet();
+        }
+        if (!s.handlerHasEnded()) {
+            target.close(); // the client has its answer; the handler that ignores it keeps only its slot
+            finishRequest();
         }
     }
 
@@ -398,7 +423,7 @@ final class RequestRun implements Runnable {
         }
     }
 
-    private String runHandler(Request request, Handoff s) {
+    private String runHandler(Request request, HandlerReply s) {
         try {
             ctx.handler.handle(request, s);
             return null;
@@ -449,6 +474,8 @@ final class RequestRun implements Runnable {
     private final class Guarded implements WritableByteChannel, ServerContext.Watched {
         private final FifoWriter w;
         private volatile long until;
+        /** The handler's reply while it runs: its deadline and held parts are looked at by the sweep too. */
+        volatile HandlerReply handler;
 
         Guarded(FifoWriter w) {
             this.w = w;
@@ -456,13 +483,39 @@ final class RequestRun implements Runnable {
 
         @Override
         public long until() {
-            return until;
+            long u = until;
+            HandlerReply h = handler;
+            if (h != null) {
+                u = earliest(u, h.isClosed() || h.handlerHasEnded() ? 0 : deadline);
+                u = earliest(u, h.flushAfter());
+            }
+            return u;
+        }
+
+        private static long earliest(long a, long b) {
+            return a == 0 ? b : b == 0 ? a : (a - b < 0 ? a : b);
         }
 
         @Override
         public void expire() {
-            until = 0;
-            closeAside(w);
+            long now = System.nanoTime();
+            long u = until;
+            if (u != 0 && now - u >= 0) {
+                until = 0;
+                closeAside(w);
+            }
+            HandlerReply h = handler;
+            if (h != null && !h.handlerHasEnded()) {
+                if (now - deadline >= 0) {
+                    handler = null; // looked at once: the take-over does the rest
+                    takeOverAside(h, deadlineText());
+                } else {
+                    long f = h.flushAfter();
+                    if (f != 0 && now - f >= 0) {
+                        h.flushAside();
+                    }
+                }
+            }
         }
 
         @Override

@@ -46,20 +46,38 @@ final class ServerContext {
      */
     final Set<Watched> watched = ConcurrentHashMap.newKeySet();
 
-    /** A wait on a client with a limit, looked at by the sweep. */
+    /**
+     * A wait with a limit, looked at by the sweep: a write on a client, and for a request whose
+     * handler runs, its deadline and the moment its held reply parts should go out.
+     */
     interface Watched {
-        /** System.nanoTime() past which the wait is over, or 0 when not waiting. */
+        /** System.nanoTime() of the earliest limit to act on, or 0 when there is none. */
         long until();
 
-        /** Ends the wait (closes what it waits on); called at most once per sweep, never blocks. */
+        /**
+         * Acts on what is past its limit (closes what a write waits on, has the reply taken over
+         * or written on another thread); called at most once per sweep, never blocks.
+         */
         void expire();
     }
+
+    /**
+     * Whether reply FIFOs are opened directly ({@link ReplyFifo#open}): the server is private and
+     * nobody but its user can write its directory. Looked at again every
+     * {@value #TRUST_EVERY_SWEEPS} sweeps (a chmod of the directory while serving takes effect
+     * within a second).
+     */
+    volatile boolean directReplies;
+    private final java.util.function.BooleanSupplier directCheck;
+    private static final int TRUST_EVERY_SWEEPS = 20;
+    private int sweeps;
 
     /** System.nanoTime() by which everything must be over once stopping; MAX_VALUE before. */
     volatile long hardStop = Long.MAX_VALUE;
 
     ServerContext(Path directory, Path serverFifo, int maxPayload, ServerOptions options, Integer owner,
-                  ScheduledExecutorService timer, RequestHandler handler, ServerLog log) {
+                  ScheduledExecutorService timer, RequestHandler handler, ServerLog log,
+                  java.util.function.BooleanSupplier onlyOwnerWrites) {
         this.directory = directory;
         this.serverFifo = serverFifo;
         this.maxPayload = maxPayload;
@@ -80,10 +98,15 @@ final class ServerContext {
         this.maxAdmitted = Math.max(MIN_ADMITTED, options.maxInFlight() * 4);
         this.admitted = new Semaphore(maxAdmitted);
         this.maxPending = Math.max(1024, maxAdmitted * 8);
+        this.directCheck = options.isShared() ? () -> false : onlyOwnerWrites;
+        this.directReplies = directCheck.getAsBoolean();
         timer.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private void sweep() {
+        if (++sweeps % TRUST_EVERY_SWEEPS == 0) {
+            directReplies = directCheck.getAsBoolean();
+        }
         long now = System.nanoTime();
         for (Watched w : watched) {
             long u = w.until();

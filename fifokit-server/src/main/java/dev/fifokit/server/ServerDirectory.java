@@ -38,9 +38,12 @@ final class ServerDirectory implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final FileFacts lockIdentity;
+    /** Whether no other user can replace the directory or any directory above it (checked once, when claimed). */
+    private final boolean trustedPath;
 
     private ServerDirectory(Path dir, int owner, Path lockFile, FileChannel lockChannel, FileLock lock, FileFacts lockIdentity) {
         this.dir = dir;
+        this.trustedPath = onlyOwnerCanChange(dir, owner);
         this.owner = owner;
         this.lockFile = lockFile;
         this.lockChannel = lockChannel;
@@ -55,6 +58,54 @@ final class ServerDirectory implements AutoCloseable {
     /** The directory's owner: this process's user. */
     int owner() {
         return owner;
+    }
+
+    /**
+     * Whether nobody but this user (and root) can add, replace or remove files in the directory
+     * now: it is ours and not writable by group or others (mode bits, which include any ACL
+     * mask), and no directory above it can be replaced by another user (each is root's or ours,
+     * and not writable by others or sticky). Then a name in it is what this user put there
+     * (a client's FIFO, made by this user's clients), and a reply FIFO may be opened directly.
+     * A shared directory (1733) never is. Costs one stat of the directory.
+     */
+    boolean onlyOwnerWrites() {
+        if (!trustedPath) {
+            return false;
+        }
+        try {
+            FileFacts s = FileFacts.ofPath(dir);
+            return s != null && (s.mode() & 0170000) == 0040000 && s.uid() == owner && (s.mode() & 0022) == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Each directory on the way to {@code dir}, both as named (a symlink among them must be
+     * root's or {@code me}'s) and as resolved, is root's or {@code me}'s, and others cannot
+     * write it unless it is sticky (they then cannot rename or remove what is ours).
+     */
+    private static boolean onlyOwnerCanChange(Path dir, int me) {
+        try {
+            Path named = dir.toAbsolutePath().normalize();
+            return onlyOwnerCanChangeChain(named, me) && onlyOwnerCanChangeChain(named.toRealPath(), me);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean onlyOwnerCanChangeChain(Path dir, int me) throws IOException {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            FileFacts s = FileFacts.ofPath(p); // the name itself: a symlink is judged as one
+            if (s == null || (s.uid() != 0 && s.uid() != me)) {
+                return false;
+            }
+            boolean symlink = (s.mode() & 0170000) == 0120000;
+            if (!symlink && (s.mode() & 0022) != 0 && (s.mode() & 01000) == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

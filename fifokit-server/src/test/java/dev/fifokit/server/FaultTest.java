@@ -253,6 +253,24 @@ class FaultTest {
     }
 
     @Test
+    void anAbandonedHandlerKeepsOnlyItsSlotAndItsClientIsAnsweredOnTime() throws Exception {
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> FifoClient.of(dir).timeout(PROMPT).request("hang".getBytes(UTF_8)))
+                .isInstanceOf(ErrorReplyException.class)
+                .hasMessageContaining("deadline of 800ms exceeded");
+        long took = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(took).as("error reply after %d ms (deadline 800 ms)", took).isLessThan(3_000);
+        // the request is over for the server (its admission given back, its reply end closed);
+        // the handler that ignores its interrupt still runs and holds its slot
+        Await.until(PROMPT, "admission given back", () -> server.admitted() == 0);
+        assertThat(server.inFlight()).isEqualTo(1);
+        assertThat(server.stats().errorReplies()).isEqualTo(1);
+        stopIgnoring = true;
+        Await.until(PROMPT, "slot given back", () -> server.inFlight() == 0);
+        assertServing();
+    }
+
+    @Test
     void aClientThatStopsReadingStallsNobodyElse() throws Exception {
         long id = FifoClient.uniqueId();
         Path fifo = ServerProtocol.clientFifo(dir, id);

@@ -164,6 +164,81 @@ class RequestReplyTest {
         }
     }
 
+    @Test
+    void aPartSentBeforeALongPauseReachesTheClientDuringThePause() throws Exception {
+        Path dir = tmp.resolve("srv");
+        java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(1);
+        RequestHandler h = (req, reply) -> {
+            reply.send("first");
+            // the client counts this down when "first" has reached it
+            reply.send(seen.await(20, java.util.concurrent.TimeUnit.SECONDS) ? "second" : "first was held back");
+        };
+        try (FifoServer _ = FifoServer.bind(dir, h, Logs.quiet())) {
+            List<String> parts = new CopyOnWriteArrayList<>();
+            long t0 = System.nanoTime();
+            FifoClient.of(dir).timeout(Duration.ofSeconds(30)).request(new byte[0], part -> {
+                parts.add(text(part));
+                seen.countDown();
+            });
+            assertThat(parts).containsExactly("first", "second");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void aHandlerThatLeavesItsThreadInterruptedStillHasItsReplyDelivered() throws Exception {
+        Path dir = tmp.resolve("srv");
+        RequestHandler h = (req, reply) -> {
+            reply.send("before");
+            Thread.currentThread().interrupt(); // e.g. it caught an InterruptedException and restored the status
+            reply.send("after");
+        };
+        try (FifoServer server = FifoServer.bind(dir, h, Logs.quiet())) {
+            for (int i = 0; i < 3; i++) {
+                List<String> parts = new CopyOnWriteArrayList<>();
+                FifoClient.of(dir).timeout(Duration.ofSeconds(10)).request(new byte[0], part -> parts.add(text(part)));
+                assertThat(parts).containsExactly("before", "after");
+            }
+            assertThat(server.stats().dropped()).isZero();
+        }
+    }
+
+    @Test
+    void aReplyOfManyPartsForAClientThatReadsArrivesWhole() throws Exception {
+        Path dir = tmp.resolve("srv");
+        int parts = HandlerReply.PARTS_AHEAD * 5 + 3;
+        RequestHandler h = (req, reply) -> {
+            for (int i = 0; i < parts; i++) {
+                reply.send("p" + i + ";");
+            }
+        };
+        try (FifoServer _ = FifoServer.bind(dir, h, Logs.quiet())) {
+            StringBuilder expected = new StringBuilder();
+            for (int i = 0; i < parts; i++) {
+                expected.append("p").append(i).append(';');
+            }
+            byte[] reply = FifoClient.request(dir, new byte[0], Duration.ofSeconds(10));
+            assertThat(text(reply)).isEqualTo(expected.toString());
+        }
+    }
+
+    @Test
+    void aPrivateDirectoryOthersCanWriteIsStillServedAndStillGuarded() throws Exception {
+        Path dir = tmp.resolve("srv");
+        try (FifoServer server = FifoServer.bind(dir, UPPER, Logs.quiet())) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Thread.sleep(1_200); // the server looks at its directory's mode once a second
+            assertThat(FifoClient.request(dir, "hi".getBytes(UTF_8), Duration.ofSeconds(5))).asString(UTF_8).isEqualTo("HI");
+            Path victim = Files.writeString(tmp.resolve("victim.txt"), "precious");
+            long id = FifoClient.uniqueId();
+            Files.createSymbolicLink(ServerProtocol.clientFifo(dir, id), victim);
+            RawClient.writeRaw(dir, RawClient.frame(id, "x".getBytes(UTF_8)));
+            dev.fifokit.testing.Await.until(Duration.ofSeconds(5), "request dropped", () -> server.stats().dropped() == 1);
+            assertThat(Files.readString(victim)).isEqualTo("precious");
+            Files.delete(ServerProtocol.clientFifo(dir, id));
+        }
+    }
+
     static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }

@@ -112,6 +112,20 @@ public final class FifoPaths {
         }
     }
 
+    /**
+     * Opens {@code path} directly, without a pinned handle: one open(2) with {@code accessMode}
+     * and {@code O_NONBLOCK|O_NOFOLLOW|O_NOCTTY|O_CLOEXEC} (a final symlink fails with ELOOP, the
+     * open never waits, a terminal never becomes the controlling one). The file is not checked
+     * before it is opened, so this is only for a directory nobody but this user can write; the
+     * caller checks the descriptor ({@link Stat#of(int)}) before using it. A descriptor or -errno.
+     */
+    public static int openDirect(Path path, int accessMode) {
+        try (Arena arena = Arena.ofConfined()) {
+            return Libc.open(Libc.newCallState(arena), arena.allocateFrom(path.toString()),
+                    accessMode | Flags.O_NONBLOCK | Flags.O_NOFOLLOW | Flags.O_NOCTTY | Flags.O_CLOEXEC, 0);
+        }
+    }
+
     /** As {@link #reopen(int, int)}, with errno captured in {@code state}. */
     public static int reopen(MemorySegment state, int fd, int accessMode) {
         try (Arena arena = Arena.ofConfined()) {

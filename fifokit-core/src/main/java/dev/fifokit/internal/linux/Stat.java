@@ -18,13 +18,15 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  *
  * @param mode the full st_mode (type and permission bits)
  * @param uid  owner
+ * @param nlink how many names the file has (hard links)
  * @param dev  st_dev encoded like glibc's makedev, so it equals the JDK's {@code unix:dev}
  * @param ino  inode number
  * @param rdev the device a character or block device file stands for (glibc makedev), else 0
  * @param errno 0 when statx succeeded, else why it failed
  */
-public record Stat(int mode, int uid, long dev, long ino, long rdev, int errno) {
+public record Stat(int mode, int uid, int nlink, long dev, long ino, long rdev, int errno) {
     private static final long SIZE = 256;
+    private static final long NLINK = 16;
     private static final long UID = 20;
     private static final long MODE = 28;
     private static final long INO = 32;
@@ -39,7 +41,7 @@ public record Stat(int mode, int uid, long dev, long ino, long rdev, int errno) 
     }
 
     static Stat failed(int errno) {
-        return new Stat(0, 0, 0, 0, 0, errno);
+        return new Stat(0, 0, 0, 0, 0, 0, errno);
     }
 
     public boolean isFifo() {
@@ -96,12 +98,13 @@ public record Stat(int mode, int uid, long dev, long ino, long rdev, int errno) 
         }
         int mode = Short.toUnsignedInt(buf.get(JAVA_SHORT, MODE));
         int uid = buf.get(JAVA_INT, UID);
+        int nlink = buf.get(JAVA_INT, NLINK);
         long ino = buf.get(JAVA_LONG, INO);
         long major = Integer.toUnsignedLong(buf.get(JAVA_INT, DEV_MAJOR));
         long minor = Integer.toUnsignedLong(buf.get(JAVA_INT, DEV_MINOR));
         long rmajor = Integer.toUnsignedLong(buf.get(JAVA_INT, RDEV_MAJOR));
         long rminor = Integer.toUnsignedLong(buf.get(JAVA_INT, RDEV_MINOR));
-        return new Stat(mode, uid, makedev(major, minor), ino, makedev(rmajor, rminor), 0);
+        return new Stat(mode, uid, nlink, makedev(major, minor), ino, makedev(rmajor, rminor), 0);
     }
 
     /** glibc's gnu_dev_makedev. */
