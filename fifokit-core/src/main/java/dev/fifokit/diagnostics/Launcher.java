@@ -26,9 +26,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs a command in the background and shows its output as it comes, like the
- * interactive launcher of the classic FIFO seminar (run {@code echo Hello > my_fifo} in the
- * background and watch it hang). Each line the command writes to its standard output or
+ * Runs a command in the background and shows its output as it comes, so that a blocked
+ * command can be watched while it blocks (run {@code echo Hello > my_fifo} in the background
+ * and see it hang in open until a reader comes). Each line the command writes to its standard output or
  * error reaches the {@link OutputListener} as soon as the line is complete (a last line
  * without a newline arrives at end of stream). Meanwhile {@link #pid()} and {@link #status()}
  * show what it is doing, e.g. "sleeping in wait_for_partner" while it waits to open a FIFO.

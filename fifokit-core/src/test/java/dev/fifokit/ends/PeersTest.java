@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Peers nobody here wrote: the shell, cat(1) and the classic seminar's C writer (write_fifo.c). */
+/** Peers nobody here wrote: the shell, cat(1) and a small C writer built with gcc (write_fifo.c). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PeersTest {
     @TempDir
