@@ -1,11 +1,9 @@
 package dev.fifokit.internal.linux;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -28,12 +26,11 @@ public final class Inheritance {
     private static final long STATFS_SIZE = 128;
 
     private static final class Fstatfs {
-        static final MethodHandle H = Libc.link("fstatfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle H = Libc.generic("fstatfs");
     }
 
     private static final class Tee {
-        static final MethodHandle H = Libc.link("tee",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
+        static final MethodHandle H = Libc.generic("tee");
     }
 
     /**
@@ -57,7 +54,7 @@ public final class Inheritance {
             try {
                 long n;
                 try {
-                    n = (long) Tee.H.invokeExact(st, fd, out, 1L, Flags.SPLICE_F_NONBLOCK);
+                    n = (long) Tee.H.invokeExact(st, (long) fd, (long) out, 1L, (long) Flags.SPLICE_F_NONBLOCK, 0L, 0L);
                 } catch (Throwable t) {
                     throw Libc.rethrow(t);
                 }
@@ -162,7 +159,7 @@ public final class Inheritance {
             MemorySegment buf = arena.allocate(STATFS_SIZE, 8);
             int r;
             try {
-                r = Libc.resultOf((int) Fstatfs.H.invokeExact(st, fd, buf), st);
+                r = Libc.resultOf((int) (long) Fstatfs.H.invokeExact(st, (long) fd, Libc.addr(buf), 0L, 0L, 0L, 0L), st);
             } catch (Throwable t) {
                 throw Libc.rethrow(t);
             }

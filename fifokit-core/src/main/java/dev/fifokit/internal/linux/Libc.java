@@ -98,15 +98,50 @@ public final class Libc {
     }
 
     // ---- holders: one per function, initialised on first use ----
+    //
+    // Every function but the critical read and write goes through one downcall shape: six longs
+    // in, a long out (open, fcntl and ioctl the same shape, variadic from the third argument).
+    // The JVM generates a binding class and its method handle forms once per shape, each costing
+    // 10-30 ms of start-up, and a command touches a dozen functions; with one shape the rest is
+    // a symbol lookup. On x86-64 and aarch64 an int argument is the low half of its register (or
+    // 8-byte stack slot) and a callee never reads argument registers it does not declare, so
+    // passing every argument as a long (a pointer as its address) and zeros for the missing ones
+    // is exact; an int result is the low half of the long returned, so wrappers cast it back.
+
+    private static final FunctionDescriptor GENERIC = FunctionDescriptor.of(JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+
+    /** Links {@code name} with the generic shape, errno captured. */
+    static MethodHandle generic(String name) {
+        return link(name, GENERIC);
+    }
+
+    /** Links a variadic {@code name(a, b, ...)} with the generic shape, variadic from the third argument. */
+    static MethodHandle variadic(String name) {
+        return link(name, GENERIC, Linker.Option.firstVariadicArg(2));
+    }
+
+    /**
+     * The address of a native segment, 0 for null. A heap segment has no address a system call
+     * can use: refused, as a downcall taking it as a pointer would refuse it. The caller keeps
+     * the segment's memory alive for the call (each is owned by the calling code's arena).
+     */
+    static long addr(MemorySegment s) {
+        if (s == null) {
+            return 0;
+        }
+        if (!s.isNative()) {
+            throw new IllegalArgumentException("heap memory passed to a system call that needs native memory");
+        }
+        return s.address();
+    }
 
     private static final class Open {
-        static final MethodHandle H = link("open",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-                Linker.Option.firstVariadicArg(2));
+        static final MethodHandle H = variadic("open");
     }
 
     private static final class Close {
-        static final MethodHandle H = link("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle H = generic("close");
     }
 
     private static final class Read {
@@ -123,104 +158,95 @@ public final class Libc {
 
     /** Non-critical read(2), for descriptors that may block (see {@link #readMayBlock}). */
     private static final class ReadMayBlock {
-        static final MethodHandle H = link("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle H = generic("read");
     }
 
     private static final class WriteMayBlock {
-        static final MethodHandle H = link("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle H = generic("write");
     }
 
     private static final class Fchmod {
-        static final MethodHandle H = link("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle H = generic("fchmod");
     }
 
     private static final class Mkfifo {
-        static final MethodHandle H = link("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle H = generic("mkfifo");
     }
 
     private static final class Chmod {
-        static final MethodHandle H = link("chmod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle H = generic("chmod");
     }
 
     private static final class Unlink {
-        static final MethodHandle H = link("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle H = generic("unlink");
     }
 
     private static final class StatxCall {
-        static final MethodHandle H = link("statx",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle H = generic("statx");
     }
 
     private static final class Fcntl {
-        static final MethodHandle H = link("fcntl",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
-                Linker.Option.firstVariadicArg(2));
+        static final MethodHandle H = variadic("fcntl");
     }
 
     private static final class Ioctl {
-        static final MethodHandle H = link("ioctl",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-                Linker.Option.firstVariadicArg(2));
+        static final MethodHandle H = variadic("ioctl");
     }
 
     private static final class Pipe2 {
-        static final MethodHandle H = link("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle H = generic("pipe2");
     }
 
     private static final class Dup3 {
-        static final MethodHandle H = link("dup3", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle H = generic("dup3");
     }
 
     private static final class Splice {
-        static final MethodHandle H = link("splice",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        static final MethodHandle H = generic("splice");
     }
 
     private static final class PollCall {
-        static final MethodHandle H = link("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        static final MethodHandle H = generic("poll");
     }
 
     private static final class EpollCreate {
-        static final MethodHandle H = link("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle H = generic("epoll_create1");
     }
 
     private static final class EpollCtl {
-        static final MethodHandle H = link("epoll_ctl",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle H = generic("epoll_ctl");
     }
 
     private static final class EpollWait {
-        static final MethodHandle H = link("epoll_wait",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        static final MethodHandle H = generic("epoll_wait");
     }
 
     private static final class EventFd {
-        static final MethodHandle H = link("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle H = generic("eventfd");
     }
 
     private static final class InotifyInit {
-        static final MethodHandle H = link("inotify_init1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle H = generic("inotify_init1");
     }
 
     private static final class InotifyAddWatch {
-        static final MethodHandle H = link("inotify_add_watch",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle H = generic("inotify_add_watch");
     }
 
     private static final class Fpathconf {
-        static final MethodHandle H = link("fpathconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT));
+        static final MethodHandle H = generic("fpathconf");
     }
 
     private static final class Pathconf {
-        static final MethodHandle H = link("pathconf", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT));
+        static final MethodHandle H = generic("pathconf");
     }
 
     private static final class Sysconf {
-        static final MethodHandle H = link("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+        static final MethodHandle H = generic("sysconf");
     }
 
     private static final class Getrlimit {
-        static final MethodHandle H = link("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle H = generic("getrlimit");
     }
 
     private static final class Geteuid {
@@ -235,7 +261,7 @@ public final class Libc {
 
     public static int open(MemorySegment state, MemorySegment path, int flags, int mode) {
         try {
-            return result((int) Open.H.invokeExact(state, path, flags, mode), state);
+            return result((int) (long) Open.H.invokeExact(state, addr(path), (long) flags, (long) mode, 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -243,7 +269,7 @@ public final class Libc {
 
     public static int close(MemorySegment state, int fd) {
         try {
-            return result((int) Close.H.invokeExact(state, fd), state);
+            return result((int) (long) Close.H.invokeExact(state, (long) fd, 0L, 0L, 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -257,7 +283,7 @@ public final class Libc {
      */
     public static long readMayBlock(MemorySegment state, int fd, MemorySegment buf, long count) {
         try {
-            return result((long) ReadMayBlock.H.invokeExact(state, fd, buf, count), state);
+            return result((long) ReadMayBlock.H.invokeExact(state, (long) fd, addr(buf), count, 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -266,7 +292,7 @@ public final class Libc {
     /** write(2) to a descriptor that may block; see {@link #readMayBlock}. */
     public static long writeMayBlock(MemorySegment state, int fd, MemorySegment buf, long count) {
         try {
-            return result((long) WriteMayBlock.H.invokeExact(state, fd, buf, count), state);
+            return result((long) WriteMayBlock.H.invokeExact(state, (long) fd, addr(buf), count, 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -298,7 +324,7 @@ public final class Libc {
 
     public static int mkfifo(MemorySegment state, MemorySegment path, int mode) {
         try {
-            return result((int) Mkfifo.H.invokeExact(state, path, mode), state);
+            return result((int) (long) Mkfifo.H.invokeExact(state, addr(path), (long) mode, 0L, 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -306,7 +332,7 @@ public final class Libc {
 
     public static int chmod(MemorySegment state, MemorySegment path, int mode) {
         try {
-            return result((int) Chmod.H.invokeExact(state, path, mode), state);
+            return result((int) (long) Chmod.H.invokeExact(state, addr(path), (long) mode, 0L, 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -314,7 +340,7 @@ public final class Libc {
 
     public static int fchmod(MemorySegment state, int fd, int mode) {
         try {
-            return result((int) Fchmod.H.invokeExact(state, fd, mode), state);
+            return result((int) (long) Fchmod.H.invokeExact(state, (long) fd, (long) mode, 0L, 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -322,7 +348,7 @@ public final class Libc {
 
     public static int unlink(MemorySegment state, MemorySegment path) {
         try {
-            return result((int) Unlink.H.invokeExact(state, path), state);
+            return result((int) (long) Unlink.H.invokeExact(state, addr(path), 0L, 0L, 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -331,7 +357,7 @@ public final class Libc {
     public static int statx(MemorySegment state, int dirfd, MemorySegment path, int flags, int mask,
                             MemorySegment buf) {
         try {
-            return result((int) StatxCall.H.invokeExact(state, dirfd, path, flags, mask, buf), state);
+            return result((int) (long) StatxCall.H.invokeExact(state, (long) dirfd, addr(path), (long) flags, (long) mask, addr(buf), 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -339,7 +365,7 @@ public final class Libc {
 
     public static int fcntl(MemorySegment state, int fd, int cmd, int arg) {
         try {
-            return result((int) Fcntl.H.invokeExact(state, fd, cmd, arg), state);
+            return result((int) (long) Fcntl.H.invokeExact(state, (long) fd, (long) cmd, (long) arg, 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -347,7 +373,7 @@ public final class Libc {
 
     public static int ioctl(MemorySegment state, int fd, long request, MemorySegment arg) {
         try {
-            return result((int) Ioctl.H.invokeExact(state, fd, request, arg), state);
+            return result((int) (long) Ioctl.H.invokeExact(state, (long) fd, request, addr(arg), 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -355,7 +381,7 @@ public final class Libc {
 
     public static int pipe2(MemorySegment state, MemorySegment fds, int flags) {
         try {
-            return result((int) Pipe2.H.invokeExact(state, fds, flags), state);
+            return result((int) (long) Pipe2.H.invokeExact(state, addr(fds), (long) flags, 0L, 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -363,7 +389,7 @@ public final class Libc {
 
     public static int dup3(MemorySegment state, int oldFd, int newFd, int flags) {
         try {
-            return result((int) Dup3.H.invokeExact(state, oldFd, newFd, flags), state);
+            return result((int) (long) Dup3.H.invokeExact(state, (long) oldFd, (long) newFd, (long) flags, 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -371,8 +397,7 @@ public final class Libc {
 
     public static long splice(MemorySegment state, int in, int out, long count, int flags) {
         try {
-            return result((long) Splice.H.invokeExact(state, in, MemorySegment.NULL, out,
-                    MemorySegment.NULL, count, flags), state);
+            return result((long) Splice.H.invokeExact(state, (long) in, 0L, (long) out, 0L, count, (long) flags), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -380,7 +405,7 @@ public final class Libc {
 
     public static int poll(MemorySegment state, MemorySegment fds, long count, int timeoutMillis) {
         try {
-            return result((int) PollCall.H.invokeExact(state, fds, count, timeoutMillis), state);
+            return result((int) (long) PollCall.H.invokeExact(state, addr(fds), count, (long) timeoutMillis, 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -388,7 +413,7 @@ public final class Libc {
 
     public static int epollCreate(MemorySegment state) {
         try {
-            return result((int) EpollCreate.H.invokeExact(state, Flags.EPOLL_CLOEXEC), state);
+            return result((int) (long) EpollCreate.H.invokeExact(state, (long) Flags.EPOLL_CLOEXEC, 0L, 0L, 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -396,7 +421,7 @@ public final class Libc {
 
     public static int epollCtl(MemorySegment state, int epfd, int op, int fd, MemorySegment event) {
         try {
-            return result((int) EpollCtl.H.invokeExact(state, epfd, op, fd, event), state);
+            return result((int) (long) EpollCtl.H.invokeExact(state, (long) epfd, (long) op, (long) fd, addr(event), 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -404,7 +429,7 @@ public final class Libc {
 
     public static int epollWait(MemorySegment state, int epfd, MemorySegment events, int max, int timeout) {
         try {
-            return result((int) EpollWait.H.invokeExact(state, epfd, events, max, timeout), state);
+            return result((int) (long) EpollWait.H.invokeExact(state, (long) epfd, addr(events), (long) max, (long) timeout, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -412,7 +437,7 @@ public final class Libc {
 
     public static int eventfd(MemorySegment state, int initial, int flags) {
         try {
-            return result((int) EventFd.H.invokeExact(state, initial, flags), state);
+            return result((int) (long) EventFd.H.invokeExact(state, (long) initial, (long) flags, 0L, 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -420,7 +445,7 @@ public final class Libc {
 
     public static int inotifyInit(MemorySegment state, int flags) {
         try {
-            return result((int) InotifyInit.H.invokeExact(state, flags), state);
+            return result((int) (long) InotifyInit.H.invokeExact(state, (long) flags, 0L, 0L, 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -428,7 +453,7 @@ public final class Libc {
 
     public static int inotifyAddWatch(MemorySegment state, int ifd, MemorySegment path, int mask) {
         try {
-            return result((int) InotifyAddWatch.H.invokeExact(state, ifd, path, mask), state);
+            return result((int) (long) InotifyAddWatch.H.invokeExact(state, (long) ifd, addr(path), (long) mask, 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -436,7 +461,7 @@ public final class Libc {
 
     public static long fpathconf(MemorySegment state, int fd, int name) {
         try {
-            return (long) Fpathconf.H.invokeExact(state, fd, name);
+            return (long) Fpathconf.H.invokeExact(state, (long) fd, (long) name, 0L, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -444,7 +469,7 @@ public final class Libc {
 
     public static long pathconf(MemorySegment state, MemorySegment path, int name) {
         try {
-            return (long) Pathconf.H.invokeExact(state, path, name);
+            return (long) Pathconf.H.invokeExact(state, addr(path), (long) name, 0L, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -452,7 +477,7 @@ public final class Libc {
 
     public static long sysconf(MemorySegment state, int name) {
         try {
-            return (long) Sysconf.H.invokeExact(state, name);
+            return (long) Sysconf.H.invokeExact(state, (long) name, 0L, 0L, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -460,7 +485,7 @@ public final class Libc {
 
     public static int getrlimit(MemorySegment state, int resource, MemorySegment limits) {
         try {
-            return result((int) Getrlimit.H.invokeExact(state, resource, limits), state);
+            return result((int) (long) Getrlimit.H.invokeExact(state, (long) resource, addr(limits), 0L, 0L, 0L, 0L), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
@@ -256,16 +255,16 @@ final class Poller {
     }
 
     private void rmWatch(int wd) {
-        try {
-            int ignored = (int) RmWatch.H.invokeExact(inotifyFd, wd);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            long ignored = (long) RmWatch.H.invokeExact(Libc.newCallState(arena), (long) inotifyFd, (long) wd,
+                    0L, 0L, 0L, 0L);
         } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            throw Libc.rethrow(t);
         }
     }
 
     private static final class RmWatch {
-        static final java.lang.invoke.MethodHandle H = Libc.plain("inotify_rm_watch",
-                java.lang.foreign.FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        static final java.lang.invoke.MethodHandle H = Libc.generic("inotify_rm_watch");
     }
 
     private void drainInotify(MemorySegment st, MemorySegment buf) {
