@@ -25,6 +25,16 @@ final class LatencyWorkloads {
                 Pinning.CROSS_ONLY, "Java: PipeOptions.spin(50ms); C: O_NONBLOCK busy retry"));
     }
 
+    /**
+     * A latency tail measures whatever else runs, and after the stream workloads' warm-up both
+     * JVMs are still compiling (each peer's compiler threads share its vCPU): the spinning p99
+     * was 4-5x C's after 1 s and 1.1-2x after 5 s. So a Java peer warms five times as long here
+     * (the client also waits until its own JIT has been idle for 500 ms, see JavaPeer).
+     */
+    static long warmMs(Peer peer, Settings s) {
+        return peer.isJava() ? 5L * peer.warmMs(s) : peer.warmMs(s);
+    }
+
     private static Runner run(Peer peer, boolean spin) {
         return (env, s, p) -> {
             Path req = env.fifo("ping-req");
@@ -32,7 +42,7 @@ final class LatencyWorkloads {
             String flag = spin ? "1" : "0";
             var server = new Runs.Cmd("server", Placement.pin(p.first(), peer.command(env, "server", req, rep, SIZE, flag)));
             var client = new Runs.Cmd("client", Placement.pin(p.second(),
-                    peer.command(env, "client", req, rep, SIZE, flag, peer.warmMs(s), s.pingRounds())));
+                    peer.command(env, "client", req, rep, SIZE, flag, warmMs(peer, s), s.pingRounds())));
             return Runs.run(env, s.runTimeout(), client, server);
         };
     }
