@@ -13,9 +13,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The benchmark runs and reports; its numbers are never asserted (the targets are in BENCHMARKS.md). */
 @Timeout(60)
 class ServerBenchmarkTest {
+    /**
+     * Long enough that a loaded machine still completes requests inside it (200-300 ms once saw
+     * none); the figures themselves are never asserted.
+     */
+    private static final Duration WINDOW = Duration.ofMillis(1500);
+
     @Test
     void aShortRunReportsRequestsAndLatencies() throws Exception {
-        ServerBenchmark.Result r = ServerBenchmark.run(4, Duration.ofMillis(300));
+        ServerBenchmark.Result r = ServerBenchmark.run(4, WINDOW);
         assertThat(r.clients()).isEqualTo(4);
         assertThat(r.failures()).isZero();
         assertThat(r.requests()).isPositive();
@@ -26,7 +32,7 @@ class ServerBenchmarkTest {
 
     @Test
     void aRunInAGivenDirectoryLeavesNothingBehind(@TempDir Path parent) throws Exception {
-        ServerBenchmark.Result r = ServerBenchmark.run(8, Duration.ofMillis(200), parent);
+        ServerBenchmark.Result r = ServerBenchmark.run(8, WINDOW, parent);
         assertThat(r.failures()).isZero();
         assertThat(r.requests()).isPositive();
         try (var left = Files.list(parent)) {
