@@ -1,8 +1,11 @@
 package dev.fifokit.ends;
 
+import dev.fifokit.FifoException;
 import dev.fifokit.internal.linux.Errors;
 import dev.fifokit.internal.linux.FifoPaths;
+import dev.fifokit.internal.linux.Flags;
 import dev.fifokit.internal.linux.PipeFd;
+import dev.fifokit.internal.linux.Stat;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -74,12 +77,12 @@ final class Opening {
      */
     private static FifoEnd openDirect(Path path, WriterOptions options, Consumer<? super FifoEnd> register)
             throws IOException {
-        int fd = FifoPaths.openDirect(path, dev.fifokit.internal.linux.Flags.O_WRONLY);
+        int fd = FifoPaths.openDirect(path, Flags.O_WRONLY);
         if (fd < 0) {
             throw Errors.of(path, -fd, "open for writing");
         }
-        dev.fifokit.internal.linux.Stat s = dev.fifokit.internal.linux.Stat.of(fd);
-        dev.fifokit.FifoException bad = Errors.checkFifo(path, s, "open for writing");
+        Stat s = Stat.of(fd);
+        FifoException bad = Errors.checkFifo(path, s, "open for writing");
         if (bad != null) {
             FifoPaths.close(fd);
             throw bad;
@@ -89,7 +92,7 @@ final class Opening {
         boolean ok = false;
         try {
             register.accept(end);
-            end.enter();
+            end.enter(); // the owner may have closed the end as it was registered
             end.applyCapacity(options.io());
             ok = true;
             return end;

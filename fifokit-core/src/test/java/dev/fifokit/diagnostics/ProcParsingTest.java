@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The /proc text formats, as the kernel writes them (see linux-fifo-facts.md). */
+/** The /proc text formats fifokit parses, with samples laid out as the kernel writes them. */
 class ProcParsingTest {
     private static final boolean AARCH64 = "aarch64".equals(System.getProperty("os.arch"));
 
