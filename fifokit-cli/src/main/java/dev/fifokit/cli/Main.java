@@ -98,7 +98,7 @@ public final class Main {
             CommandLine c = ex.getCommandLine();
             PrintWriter err = c.getErr();
             err.println("fifokit: " + ex.getMessage());
-            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            Suggestions.print(ex, err);
             if (c.getParent() == null && !(ex instanceof CommandLine.UnmatchedArgumentException)) {
                 c.usage(err); // `fifokit --debug` alone: as bare `fifokit`, the list of commands
             } else {
