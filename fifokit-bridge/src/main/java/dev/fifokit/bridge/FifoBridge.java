@@ -49,7 +49,8 @@ import java.util.function.Consumer;
  * the FIFO's only writer), acknowledges it, and drops frames it has already written. The sender
  * keeps every unacknowledged message in a bounded replay buffer and sends it again after a
  * reconnect. {@link BridgeFormat#RAW} is a plain byte stream without acknowledgements. What is
- * guaranteed, exactly, is in {@code docs/bridge.md}.
+ * guaranteed, exactly, is in
+ * <a href="https://github.com/fifokit/fifokit/blob/main/docs/bridge.md">docs/bridge.md</a>.
  *
  * <p><b>Backpressure.</b> When the replay buffer is full (the far side is slow, stopped reading,
  * or unreachable), the sender stops reading its source, so the FIFO fills and its writers block.

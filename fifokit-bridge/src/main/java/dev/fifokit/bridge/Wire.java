@@ -11,7 +11,8 @@ import java.util.Arrays;
 
 /**
  * The bridge's wire protocol for {@code mesg} and {@code line} (specified byte for byte in
- * {@code docs/bridge.md}). Every integer is big-endian (network order).
+ * <a href="https://github.com/fifokit/fifokit/blob/main/docs/bridge.md">docs/bridge.md</a>).
+ * Every integer is big-endian (network order).
  *
  * <pre>
  * HELLO (28 bytes, each side once; the connector first, the listener answers with its HELLO or an ERROR)
