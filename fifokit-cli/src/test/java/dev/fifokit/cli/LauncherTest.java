@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.fifokit.testing.Await;
+import dev.fifokit.testing.MountNamespaces;
 
 import javax.tools.ToolProvider;
 import java.io.ByteArrayOutputStream;
@@ -157,15 +158,7 @@ class LauncherTest {
 
     @Test
     void withoutProcMountedTheLauncherStillRunsTheTool() throws Exception {
-        Process probe = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "true")
-                .redirectErrorStream(true).start();
-        try {
-            boolean done = probe.waitFor(30, TimeUnit.SECONDS);
-            String why = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            assumeTrue(done && probe.exitValue() == 0, "cannot make a mount namespace here (unshare --mount: " + why + ")");
-        } finally {
-            probe.destroyForcibly();
-        }
+        MountNamespaces.assumeAvailable();
         Path launcher = checkoutWithTheRealTool();
         Path fifo = dir.resolve("made-without-proc");
         // an empty tmpfs over /proc, as in a container or chroot that never mounted it
