@@ -18,11 +18,11 @@ import java.util.function.Supplier;
  */
 @Command(name = "completion", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Print a shell's completion script, or install them all as files.",
-                "'fifokit completion install' writes bash's into bash-completion's folder "
-                        + "(~/.local/share/bash-completion/completions), fish's into ~/.config/fish/completions "
-                        + "and zsh's as ~/.local/share/fifokit/completion.zsh, and prints the line a start-up file "
-                        + "needs (zsh's, and bash's without bash-completion). A new shell then reads a file and "
-                        + "never runs fifokit. Install again after updating fifokit.",
+                "'fifokit completion install' writes the bash, zsh and fish scripts once, as files: bash's where "
+                        + "bash-completion loads it from and fish's where fish does, each loaded the first time "
+                        + "fifokit is completed, and zsh's as a file for a line in ~/.zshrc. It prints where, and "
+                        + "the line a start-up file needs (zsh's, and bash's without bash-completion). A new shell "
+                        + "then reads a file and never runs fifokit. Install again after updating fifokit.",
                 "'fifokit completion bash' (or zsh, fish) prints the script, to put where you like.",
                 "The scripts complete the name fifokit was started as (a symlink on PATH such as 'fk') as well as "
                         + "'fifokit'; --name adds more."})

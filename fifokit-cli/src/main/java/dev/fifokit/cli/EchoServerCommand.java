@@ -1,6 +1,5 @@
 package dev.fifokit.cli;
 
-import dev.fifokit.FifoClosedException;
 import dev.fifokit.ends.FifoReader;
 import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.ends.StandardStreams;
@@ -64,19 +63,19 @@ final class EchoServerCommand implements Callable<Integer> {
     private volatile boolean stopping;
     /** The end being read, for a signal to close (a FIFO given as fd:N has no {@link Fifo} to close). */
     private volatile FifoReader reading;
+    /** The FIFO this command made or named, for a signal to close (and so remove, when made here). */
+    private volatile Fifo made;
 
     @Override
     public Integer call() throws IOException {
-        // fd:N and listen:NAME: the FIFO is someone else's, neither created nor removed here
-        Fifo fifo = Endpoints.isDescriptor(path) ? null
-                : PathArgs.follow(path, dereference) && Files.isSymbolicLink(path) ? Fifo.existing(path, true) : Fifo.createOrReuse(path, 0600);
         // Ctrl-C / SIGTERM: stop serving, remove the FIFO we created, print what was received,
-        // and exit 0 (as serve and bridge do); a signal otherwise ends a JVM with 130 or 143
+        // and exit 0 (as serve and bridge do); a signal otherwise ends a JVM with 130 or 143.
+        // Registered before the FIFO is made: once it exists, a signal is handled so.
         CountDownLatch finished = new CountDownLatch(1);
         Thread stop = new Thread(() -> {
             stopping = true;
             closeQuietly(reading);
-            closeQuietly(fifo);
+            closeQuietly(made);
             try {
                 finished.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS); // its output flushed
             } catch (InterruptedException e) {
@@ -88,10 +87,20 @@ final class EchoServerCommand implements Callable<Integer> {
         }, "fifokit-echo-server-stop");
         Runtime.getRuntime().addShutdownHook(stop);
         try {
-            return serve(fifo);
-        } catch (FifoClosedException e) {
+            // fd:N and listen:NAME: the FIFO is someone else's, neither created nor removed here
+            made = Endpoints.isDescriptor(path) ? null
+                    : PathArgs.follow(path, dereference) && Files.isSymbolicLink(path) ? Fifo.existing(path, true)
+                    : Fifo.createOrReuse(path, 0600);
             if (stopping) {
-                return ExitCodes.OK; // stopped by a signal: the hook closed the FIFO under us
+                closeQuietly(made); // the signal came while it was being made
+                return ExitCodes.OK;
+            }
+            return serve(made);
+        } catch (IOException e) {
+            if (stopping) {
+                // stopped by a signal: the hook closed (or removed) the FIFO under us, whatever
+                // the call it was in makes of that
+                return ExitCodes.OK;
             }
             throw e;
         } finally {
