@@ -74,7 +74,14 @@ public final class BridgeTls {
                 requireClientCertificate);
     }
 
-    /** A listener requires a client certificate that the trusted certificates verify. */
+    /**
+     * A listener requires a client certificate that the trusted certificates verify. It needs
+     * {@link #trust(Path)}: a bridge built with this and no trusted certificates is refused
+     * ({@link FifoBridge#of}), rather than checking clients against the JDK's
+     * public authorities.
+     *
+     * @return a copy that requires client certificates
+     */
     public BridgeTls requireClientCertificate() {
         return new BridgeTls(certificate, key, trust, true);
     }
@@ -82,6 +89,10 @@ public final class BridgeTls {
     /** True when a listener refuses clients without a trusted certificate. */
     public boolean isRequireClientCertificate() {
         return requireClientCertificate;
+    }
+
+    boolean hasTrust() {
+        return trust != null;
     }
 
     boolean hasIdentity() {

@@ -37,29 +37,29 @@ class BridgeOptionsTest {
     @Test
     void plaintextTcpIsAllowedOnLoopbackOnlyUnlessAsked() {
         BridgeAddress fifo = BridgeAddress.parse("fifo:/tmp/x");
-        assertThatThrownBy(() -> FifoBridge.builder(fifo, BridgeAddress.parse("tcp-listen:9000")).build())
+        assertThatThrownBy(() -> FifoBridge.of(fifo, BridgeAddress.parse("tcp-listen:9000"), BridgeOptions.defaults()))
                 .hasMessageContaining("plaintext");
-        assertThatThrownBy(() -> FifoBridge.builder(fifo, BridgeAddress.parse("tcp:192.0.2.1:9000")).build())
+        assertThatThrownBy(() -> FifoBridge.of(fifo, BridgeAddress.parse("tcp:192.0.2.1:9000"), BridgeOptions.defaults()))
                 .hasMessageContaining("plaintext");
-        FifoBridge.builder(fifo, BridgeAddress.parse("tcp-listen:9000")).plaintext(true).build();
-        FifoBridge.builder(fifo, BridgeAddress.parse("tcp-listen:127.0.0.1:9000")).build();
-        FifoBridge.builder(fifo, BridgeAddress.parse("tcp:[::1]:9000")).build();
-        FifoBridge.builder(fifo, BridgeAddress.parse("tcp:localhost:9000")).build();
-        FifoBridge.builder(fifo, BridgeAddress.parse("tcp-listen:9000")).tls(BridgeTls.pem(Path.of("c"), Path.of("k"))).build();
+        FifoBridge.of(fifo, BridgeAddress.parse("tcp-listen:9000"), BridgeOptions.defaults().plaintext(true));
+        FifoBridge.of(fifo, BridgeAddress.parse("tcp-listen:127.0.0.1:9000"), BridgeOptions.defaults());
+        FifoBridge.of(fifo, BridgeAddress.parse("tcp:[::1]:9000"), BridgeOptions.defaults());
+        FifoBridge.of(fifo, BridgeAddress.parse("tcp:localhost:9000"), BridgeOptions.defaults());
+        FifoBridge.of(fifo, BridgeAddress.parse("tcp-listen:9000"), BridgeOptions.defaults().tls(BridgeTls.pem(Path.of("c"), Path.of("k"))));
     }
 
     @Test
     void aFifoEndThatIsMissingOrNotAFifoFailsAtStartNamingThePath(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         Path missing = dir.resolve("missing.fifo");
-        FifoBridge b = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
-                BridgeAddress.parse("fifo:" + missing)).format(BridgeFormat.MESG).build();
+        FifoBridge b = FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                BridgeAddress.parse("fifo:" + missing), BridgeOptions.defaults().format(BridgeFormat.MESG));
         assertThatThrownBy(b::start).isInstanceOf(dev.fifokit.NoSuchFifoException.class)
                 .hasMessageContaining(missing.toString());
         assertThat(b.isDone()).isTrue();
         Path file = java.nio.file.Files.createFile(dir.resolve("regular"));
-        FifoBridge c = FifoBridge.builder(BridgeAddress.parse("fifo:" + file),
-                BridgeAddress.parse("tcp:127.0.0.1:9")).build();
+        FifoBridge c = FifoBridge.of(BridgeAddress.parse("fifo:" + file),
+                BridgeAddress.parse("tcp:127.0.0.1:9"), BridgeOptions.defaults());
         assertThatThrownBy(c::start).isInstanceOf(dev.fifokit.NotAFifoException.class)
                 .hasMessageContaining(file.toString());
     }
@@ -67,13 +67,13 @@ class BridgeOptionsTest {
     @Test
     void endsThatCannotWorkTogetherAreRefused() {
         BridgeAddress fifo = BridgeAddress.parse("fifo:/tmp/x");
-        assertThatThrownBy(() -> FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:1"),
-                BridgeAddress.parse("tcp:127.0.0.1:2")).build()).hasMessageContaining("one end must be a FIFO");
-        assertThatThrownBy(() -> FifoBridge.builder(fifo, BridgeAddress.parse("unix:/tmp/s"))
-                .tls(BridgeTls.client()).build()).hasMessageContaining("TLS applies to tcp");
-        assertThatThrownBy(() -> FifoBridge.builder(fifo, BridgeAddress.parse("tcp-listen:9000"))
-                .tls(BridgeTls.client()).build()).hasMessageContaining("needs a certificate");
-        assertThatThrownBy(() -> FifoBridge.builder(fifo, BridgeAddress.parse("tcp:localhost:9000"))
-                .tls(BridgeTls.client().requireClientCertificate()).build()).hasMessageContaining("listener");
+        assertThatThrownBy(() -> FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:1"),
+                BridgeAddress.parse("tcp:127.0.0.1:2"), BridgeOptions.defaults())).hasMessageContaining("one end must be a FIFO");
+        assertThatThrownBy(() -> FifoBridge.of(fifo, BridgeAddress.parse("unix:/tmp/s"), BridgeOptions.defaults()
+                .tls(BridgeTls.client()))).hasMessageContaining("TLS applies to tcp");
+        assertThatThrownBy(() -> FifoBridge.of(fifo, BridgeAddress.parse("tcp-listen:9000"), BridgeOptions.defaults()
+                .tls(BridgeTls.client()))).hasMessageContaining("needs a certificate");
+        assertThatThrownBy(() -> FifoBridge.of(fifo, BridgeAddress.parse("tcp:localhost:9000"), BridgeOptions.defaults()
+                .tls(BridgeTls.client().requireClientCertificate()))).hasMessageContaining("listener");
     }
 }

@@ -37,16 +37,16 @@ class BridgeTlsTest {
     }
 
     private FifoBridge server(Path out) throws IOException {
-        return FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"), BridgeAddress.parse("fifo:" + out))
+        return FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"), BridgeAddress.parse("fifo:" + out), BridgeOptions.defaults()
                 .format(BridgeFormat.MESG)
                 .tls(BridgeTls.pem(certs.serverCert(), certs.serverKey()).trust(certs.ca()).requireClientCertificate())
-                .log(BridgeReliabilityTest.LOG).build().start();
+                .log(BridgeReliabilityTest.LOG)).start();
     }
 
     private FifoBridge client(Path in, int port, BridgeTls tls) throws IOException {
-        FifoBridge.Builder b = FifoBridge.builder(BridgeAddress.parse("fifo:" + in),
-                BridgeAddress.parse("tcp:127.0.0.1:" + port)).format(BridgeFormat.MESG).log(BridgeReliabilityTest.LOG);
-        return (tls != null ? b.tls(tls) : b).build().start();
+        BridgeOptions o = BridgeOptions.defaults().format(BridgeFormat.MESG).log(BridgeReliabilityTest.LOG);
+        return FifoBridge.of(BridgeAddress.parse("fifo:" + in), BridgeAddress.parse("tcp:127.0.0.1:" + port),
+                tls != null ? o.tls(tls) : o).start();
     }
 
     @Test
@@ -120,14 +120,14 @@ class BridgeTlsTest {
         Path rsaOld = dir.resolve("old.key");
         Files.writeString(rsaOld, "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
         Fifo.create(dir.resolve("x.fifo")).keep().close();
-        FifoBridge b = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
-                        BridgeAddress.parse("fifo:" + dir.resolve("x.fifo")))
-                .tls(BridgeTls.pem(certs.serverCert(), rsaOld)).build();
+        FifoBridge b = FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                        BridgeAddress.parse("fifo:" + dir.resolve("x.fifo")), BridgeOptions.defaults()
+                .tls(BridgeTls.pem(certs.serverCert(), rsaOld)));
         assertThatThrownBy(b::start).isInstanceOf(BridgeException.class)
                 .hasMessageContaining(rsaOld.toString()).hasMessageContaining("PKCS#8");
-        FifoBridge missing = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
-                        BridgeAddress.parse("fifo:" + dir.resolve("x.fifo")))
-                .tls(BridgeTls.pem(dir.resolve("nope.crt"), certs.serverKey())).build();
+        FifoBridge missing = FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                        BridgeAddress.parse("fifo:" + dir.resolve("x.fifo")), BridgeOptions.defaults()
+                .tls(BridgeTls.pem(dir.resolve("nope.crt"), certs.serverKey())));
         assertThatThrownBy(missing::start).isInstanceOf(BridgeException.class).hasMessageContaining("nope.crt");
     }
 }
