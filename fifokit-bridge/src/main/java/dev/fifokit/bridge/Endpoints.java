@@ -149,13 +149,14 @@ final class Endpoints {
             throw new BridgeException(name + ": cannot listen: " + words(e), e, true);
         }
         ServerSocket server = ss;
+        String bound = port != 0 ? name : name.substring(0, name.lastIndexOf(':') + 1) + server.getLocalPort();
         return new Acceptor() {
             @Override
             public Link accept() throws IOException {
                 Socket s = server.accept();
                 InetSocketAddress peer = (InetSocketAddress) s.getRemoteSocketAddress();
                 return Link.of("client " + BuiltInKind.hostText(peer.getAddress().getHostAddress()) + ":"
-                        + peer.getPort() + " of " + name, s);
+                        + peer.getPort() + " of " + bound, s);
             }
 
             @Override

@@ -36,11 +36,34 @@ class BridgeTlsTest {
         certs = TestCertificates.make(c);
     }
 
+    final List<String> serverLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private FifoBridge server(Path out) throws IOException {
         return FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"), BridgeAddress.parse("fifo:" + out), BridgeOptions.defaults()
                 .format(BridgeFormat.MESG)
                 .tls(BridgeTls.pem(certs.serverCert(), certs.serverKey()).trust(certs.ca()).requireClientCertificate())
-                .log(BridgeReliabilityTest.LOG)).start();
+                .log(line -> {
+                    serverLog.add(line);
+                    BridgeReliabilityTest.LOG.accept(line);
+                })).start();
+    }
+
+    @Test
+    void refusalsAndHangUpsDuringTlsAreLoggedWithTheClientsAddressInWords() throws Exception {
+        try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
+             Fifo out = Fifo.create(dir.resolve("out.fifo"));
+             FifoBridge far = server(out.path());
+             FifoBridge anonymous = client(in.path(), far.localPort(), BridgeTls.client().trust(certs.ca()))) {
+            assertThatThrownBy(() -> anonymous.await(LIMIT)).isInstanceOf(IOException.class);
+            try (java.net.Socket hangUp = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), far.localPort())) {
+                hangUp.getOutputStream().write(new byte[]{22, 3, 1}); // the start of a TLS record, then nothing
+            }
+            dev.fifokit.testing.Await.until(LIMIT, "two refusals logged", () -> serverLog.stream()
+                    .filter(l -> l.startsWith("client 127.0.0.1:")).count() >= 2);
+            assertThat(serverLog).filteredOn(l -> l.startsWith("client 127.0.0.1:"))
+                    .allSatisfy(l -> assertThat(l).contains("of tcp-listen:127.0.0.1:").contains("TLS")
+                            .doesNotContainPattern("^[^:]*Exception$"));
+        }
     }
 
     private FifoBridge client(Path in, int port, BridgeTls tls) throws IOException {
