@@ -70,13 +70,14 @@ final class AcceptedLink {
         boolean over = false;
         try {
             Handshake.welcome(link, c.resumed());
-            Sender.Ending e = new Sender(link, s, sending.outbox, bridge.counters)
+            Sender.Ending e = new Sender(link, s, sending.outbox, () -> sending.nothingMoreFor(s), bridge.counters)
                     .run(() -> established(deadline, c.resumed()));
             if (e == Sender.Ending.LEFT) {
                 s.giveBack(); // it acknowledged everything it wrote: the rest was never written
             }
             over = true;
             sending.retire(s);
+            bridge.log.accept(link + (e == Sender.Ending.LEFT ? ": left" : ": done, everything acknowledged"));
         } finally {
             s.detach(link);
             if (!over) {
@@ -101,6 +102,7 @@ final class AcceptedLink {
             } finally {
                 receiving.ended(r, finished);
             }
+            bridge.log.accept(link + (finished ? ": done, its source ended" : ": left"));
         } finally {
             s.detach(link);
         }

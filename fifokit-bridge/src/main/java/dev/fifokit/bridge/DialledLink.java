@@ -56,7 +56,7 @@ final class DialledLink {
             Handshake.Dialled d = Handshake.dial(link, bridge.hello(), memory);
             if (bridge.sending != null) {
                 Sending s = bridge.sending;
-                Sender.Ending e = new Sender(link, s.connectorSession, s.outbox, bridge.counters)
+                Sender.Ending e = new Sender(link, s.connectorSession, s.outbox, s.outbox::exhausted, bridge.counters)
                         .run(() -> established(deadline));
                 // LEFT: the receiving side went away for good; its successor gets the rest
                 return e == Sender.Ending.COMPLETE;

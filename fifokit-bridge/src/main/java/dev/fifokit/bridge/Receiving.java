@@ -6,13 +6,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A receiving bridge's state across its links: the sessions of the far sides that send (a
- * listener's, by instance), the receivers writing to the sink now, and the sink's release when
- * the last of them ends cleanly (so that the FIFO's reader sees end of file).
+ * listener's, by instance), the receivers writing to the sink now, and the sink's release once
+ * none is left and one of them ended cleanly (so that the FIFO's reader sees end of file).
  */
 final class Receiving {
     final Sessions<ReceiverSession> sessions;
     private final Set<Receiver> active = ConcurrentHashMap.newKeySet();
     private final AtomicInteger count = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean finishedSinceRelease = new java.util.concurrent.atomic.AtomicBoolean();
     private final Runnable release;
     private volatile boolean leaving;
 
@@ -35,12 +36,19 @@ final class Receiving {
         count.incrementAndGet();
     }
 
-    /** {@code r} ended; when it was the last and its far side's source ended, the sink is released. */
+    /**
+     * {@code r} ended ({@code finished}: its far side's source ended and everything was written).
+     * When no receiver is left and one finished since the sink was last released, the sink is
+     * released, whichever ended last.
+     */
     void ended(Receiver r, boolean finished) {
         if (r != null) {
             active.remove(r);
         }
-        if (count.decrementAndGet() == 0 && finished) {
+        if (finished) {
+            finishedSinceRelease.set(true);
+        }
+        if (count.decrementAndGet() == 0 && finishedSinceRelease.getAndSet(false)) {
             release.run();
         }
     }

@@ -31,14 +31,22 @@ final class Sender {
     private final Link link;
     private final SenderSession session;
     private final Outbox outbox;
+    private final java.util.function.BooleanSupplier nothingMore;
     private final Counters counters;
     private volatile IOException ackFailure;
     private volatile boolean bye;
 
-    Sender(Link link, SenderSession session, Outbox outbox, Counters counters) {
+    /**
+     * {@code nothingMore}: true once no message can come to this session any more (the source
+     * ended, the outbox is empty and no other session holds messages that could come back to
+     * it); then FIN is sent.
+     */
+    Sender(Link link, SenderSession session, Outbox outbox, java.util.function.BooleanSupplier nothingMore,
+           Counters counters) {
         this.link = link;
         this.session = session;
         this.outbox = outbox;
+        this.nothingMore = nothingMore;
         this.counters = counters;
     }
 
@@ -96,7 +104,7 @@ final class Sender {
                         buf.append(next);
                         continue;
                     }
-                    if (outbox.exhausted()) {
+                    if (nothingMore.getAsBoolean()) {
                         Wire.writeSeq(out, Wire.FIN, cursor - 1);
                         out.flush();
                         dirty = false;

@@ -48,6 +48,23 @@ final class Sending {
         }
     }
 
+    /**
+     * True once nothing more can come to {@code me}: the source ended, the outbox is empty, and
+     * no other session holds messages that could come back (a client that vanished); only then
+     * does a session say FIN.
+     */
+    boolean nothingMoreFor(SenderSession me) {
+        if (!outbox.exhausted()) {
+            return false;
+        }
+        for (SenderSession s : sessions.all()) {
+            if (s != me && s.buffer.messages() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Messages read from the source that no far side has acknowledged: waiting, or held by a session. */
     long unacknowledged() {
         long n = outbox.size();

@@ -106,7 +106,7 @@ class ProtocolSeamTest {
         Counters counters = new Counters();
         MemoryLinks.Pair p = MemoryLinks.pair("connector", "listener");
         try (ExecutorService ex = Fifos.threads()) {
-            Future<Sender.Ending> s = ex.submit(() -> new Sender(p.connector(), session, out, counters).run(() -> { }));
+            Future<Sender.Ending> s = ex.submit(() -> new Sender(p.connector(), session, out, out::exhausted, counters).run(() -> { }));
             Future<Sender.Ending> r = ex.submit(() -> new Receiver(p.listener(), state, sink, counters).run(() -> { }));
             assertThat(Fifos.get(s, LIMIT)).isEqualTo(Sender.Ending.COMPLETE);
             assertThat(Fifos.get(r, LIMIT)).isEqualTo(Sender.Ending.COMPLETE);
@@ -127,7 +127,7 @@ class ProtocolSeamTest {
         try (ExecutorService ex = Fifos.threads()) {
             for (int link = 0; ; link++) {
                 MemoryLinks.Pair p = MemoryLinks.pair("connector", "listener");
-                Future<Sender.Ending> s = ex.submit(() -> new Sender(p.connector(), session, out, counters).run(() -> { }));
+                Future<Sender.Ending> s = ex.submit(() -> new Sender(p.connector(), session, out, out::exhausted, counters).run(() -> { }));
                 Future<Sender.Ending> r = ex.submit(() -> new Receiver(p.listener(), state, sink, counters).run(() -> { }));
                 if (link < 6) {
                     int before = sink.got.size();
@@ -156,7 +156,7 @@ class ProtocolSeamTest {
         try (ExecutorService ex = Fifos.threads()) {
             // the first link carries both messages and is cut before any is acknowledged
             MemoryLinks.Pair first = MemoryLinks.pair("connector", "listener");
-            Future<Sender.Ending> s1 = ex.submit(() -> new Sender(first.connector(), session, out, counters).run(() -> { }));
+            Future<Sender.Ending> s1 = ex.submit(() -> new Sender(first.connector(), session, out, out::exhausted, counters).run(() -> { }));
             DataOutputStream ack = new DataOutputStream(first.listener().out());
             Wire.writeSeq(ack, Wire.ACK, 0);
             ack.flush();
@@ -170,7 +170,7 @@ class ProtocolSeamTest {
             RecordingSink sink = new RecordingSink();
             ReceiverSession state = new ReceiverSession(instance(1), null, null);
             MemoryLinks.Pair second = MemoryLinks.pair("connector", "listener");
-            ex.submit(() -> new Sender(second.connector(), session, out, counters).run(() -> { }));
+            ex.submit(() -> new Sender(second.connector(), session, out, out::exhausted, counters).run(() -> { }));
             ex.submit(() -> new Receiver(second.listener(), state, sink, counters).run(() -> { }));
             dev.fifokit.testing.Await.until(LIMIT, "the two messages replayed", () -> sink.got.size() == 2);
             assertThat(sink.got).extracting(Message::text).containsExactly("m0", "m1");
@@ -191,7 +191,7 @@ class ProtocolSeamTest {
         MemoryLinks.Pair p = MemoryLinks.pair("connector", "listener");
         try (ExecutorService ex = Fifos.threads()) {
             Receiver receiver = new Receiver(p.listener(), state, sink, counters);
-            Future<Sender.Ending> s = ex.submit(() -> new Sender(p.connector(), session, out, counters).run(() -> { }));
+            Future<Sender.Ending> s = ex.submit(() -> new Sender(p.connector(), session, out, out::exhausted, counters).run(() -> { }));
             Future<Sender.Ending> r = ex.submit(() -> receiver.run(() -> { }));
             dev.fifokit.testing.Await.until(LIMIT, "some written", () -> sink.got.size() >= 50);
             receiver.leave();
@@ -214,7 +214,7 @@ class ProtocolSeamTest {
         DataOutputStream liar = new DataOutputStream(p.listener().out());
         Wire.writeSeq(liar, Wire.ACK, 999);
         liar.flush();
-        assertThatThrownBy(() -> new Sender(p.connector(), session, out, new Counters()).run(() -> { }))
+        assertThatThrownBy(() -> new Sender(p.connector(), session, out, out::exhausted, new Counters()).run(() -> { }))
                 .isInstanceOf(ReplayBuffer.BadAcknowledgement.class).hasMessageContaining("999");
     }
 

@@ -106,6 +106,15 @@ final class BridgeCommand implements Callable<Integer> {
                     + "before giving them to other clients (default 30s).")
     Duration resumeWindow;
 
+    @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "1024",
+            description = "A listener keeps the sessions of at most N far sides; past it new ones are refused "
+                    + "as busy (default 1024).")
+    int maxSessions;
+
+    @Option(names = "--handshake-timeout", paramLabel = "DUR", converter = DurationConverter.class, defaultValue = "10s",
+            description = "The whole time a peer has to connect, finish TLS and the handshake (default 10s).")
+    Duration handshakeTimeout;
+
     @Option(names = {"-v", "--verbose"}, description = "Report links coming and going on stderr.")
     boolean verbose;
 
@@ -130,7 +139,9 @@ final class BridgeCommand implements Callable<Integer> {
                     .follow(follow)
                     .plaintext(plaintext)
                     .replayLimit(replayMessages, replayBytes)
-                    .resumeWindow(resumeWindow);
+                    .resumeWindow(resumeWindow)
+                    .maxSessions(maxSessions)
+                    .handshakeTimeout(handshakeTimeout);
             if (maxPayload != null) {
                 o = o.maxPayload(maxPayload);
             }
@@ -171,7 +182,8 @@ final class BridgeCommand implements Callable<Integer> {
                 } catch (UndeliveredException e) {
                     err.println("fifokit: " + e.getMessage());
                     code = ExitCodes.FAILURE;
-                } catch (InterruptedException e) {
+                } catch (InterruptedException | RuntimeException e) {
+                    err.println("fifokit: bridge: the graceful stop failed: " + e);
                     code = ExitCodes.FAILURE;
                 }
             }
