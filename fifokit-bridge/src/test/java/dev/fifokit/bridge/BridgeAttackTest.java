@@ -42,6 +42,8 @@ class BridgeAttackTest {
     @TempDir
     Path dir;
 
+    private final List<String> attackLog = new CopyOnWriteArrayList<>();
+
     private FifoBridge receivingListener(Path out, BridgeOptions o) throws IOException {
         return FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"), BridgeAddress.parse("fifo:" + out),
                 o.format(BridgeFormat.MESG)).start();
@@ -88,22 +90,25 @@ class BridgeAttackTest {
     void aPeerThatSendsOneByteAtATimeIsClosedAtTheTotalHandshakeDeadline() throws Exception {
         try (Fifo out = Fifo.create(dir.resolve("out.fifo"));
              FifoBridge far = receivingListener(out.path(), BridgeOptions.defaults().handshakeTimeout(Duration.ofSeconds(1))
-                     .log(BridgeReliabilityTest.LOG))) {
+                     .log(attackLog::add))) {
             List<Socket> slow = new ArrayList<>();
             try {
                 for (int i = 0; i < 20; i++) {
                     slow.add(new Socket(InetAddress.getLoopbackAddress(), far.localPort()));
                 }
                 long t0 = System.nanoTime();
-                byte[] hello = "FKB1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+                Wire.writeHello(whole, new Wire.Hello(Wire.ROLE_SENDER, BridgeFormat.MESG, new byte[16], 4080, 0,
+                        new byte[32]));
+                byte[] hello = whole.toByteArray();
                 boolean allClosed = false;
-                // one byte each every 300 ms: never 1 s apart, but never a whole HELLO either
-                for (int step = 0; step < 60 && !allClosed; step++) {
+                // a valid HELLO, one byte each every 300 ms: never 1 s apart, whole only after 18 s
+                for (int step = 0; step < hello.length && !allClosed; step++) {
                     allClosed = true;
                     for (Socket s : slow) {
                         try {
                             OutputStream o = s.getOutputStream();
-                            o.write(hello[step % hello.length]);
+                            o.write(hello[step]);
                             o.flush();
                             allClosed = false;
                         } catch (IOException closed) {
@@ -114,6 +119,8 @@ class BridgeAttackTest {
                 }
                 long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
                 assertThat(allClosed).as("every slow peer was closed (after %d s)", seconds).isTrue();
+                assertThat(attackLog).filteredOn(l -> l.contains("did not complete the handshake within 1000 ms"))
+                        .hasSize(20);
                 assertThat(far.isDone()).isFalse();
             } finally {
                 for (Socket s : slow) {
