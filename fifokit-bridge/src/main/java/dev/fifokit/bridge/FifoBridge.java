@@ -3,6 +3,7 @@ package dev.fifokit.bridge;
 import dev.fifokit.files.Fifo;
 
 import javax.net.ssl.SSLContext;
+import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -320,7 +321,7 @@ public final class FifoBridge implements Bridge {
         for (Link l : links) {
             l.close();
         }
-        for (java.io.Closeable c : new java.io.Closeable[]{messageSource, messageSink, rawSource, rawSink}) {
+        for (Closeable c : new Closeable[]{messageSource, messageSink, rawSource, rawSink}) {
             Endpoints.closeQuietly(c);
         }
     }
@@ -346,7 +347,7 @@ public final class FifoBridge implements Bridge {
         t.start();
     }
 
-    /** A thread's body. */
+    /** A thread's body: whatever it throws ends the bridge. */
     interface Body {
         void run() throws Exception;
     }
@@ -464,8 +465,6 @@ public final class FifoBridge implements Bridge {
         }
     }
 
-    // ---- what the connector and the listener share ----
-
     /** This side's HELLO, without flags and key. */
     Wire.Hello hello() throws LocalFailure {
         int max;
@@ -498,5 +497,4 @@ public final class FifoBridge implements Bridge {
         return "bridge " + from + " -> " + to + " (" + options.format() + ", instance "
                 + HexFormat.of().formatHex(instance, 0, 4) + ")";
     }
-
 }
