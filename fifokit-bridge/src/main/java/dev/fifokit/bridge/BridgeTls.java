@@ -57,18 +57,29 @@ public final class BridgeTls {
         this.requireClientCertificate = requireClientCertificate;
     }
 
-    /** TLS without a certificate of this side's own (a connector that trusts the default authorities). */
+    /** {@return TLS without a certificate of this side's own (a connector that trusts the default authorities)} */
     public static BridgeTls client() {
         return new BridgeTls(null, null, null, false);
     }
 
-    /** TLS with this side's certificate chain and private key (both PEM). */
+    /**
+     * TLS with this side's certificate chain and private key (both PEM; read at start).
+     *
+     * @param certificateChain the chain, leaf first
+     * @param privateKey an unencrypted PKCS#8 key
+     * @return the configuration
+     */
     public static BridgeTls pem(Path certificateChain, Path privateKey) {
         return new BridgeTls(Objects.requireNonNull(certificateChain, "certificateChain"),
                 Objects.requireNonNull(privateKey, "privateKey"), null, false);
     }
 
-    /** Verifies the peer with these PEM certificates instead of the JDK's default authorities. */
+    /**
+     * Verifies the peer with these PEM certificates instead of the JDK's default authorities.
+     *
+     * @param trustedCertificates the certificates (PEM)
+     * @return a copy that trusts them
+     */
     public BridgeTls trust(Path trustedCertificates) {
         return new BridgeTls(certificate, key, Objects.requireNonNull(trustedCertificates, "trustedCertificates"),
                 requireClientCertificate);
@@ -86,7 +97,7 @@ public final class BridgeTls {
         return new BridgeTls(certificate, key, trust, true);
     }
 
-    /** True when a listener refuses clients without a trusted certificate. */
+    /** {@return true when a listener refuses clients without a trusted certificate} */
     public boolean isRequireClientCertificate() {
         return requireClientCertificate;
     }

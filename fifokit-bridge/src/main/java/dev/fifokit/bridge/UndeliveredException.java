@@ -6,8 +6,10 @@ package dev.fifokit.bridge;
  * the far end and the count.
  */
 public final class UndeliveredException extends BridgeException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
+    /** How many messages were not acknowledged. */
     private final long count;
 
     /**
