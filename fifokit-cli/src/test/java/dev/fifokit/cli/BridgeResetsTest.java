@@ -49,12 +49,25 @@ class BridgeResetsTest {
         }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     }
 
-    /** Resets the link six times, each after another seventh of the messages has arrived. */
-    private static void sixResets(Traffic t, FaultProxy proxy) throws InterruptedException {
-        long total = (long) WRITERS * EACH;
-        for (int i = 1; i <= 6; i++) {
-            t.awaitReceived(total * i / 7, LIMIT);
-            proxy.reset();
+    /**
+     * Eight writers' messages from {@code in} to {@code out}, the link through {@code proxy} reset
+     * six times, each after another seventh of the messages has arrived; the source ends after
+     * the last writer, and {@code ending} (the side that ends by itself) must exit 0.
+     */
+    private static void crossSixResets(Path in, Path out, FaultProxy proxy, BridgeProcess ending) throws Exception {
+        try (Traffic t = new Traffic(WRITERS, EACH)) {
+            CompletableFuture<FifoWriter> keeper = keeper(in);
+            t.read(out, LIMIT);
+            t.write(in, Duration.ZERO);
+            long total = (long) WRITERS * EACH;
+            for (int i = 1; i <= 6; i++) {
+                t.awaitReceived(total * i / 7, LIMIT);
+                proxy.reset();
+            }
+            t.awaitWriters(LIMIT);
+            keeper.get(60, TimeUnit.SECONDS).close();
+            assertThat(ending.exit(LIMIT)).as(ending.stderr()).isZero();
+            t.account(LIMIT).exactlyOnce();
         }
     }
 
@@ -65,16 +78,8 @@ class BridgeResetsTest {
              BridgeProcess far = BridgeProcess.start("--format", "mesg", "tcp-listen:127.0.0.1:0", "fifo:" + out.path());
              FaultProxy proxy = new FaultProxy(far.port());
              BridgeProcess near = BridgeProcess.start("--format", "mesg", "--reconnect", "fifo:" + in.path(),
-                     "tcp:127.0.0.1:" + proxy.port());
-             Traffic t = new Traffic(WRITERS, EACH)) {
-            CompletableFuture<FifoWriter> keeper = keeper(in.path());
-            t.read(out.path(), LIMIT);
-            t.write(in.path(), Duration.ZERO);
-            sixResets(t, proxy);
-            t.awaitWriters(LIMIT);
-            keeper.get(60, TimeUnit.SECONDS).close();
-            assertThat(near.exit(LIMIT)).as(near.stderr()).isZero();
-            t.account(LIMIT).exactlyOnce();
+                     "tcp:127.0.0.1:" + proxy.port())) {
+            crossSixResets(in.path(), out.path(), proxy, near);
             assertThat(proxy.accepted()).as("dialled again after each reset").isGreaterThanOrEqualTo(7);
             assertThat(near.count("dialling again")).isGreaterThanOrEqualTo(6);
             assertThat(far.terminate()).isZero();
@@ -88,16 +93,8 @@ class BridgeResetsTest {
              BridgeProcess near = BridgeProcess.start("--format", "mesg", "fifo:" + in.path(), "tcp-listen:127.0.0.1:0");
              FaultProxy proxy = new FaultProxy(near.port());
              BridgeProcess far = BridgeProcess.start("--format", "mesg", "--reconnect", "tcp:127.0.0.1:" + proxy.port(),
-                     "fifo:" + out.path());
-             Traffic t = new Traffic(WRITERS, EACH)) {
-            CompletableFuture<FifoWriter> keeper = keeper(in.path());
-            t.read(out.path(), LIMIT);
-            t.write(in.path(), Duration.ZERO);
-            sixResets(t, proxy);
-            t.awaitWriters(LIMIT);
-            keeper.get(60, TimeUnit.SECONDS).close();
-            assertThat(far.exit(LIMIT)).as(far.stderr()).isZero();
-            t.account(LIMIT).exactlyOnce();
+                     "fifo:" + out.path())) {
+            crossSixResets(in.path(), out.path(), proxy, far);
             assertThat(near.count("session resumed")).as("the client came back to its session").isGreaterThanOrEqualTo(6);
             assertThat(near.isAlive()).as("a reset never ends the listener").isTrue();
             assertThat(near.terminate()).isZero();
