@@ -132,7 +132,8 @@ final class Sender {
             link.close();
             join(acks);
             if (ending != Ending.COMPLETE) {
-                outbox.giveBack(buf.takeFrom(cursor));
+                long unsent = cursor;
+                session.unlessTakenOver(link, () -> outbox.giveBack(buf.takeFrom(unsent)));
             }
         }
     }

@@ -49,6 +49,17 @@ final class Sessions<S extends Sessions.Session> {
             }
         }
 
+        /**
+         * Runs {@code r} unless another link has taken the session over from {@code l}
+         * (atomically with {@link #attach}): what {@code l}'s sender took and never sent goes back
+         * only while no newer link uses the session.
+         */
+        synchronized void unlessTakenOver(Link l, Runnable r) {
+            if (link == null || link == l) {
+                r.run();
+            }
+        }
+
         synchronized boolean connected() {
             return link != null && !link.isClosed();
         }
