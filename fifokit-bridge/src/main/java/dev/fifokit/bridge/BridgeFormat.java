@@ -24,7 +24,7 @@ public enum BridgeFormat {
     /** One escaped line per message on the FIFOs. */
     LINE;
 
-    /** The FIFO framing; null for {@link #RAW}. */
+    /** {@return the FIFO framing; null for {@link #RAW}} */
     public Framing framing() {
         return switch (this) {
             case RAW -> null;
@@ -36,6 +36,8 @@ public enum BridgeFormat {
     /**
      * {@code raw}, {@code mesg} or {@code line}, any case.
      *
+     * @param name the format's name
+     * @return the format
      * @throws IllegalArgumentException for anything else
      */
     public static BridgeFormat parse(String name) {

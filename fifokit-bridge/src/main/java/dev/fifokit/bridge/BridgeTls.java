@@ -57,31 +57,53 @@ public final class BridgeTls {
         this.requireClientCertificate = requireClientCertificate;
     }
 
-    /** TLS without a certificate of this side's own (a connector that trusts the default authorities). */
+    /** {@return TLS without a certificate of this side's own (a connector that trusts the default authorities)} */
     public static BridgeTls client() {
         return new BridgeTls(null, null, null, false);
     }
 
-    /** TLS with this side's certificate chain and private key (both PEM). */
+    /**
+     * TLS with this side's certificate chain and private key (both PEM; read at start).
+     *
+     * @param certificateChain the chain, leaf first
+     * @param privateKey an unencrypted PKCS#8 key
+     * @return the configuration
+     */
     public static BridgeTls pem(Path certificateChain, Path privateKey) {
         return new BridgeTls(Objects.requireNonNull(certificateChain, "certificateChain"),
                 Objects.requireNonNull(privateKey, "privateKey"), null, false);
     }
 
-    /** Verifies the peer with these PEM certificates instead of the JDK's default authorities. */
+    /**
+     * Verifies the peer with these PEM certificates instead of the JDK's default authorities.
+     *
+     * @param trustedCertificates the certificates (PEM)
+     * @return a copy that trusts them
+     */
     public BridgeTls trust(Path trustedCertificates) {
         return new BridgeTls(certificate, key, Objects.requireNonNull(trustedCertificates, "trustedCertificates"),
                 requireClientCertificate);
     }
 
-    /** A listener requires a client certificate that the trusted certificates verify. */
+    /**
+     * A listener requires a client certificate that the trusted certificates verify. It needs
+     * {@link #trust(Path)}: a bridge built with this and no trusted certificates is refused
+     * ({@link FifoBridge#of}), rather than checking clients against the JDK's
+     * public authorities.
+     *
+     * @return a copy that requires client certificates
+     */
     public BridgeTls requireClientCertificate() {
         return new BridgeTls(certificate, key, trust, true);
     }
 
-    /** True when a listener refuses clients without a trusted certificate. */
+    /** {@return true when a listener refuses clients without a trusted certificate} */
     public boolean isRequireClientCertificate() {
         return requireClientCertificate;
+    }
+
+    boolean hasTrust() {
+        return trust != null;
     }
 
     boolean hasIdentity() {

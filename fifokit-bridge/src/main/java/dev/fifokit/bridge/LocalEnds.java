@@ -1,33 +1,21 @@
 package dev.fifokit.bridge;
 
-import dev.fifokit.BrokenPipeException;
-import dev.fifokit.FifoException;
 import dev.fifokit.ends.FifoReader;
-import dev.fifokit.ends.FifoWriter;
-import dev.fifokit.ends.ReaderOptions;
 import dev.fifokit.ends.StandardStreams;
-import dev.fifokit.messages.CorruptFrameException;
 import dev.fifokit.messages.Framing;
-import dev.fifokit.messages.MessageTooLargeException;
-import dev.fifokit.messages.TruncatedMessageException;
 import dev.fifokit.messages.Message;
 import dev.fifokit.messages.MessageOptions;
-import dev.fifokit.messages.MessageReader;
-import dev.fifokit.messages.MessageWriter;
 
 import java.io.Closeable;
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * The bridge's local ends: a FIFO or standard input as the source, a FIFO or standard output as
- * the sink, for messages and for raw bytes. Standard streams speak {@code line} framing in the
- * message formats, as the other fifokit commands do.
+ * The bridge's local ends, apart from the protocol: a FIFO or standard input as the source
+ * ({@link LocalSources}), a FIFO or standard output as the sink ({@link LocalSinks}), for
+ * messages and for raw bytes, and the splice between two local ends. Standard streams speak
+ * {@code line} framing in the message formats, as the other fifokit commands do.
  */
 final class LocalEnds {
     private LocalEnds() {}
@@ -42,6 +30,9 @@ final class LocalEnds {
 
         /** True when {@link #next()} would not block (a whole message is buffered). */
         boolean ready();
+
+        /** {@return bytes read from the source and not yet handed out as messages} */
+        int buffered();
 
         int maxPayload();
 
@@ -85,461 +76,78 @@ final class LocalEnds {
         void close();
     }
 
-    // ---- sources ----
+    /** A local address as the bridge opens it: a FIFO, or the standard streams. */
+    interface Local {
+        MessageSource messageSource(Framing framing, MessageOptions options, boolean follow, Consumer<String> log);
 
-    static MessageSource messageSource(BridgeAddress a, Framing framing, MessageOptions options, boolean follow,
-                                       Consumer<String> log) {
-        if (a instanceof BridgeAddress.Fifo f) {
-            return new FifoMessageSource(f.path(), framing, options, follow, log);
-        }
-        return new StdinMessageSource(options);
+        MessageSink messageSink(Framing framing, MessageOptions options);
+
+        RawSource rawSource(boolean follow);
+
+        RawSink rawSink();
+
+        /** {@return the FIFO's path, or null for the standard streams} */
+        Path fifo();
     }
 
-    static RawSource rawSource(BridgeAddress a, boolean follow) {
-        if (a instanceof BridgeAddress.Fifo f) {
-            return new FifoRawSource(f.path(), follow);
-        }
-        FileInputStream in = new FileInputStream(FileDescriptor.in);
-        return new RawSource() {
+    static Local fifo(Path path) {
+        return new Local() {
             @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                return in.read(b, off, len);
+            public MessageSource messageSource(Framing framing, MessageOptions options, boolean follow,
+                                               Consumer<String> log) {
+                return new LocalSources.FifoMessageSource(path, framing, options, follow, log);
             }
 
             @Override
-            public void close() {
-                // descriptor 0 stays the JVM's
+            public MessageSink messageSink(Framing framing, MessageOptions options) {
+                return new LocalSinks.FifoMessageSink(path, framing, options);
+            }
+
+            @Override
+            public RawSource rawSource(boolean follow) {
+                return new LocalSources.FifoRawSource(path, follow);
+            }
+
+            @Override
+            public RawSink rawSink() {
+                return new LocalSinks.FifoRawSink(path);
+            }
+
+            @Override
+            public Path fifo() {
+                return path;
             }
         };
     }
 
-    /** A FIFO reader opened without waiting, so {@link #close()} can end every wait. */
-    private abstract static class FifoSourceBase implements Closeable {
-        final Path path;
-        final boolean follow;
-        final ReentrantLock lock = new ReentrantLock();
-        volatile FifoReader end;
-        volatile boolean closed;
-        boolean ended;
-
-        FifoSourceBase(Path path, boolean follow) {
-            this.path = path;
-            this.follow = follow;
-        }
-
-        FifoReader end() throws IOException {
-            FifoReader e = end;
-            if (e == null) {
-                if (closed) {
-                    throw new dev.fifokit.FifoClosedException(path, "the bridge is closed");
-                }
-                e = FifoReader.open(path, ReaderOptions.defaults().awaitWriter(false));
-                end = e;
-                if (closed) {
-                    e.close();
-                }
+    static Local standardStreams() {
+        return new Local() {
+            @Override
+            public MessageSource messageSource(Framing framing, MessageOptions options, boolean follow,
+                                               Consumer<String> log) {
+                return new LocalSources.StdinMessageSource(options);
             }
-            return e;
-        }
 
-        /** At end of stream: true to read on (the next writer came), false when the source ends. */
-        boolean nextWriter() throws IOException {
-            if (!follow) {
-                ended = true;
-                return false;
+            @Override
+            public MessageSink messageSink(Framing framing, MessageOptions options) {
+                return new LocalSinks.StdoutMessageSink(options);
             }
-            end().awaitNextWriter(null);
-            return true;
-        }
 
-        @Override
-        public void close() {
-            closed = true;
-            FifoReader e = end;
-            if (e != null) {
-                try {
-                    e.close();
-                } catch (IOException ignored) {
-                    // nothing to do
-                }
+            @Override
+            public RawSource rawSource(boolean follow) {
+                return LocalSources.stdinRaw();
             }
-        }
-    }
 
-    private static final class FifoMessageSource extends FifoSourceBase implements MessageSource {
-        private final Framing framing;
-        private final MessageOptions options;
-        private final Consumer<String> log;
-        private MessageReader reader;
-        private int max = -1;
-
-        FifoMessageSource(Path path, Framing framing, MessageOptions options, boolean follow, Consumer<String> log) {
-            super(path, follow);
-            this.framing = framing;
-            this.options = options;
-            this.log = log;
-        }
-
-        private MessageReader reader() throws IOException {
-            if (reader == null) {
-                reader = MessageReader.of(end(), framing, options);
+            @Override
+            public RawSink rawSink() {
+                return LocalSinks.stdoutRaw();
             }
-            return reader;
-        }
 
-        @Override
-        public Message next() throws IOException {
-            lock.lock();
-            try {
-                while (!ended) {
-                    Message m;
-                    try {
-                        m = reader().receive();
-                    } catch (CorruptFrameException e) {
-                        // a writer broke the framing: what is buffered cannot be trusted
-                        log.accept(e.getMessage() + "; dropped " + reader.discardBuffered() + " buffered bytes");
-                        continue;
-                    } catch (TruncatedMessageException | MessageTooLargeException e) {
-                        // the reader already skipped the bad message; the next one is whole
-                        log.accept(e.getMessage() + "; skipped");
-                        continue;
-                    }
-                    if (m != null) {
-                        return m;
-                    }
-                    if (!nextWriter()) {
-                        return null;
-                    }
-                }
+            @Override
+            public Path fifo() {
                 return null;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public boolean ready() {
-            MessageReader r = reader;
-            return r != null && r.ready();
-        }
-
-        @Override
-        public int maxPayload() {
-            if (max < 0) {
-                try {
-                    // without the FIFO open, the default is PIPE_BUF - 16 of the FIFO's file system
-                    max = options.maxPayload() >= 0 ? options.maxPayload()
-                            : (int) Math.max(0, dev.fifokit.Limits.pipeBuf(path) - 16);
-                } catch (FifoException e) {
-                    max = (int) Math.max(0, dev.fifokit.Limits.read().pipeBuf() - 16);
-                }
-            }
-            return max;
-        }
-    }
-
-    private static final class FifoRawSource extends FifoSourceBase implements RawSource {
-        FifoRawSource(Path path, boolean follow) {
-            super(path, follow);
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            lock.lock();
-            try {
-                while (!ended) {
-                    int n = end().read(b, off, len);
-                    if (n >= 0) {
-                        return n;
-                    }
-                    if (!nextWriter()) {
-                        return -1;
-                    }
-                }
-                return -1;
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    private static final class StdinMessageSource implements MessageSource {
-        private final MessageReader reader;
-
-        StdinMessageSource(MessageOptions options) {
-            try {
-                reader = MessageReader.of(StandardStreams.input(), Framing.LINE, options.name(STDIN).acceptUnterminatedLine());
-            } catch (FifoException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public Message next() throws IOException {
-            return reader.receive();
-        }
-
-        @Override
-        public boolean ready() {
-            return reader.ready();
-        }
-
-        @Override
-        public int maxPayload() {
-            return reader.maxPayload();
-        }
-
-        @Override
-        public void close() {
-            // descriptor 0 stays the JVM's
-        }
-    }
-
-    // ---- sinks ----
-
-    static MessageSink messageSink(BridgeAddress a, Framing framing, MessageOptions options) {
-        if (a instanceof BridgeAddress.Fifo f) {
-            return new FifoMessageSink(f.path(), framing, options);
-        }
-        return new StdoutMessageSink(options);
-    }
-
-    static RawSink rawSink(BridgeAddress a) {
-        if (a instanceof BridgeAddress.Fifo f) {
-            return new FifoRawSink(f.path());
-        }
-        FileOutputStream out = new FileOutputStream(FileDescriptor.out);
-        return new RawSink() {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void flush() {
-                // unbuffered
-            }
-
-            @Override
-            public void release() {
-                // standard output stays open
-            }
-
-            @Override
-            public void close() {
-                // descriptor 1 stays the JVM's
             }
         };
-    }
-
-    /** Opens the FIFO for writing on first use (waiting for a reader); closed on release. */
-    private abstract static class FifoSinkBase implements Closeable {
-        final Path path;
-        final ReentrantLock lock = new ReentrantLock();
-        FifoWriter end;
-        volatile boolean closed;
-
-        FifoSinkBase(Path path) {
-            this.path = path;
-        }
-
-        FifoWriter end() throws IOException {
-            if (end == null) {
-                if (closed) {
-                    throw new dev.fifokit.FifoClosedException(path, "the bridge is closed");
-                }
-                end = FifoWriter.open(path);
-                opened(end);
-            }
-            return end;
-        }
-
-        void opened(FifoWriter w) throws IOException {
-        }
-
-        /**
-         * The reader went away: waits for the next reader with a new end before closing the old
-         * one, so the FIFO stays open meanwhile and what the old reader left unread in the pipe
-         * is still there for the next one.
-         */
-        void reopen() throws IOException {
-            FifoWriter old = end;
-            if (closed) {
-                throw new dev.fifokit.FifoClosedException(path, "the bridge is closed");
-            }
-            FifoWriter fresh = FifoWriter.open(path);
-            end = fresh;
-            if (old != null) {
-                try {
-                    old.close();
-                } catch (IOException ignored) {
-                    // nothing to do
-                }
-            }
-            opened(fresh);
-            if (closed) {
-                fresh.close();
-            }
-        }
-
-        void drop() {
-            FifoWriter e = end;
-            end = null;
-            dropped();
-            if (e != null) {
-                try {
-                    e.close();
-                } catch (IOException ignored) {
-                    // nothing to do
-                }
-            }
-        }
-
-        void dropped() {
-        }
-
-        public void release() {
-            lock.lock();
-            try {
-                drop();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            // closing from another thread ends a write blocked on a full pipe
-            FifoWriter e = end;
-            if (e != null) {
-                try {
-                    e.close();
-                } catch (IOException ignored) {
-                    // nothing to do
-                }
-            }
-        }
-    }
-
-    private static final class FifoMessageSink extends FifoSinkBase implements MessageSink {
-        private final Framing framing;
-        private final MessageOptions options;
-        private MessageWriter writer;
-
-        FifoMessageSink(Path path, Framing framing, MessageOptions options) {
-            super(path);
-            this.framing = framing;
-            this.options = options;
-        }
-
-        @Override
-        void opened(FifoWriter w) throws IOException {
-            writer = MessageWriter.of(w, framing, options);
-        }
-
-        @Override
-        void dropped() {
-            writer = null;
-        }
-
-        @Override
-        public void deliver(long type, byte[] payload) throws IOException {
-            lock.lock();
-            try {
-                while (true) {
-                    end();
-                    try {
-                        writer.send(type, payload);
-                        return;
-                    } catch (BrokenPipeException e) {
-                        // the message was one write(2) and EPIPE means none of it went in:
-                        // wait for the next reader and write it again
-                        if (e.bytesWritten() > 0) {
-                            throw e;
-                        }
-                        reopen();
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public int maxPayload() throws IOException {
-            if (options.maxPayload() >= 0) {
-                return options.maxPayload();
-            }
-            if (options.isExclusiveWriter()) {
-                return Wire.MAX_WIRE_PAYLOAD;
-            }
-            return (int) Math.max(0, dev.fifokit.Limits.pipeBuf(path) - 16);
-        }
-    }
-
-    private static final class FifoRawSink extends FifoSinkBase implements RawSink {
-        FifoRawSink(Path path) {
-            super(path);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            lock.lock();
-            try {
-                int done = 0;
-                while (done < len) {
-                    try {
-                        end().write(b, off + done, len - done);
-                        return;
-                    } catch (BrokenPipeException e) {
-                        done += (int) e.bytesWritten();
-                        reopen();
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public void flush() {
-            // a FIFO end is unbuffered
-        }
-    }
-
-    private static final class StdoutMessageSink implements MessageSink {
-        private final MessageWriter writer;
-        private final int max;
-
-        StdoutMessageSink(MessageOptions options) {
-            try {
-                writer = MessageWriter.of(StandardStreams.output(), Framing.LINE, MessageOptions.defaults().exclusiveWriter());
-            } catch (FifoException e) {
-                throw new IllegalStateException(e);
-            }
-            max = options.maxPayload() >= 0 ? options.maxPayload() : Wire.MAX_WIRE_PAYLOAD;
-        }
-
-        @Override
-        public void deliver(long type, byte[] payload) throws IOException {
-            writer.send(type, payload);
-        }
-
-        @Override
-        public int maxPayload() {
-            return max;
-        }
-
-        @Override
-        public void release() {
-            // standard output stays open
-        }
-
-        @Override
-        public void close() {
-            // descriptor 1 stays the JVM's
-        }
     }
 
     /**
@@ -550,11 +158,11 @@ final class LocalEnds {
     static long spliceLocal(RawSource source, RawSink sink) throws IOException {
         final long chunk = 1L << 22;
         long total = 0;
-        if (source instanceof FifoRawSource in) {
+        if (source instanceof LocalSources.FifoRawSource in) {
             while (true) {
                 FifoReader r = in.end();
                 long n;
-                if (sink instanceof FifoRawSink out) {
+                if (sink instanceof LocalSinks.FifoRawSink out) {
                     do {
                         n = r.transferTo(out.end(), chunk);
                         total += n;
@@ -570,7 +178,7 @@ final class LocalEnds {
                 }
             }
         }
-        if (sink instanceof FifoRawSink out) {
+        if (sink instanceof LocalSinks.FifoRawSink out) {
             long n;
             do {
                 n = out.end().transferFromDescriptor(0, chunk);

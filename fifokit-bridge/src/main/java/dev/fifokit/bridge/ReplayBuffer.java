@@ -2,119 +2,171 @@ package dev.fifokit.bridge;
 
 import dev.fifokit.messages.Message;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A sending session's messages from the moment they are read from the source until the far side
- * acknowledges them, numbered from 1. Bounded by a message count and a byte count: while it is
- * full, no more is read from the source, so the FIFO's writers block (backpressure) and memory
- * stays bounded (at most {@code maxBytes} plus one message).
+ * One sending session's messages from the moment the session takes them until the far side
+ * acknowledges them, numbered from 1. Bounded by a message count and a byte count (plus one
+ * message): a session takes no more while it is full. Every method takes the buffer's own lock;
+ * none expects the caller to hold it. An acknowledgement that claims more than was ever sent is
+ * refused with a {@link BadAcknowledgement}.
  *
- * <p>One link at a time sends from it; a link that reconnects resumes after the far side's last
- * acknowledged message. Whoever reads the source for this session is marked ({@link #reading}),
- * so a thread of a dead link still blocked on the source does not race the new link's thread.
+ * <p>The session's sending thread appends and reads; the thread that reads acknowledgements
+ * drops what they cover; {@link #onChange} is told of every acknowledgement.
  */
 final class ReplayBuffer {
     private final Message[] ring;
     private final long maxBytes;
-    final ReentrantLock lock = new ReentrantLock();
-    final Condition changed = lock.newCondition();
+    private final Runnable onChange;
+    private final ReentrantLock lock = new ReentrantLock();
 
     /** Sequence number of the oldest message held (== nextSeq when empty). */
     private long firstSeq = 1;
     private long nextSeq = 1;
     private long bytes;
     private long peakBytes;
-    private int peakMessages;
-    /** A thread is reading the source on this session's behalf. */
-    boolean reading;
-    /** The source ended after message {@code nextSeq - 1}. */
-    boolean sourceEnded;
 
-    ReplayBuffer(int maxMessages, long maxBytes) {
+    /** The far side acknowledged a message this side never sent: it is confused or hostile. */
+    static final class BadAcknowledgement extends BridgeException {
+        private static final long serialVersionUID = 1L;
+
+        BadAcknowledgement(String message) {
+            super(message, null, true);
+        }
+    }
+
+    ReplayBuffer(int maxMessages, long maxBytes, Runnable onChange) {
         this.ring = new Message[maxMessages];
         this.maxBytes = maxBytes;
+        this.onChange = onChange;
     }
 
-    /** Caller holds the lock. True when one more message may be read. */
+    /** {@return true when one more message may be taken} */
     boolean hasRoom() {
-        return nextSeq - firstSeq < ring.length && bytes < maxBytes;
-    }
-
-    /** Caller holds the lock. Appends and returns the new message's sequence number. */
-    long append(Message m) {
-        long seq = nextSeq++;
-        ring[(int) (seq % ring.length)] = m;
-        bytes += m.length();
-        peakBytes = Math.max(peakBytes, bytes);
-        peakMessages = Math.max(peakMessages, (int) (nextSeq - firstSeq));
-        changed.signalAll();
-        return seq;
-    }
-
-    /** Caller holds the lock. The message with {@code seq}, or null if it is not (or no longer) held. */
-    Message get(long seq) {
-        if (seq < firstSeq || seq >= nextSeq) {
-            return null;
+        lock.lock();
+        try {
+            return nextSeq - firstSeq < ring.length && bytes < maxBytes;
+        } finally {
+            lock.unlock();
         }
-        return ring[(int) (seq % ring.length)];
+    }
+
+    /** Holds {@code m} as the next message and returns its sequence number (the caller checked {@link #hasRoom()}). */
+    long append(Message m) {
+        lock.lock();
+        try {
+            if (nextSeq - firstSeq >= ring.length) {
+                throw new IllegalStateException("the replay buffer is full");
+            }
+            long seq = nextSeq++;
+            ring[(int) (seq % ring.length)] = m;
+            bytes += m.length();
+            peakBytes = Math.max(peakBytes, bytes);
+            return seq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@return the message with {@code seq}, or null if it is not (or no longer) held} */
+    Message get(long seq) {
+        lock.lock();
+        try {
+            return seq < firstSeq || seq >= nextSeq ? null : ring[(int) (seq % ring.length)];
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
-     * Drops every message up to {@code seq} (the far side has written them).
+     * The far side's resume point: it has written every message up to {@code written}. Drops
+     * those and returns the first sequence number to send.
      *
-     * @return false when {@code seq} is beyond anything sent (a confused peer)
+     * @throws BadAcknowledgement {@code written} is beyond what this side sent
      */
-    boolean acknowledge(long seq) {
+    long resume(long written, String peer) throws BadAcknowledgement {
+        acknowledge(written, peer);
+        lock.lock();
+        try {
+            return firstSeq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Drops every message up to {@code seq}: the far side has written them. An older
+     * acknowledgement than one already seen changes nothing.
+     *
+     * @throws BadAcknowledgement {@code seq} is beyond what this side sent
+     */
+    void acknowledge(long seq, String peer) throws BadAcknowledgement {
         lock.lock();
         try {
             if (seq >= nextSeq) {
-                return false;
+                throw new BadAcknowledgement(peer + ": acknowledged message " + seq + ", this side sent up to "
+                        + (nextSeq - 1));
             }
-            while (firstSeq <= seq) {
-                int i = (int) (firstSeq % ring.length);
-                bytes -= ring[i].length();
-                ring[i] = null;
-                firstSeq++;
-            }
-            changed.signalAll();
-            return true;
+            dropUpTo(seq);
         } finally {
             lock.unlock();
         }
+        onChange.run();
     }
 
-    /** Caller holds the lock. */
-    long firstSeq() {
-        return firstSeq;
+    private void dropUpTo(long seq) {
+        while (firstSeq <= seq) {
+            int i = (int) (firstSeq % ring.length);
+            bytes -= ring[i].length();
+            ring[i] = null;
+            firstSeq++;
+        }
     }
 
-    /** Caller holds the lock. */
-    long nextSeq() {
-        return nextSeq;
-    }
-
-    /** Caller holds the lock. True when every message read was acknowledged. */
-    boolean drained() {
-        return firstSeq == nextSeq;
-    }
-
-    void signal() {
+    /**
+     * Removes and returns, in order, every message from {@code seq} on: messages taken that never
+     * went out whole on a link, so they may go to another session.
+     */
+    List<Message> takeFrom(long seq) {
         lock.lock();
         try {
-            changed.signalAll();
+            List<Message> out = new ArrayList<>();
+            for (long s = Math.max(seq, firstSeq); s < nextSeq; s++) {
+                int i = (int) (s % ring.length);
+                out.add(ring[i]);
+                bytes -= ring[i].length();
+                ring[i] = null;
+            }
+            nextSeq = Math.max(firstSeq, Math.min(seq, nextSeq));
+            return out;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Caller holds the lock: waits a little for a change. */
-    void await() throws InterruptedException {
-        changed.await(200, TimeUnit.MILLISECONDS);
+    /** {@return the sequence number the next message will get} */
+    long nextSeq() {
+        lock.lock();
+        try {
+            return nextSeq;
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /** {@return true when every message taken was acknowledged} */
+    boolean drained() {
+        lock.lock();
+        try {
+            return firstSeq == nextSeq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@return how many messages are held} */
     int messages() {
         lock.lock();
         try {
@@ -124,6 +176,7 @@ final class ReplayBuffer {
         }
     }
 
+    /** {@return their payload bytes} */
     long bytes() {
         lock.lock();
         try {
@@ -133,19 +186,11 @@ final class ReplayBuffer {
         }
     }
 
+    /** {@return the most payload bytes held at once} */
     long peakBytes() {
         lock.lock();
         try {
             return peakBytes;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    int peakMessages() {
-        lock.lock();
-        try {
-            return peakMessages;
         } finally {
             lock.unlock();
         }

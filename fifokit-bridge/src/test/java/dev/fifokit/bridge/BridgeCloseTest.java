@@ -47,16 +47,16 @@ class BridgeCloseTest {
              ExecutorService ex = Fifos.threads()) {
             {
                 // far: its FIFO has no reader, so it waits to open it with a message in hand
-                FifoBridge far = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
-                        BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).build().start();
+                FifoBridge far = FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                        BridgeAddress.parse("fifo:" + out.path()), BridgeOptions.defaults().format(BridgeFormat.MESG)).start();
                 // near: after its writer has sent one message it waits reading the FIFO
-                FifoBridge near = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
-                        BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort())).format(BridgeFormat.MESG)
-                        .follow(true).build().start();
+                FifoBridge near = FifoBridge.of(BridgeAddress.parse("fifo:" + in.path()),
+                        BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort()), BridgeOptions.defaults().format(BridgeFormat.MESG)
+                        .follow(true)).start();
                 // a third dials a port nobody listens on, again and again
-                FifoBridge dialler = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
-                        BridgeAddress.parse("tcp:127.0.0.1:" + deadPort())).format(BridgeFormat.MESG)
-                        .reconnect(true).backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).build().start();
+                FifoBridge dialler = FifoBridge.of(BridgeAddress.parse("fifo:" + in.path()),
+                        BridgeAddress.parse("tcp:127.0.0.1:" + deadPort()), BridgeOptions.defaults().format(BridgeFormat.MESG)
+                        .reconnect(true).backoff(Duration.ofMillis(50), Duration.ofSeconds(1))).start();
                 Fifos.get(Fifos.writeAll(ex, in.path(), Framing.MESG, List.of(Message.of(1, "in hand"))),
                         Duration.ofSeconds(20));
                 dev.fifokit.testing.Await.until(Duration.ofSeconds(20), "the far side holds the message",

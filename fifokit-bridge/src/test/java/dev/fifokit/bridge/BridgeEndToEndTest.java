@@ -43,10 +43,10 @@ class BridgeEndToEndTest {
         new SplittableRandom(7).nextBytes(data);
         try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
              Fifo out = Fifo.create(dir.resolve("out.fifo"));
-             FifoBridge far = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
-                     BridgeAddress.parse("fifo:" + out.path())).log(LOG).build().start();
-             FifoBridge near = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
-                     BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort())).log(LOG).build().start();
+             FifoBridge far = FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                     BridgeAddress.parse("fifo:" + out.path()), BridgeOptions.defaults().log(LOG)).start();
+             FifoBridge near = FifoBridge.of(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort()), BridgeOptions.defaults().log(LOG)).start();
              ExecutorService ex = Fifos.threads()) {
             Future<byte[]> read = ex.submit(() -> {
                 ByteArrayOutputStream got = new ByteArrayOutputStream();
@@ -100,10 +100,10 @@ class BridgeEndToEndTest {
         }
         try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
              Fifo out = Fifo.create(dir.resolve("out.fifo"));
-             FifoBridge server = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
-                     BridgeAddress.parse("tcp-listen:[::1]:0")).format(BridgeFormat.MESG).log(LOG).build().start();
-             FifoBridge client = FifoBridge.builder(BridgeAddress.parse("tcp:[::1]:" + server.localPort()),
-                     BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).log(LOG).build().start();
+             FifoBridge server = FifoBridge.of(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp-listen:[::1]:0"), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)).start();
+             FifoBridge client = FifoBridge.of(BridgeAddress.parse("tcp:[::1]:" + server.localPort()),
+                     BridgeAddress.parse("fifo:" + out.path()), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)).start();
              ExecutorService ex = Fifos.threads()) {
             Future<List<Message>> read = Fifos.readAll(ex, out.path(), Framing.MESG);
             Fifos.get(Fifos.writeAll(ex, in.path(), Framing.MESG, sent), LIMIT);
@@ -118,10 +118,10 @@ class BridgeEndToEndTest {
         Path sock = dir.resolve("bridge.sock");
         try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
              Fifo out = Fifo.create(dir.resolve("out.fifo"));
-             FifoBridge far = FifoBridge.builder(BridgeAddress.parse("unix-listen:" + sock),
-                     BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).log(LOG).build().start();
-             FifoBridge near = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
-                     BridgeAddress.parse("unix:" + sock)).format(BridgeFormat.MESG).log(LOG).build().start();
+             FifoBridge far = FifoBridge.of(BridgeAddress.parse("unix-listen:" + sock),
+                     BridgeAddress.parse("fifo:" + out.path()), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)).start();
+             FifoBridge near = FifoBridge.of(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("unix:" + sock), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)).start();
              ExecutorService ex = Fifos.threads()) {
             Future<List<Message>> read = Fifos.readAll(ex, out.path(), Framing.MESG);
             Fifos.get(Fifos.writeAll(ex, in.path(), Framing.MESG, sent), LIMIT);
@@ -136,11 +136,11 @@ class BridgeEndToEndTest {
     void differentFormatsOnTheTwoSidesAreRefusedNotRetried() throws Exception {
         try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
              Fifo out = Fifo.create(dir.resolve("out.fifo"));
-             FifoBridge far = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
-                     BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.LINE).log(LOG).build().start();
-             FifoBridge near = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
-                     BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort())).format(BridgeFormat.MESG)
-                     .reconnect(true).log(LOG).build().start()) {
+             FifoBridge far = FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                     BridgeAddress.parse("fifo:" + out.path()), BridgeOptions.defaults().format(BridgeFormat.LINE).log(LOG)).start();
+             FifoBridge near = FifoBridge.of(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort()), BridgeOptions.defaults().format(BridgeFormat.MESG)
+                     .reconnect(true).log(LOG)).start()) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> near.await(LIMIT))
                     .isInstanceOf(BridgeException.class)
                     .hasMessageContaining("--format mesg")
@@ -155,8 +155,8 @@ class BridgeEndToEndTest {
             port = s.getLocalPort();
         }
         try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
-             FifoBridge near = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
-                     BridgeAddress.parse("tcp:127.0.0.1:" + port)).format(BridgeFormat.MESG).log(LOG).build().start()) {
+             FifoBridge near = FifoBridge.of(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp:127.0.0.1:" + port), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)).start()) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> near.await(LIMIT))
                     .isInstanceOf(BridgeException.class)
                     .hasMessageContaining("connection refused");
@@ -168,8 +168,8 @@ class BridgeEndToEndTest {
         int clients = 3;
         int each = 2000;
         try (Fifo out = Fifo.create(dir.resolve("out.fifo"));
-             FifoBridge far = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
-                     BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).log(LOG).build().start();
+             FifoBridge far = FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                     BridgeAddress.parse("fifo:" + out.path()), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)).start();
              ExecutorService ex = Fifos.threads()) {
             Future<List<Message>> read = ex.submit(() -> {
                 List<Message> got = new ArrayList<>();
@@ -194,9 +194,9 @@ class BridgeEndToEndTest {
                 for (int c = 0; c < clients; c++) {
                     Fifo in = Fifo.create(dir.resolve("in" + c + ".fifo"));
                     ins.add(in);
-                    nears.add(FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
-                            BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort())).format(BridgeFormat.MESG)
-                            .log(LOG).build().start());
+                    nears.add(FifoBridge.of(BridgeAddress.parse("fifo:" + in.path()),
+                            BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort()), BridgeOptions.defaults().format(BridgeFormat.MESG)
+                            .log(LOG)).start());
                     List<Message> mine = new ArrayList<>();
                     for (int i = 0; i < each; i++) {
                         mine.add(Message.of(c, c + ":" + i));
@@ -238,11 +238,11 @@ class BridgeEndToEndTest {
         }
         try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
              Fifo out = Fifo.create(dir.resolve("out.fifo"));
-             FifoBridge far = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
-                     BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).log(LOG).build().start();
-             FifoBridge near = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
-                     BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort())).format(BridgeFormat.MESG).log(LOG)
-                     .build().start();
+             FifoBridge far = FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                     BridgeAddress.parse("fifo:" + out.path()), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)).start();
+             FifoBridge near = FifoBridge.of(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort()), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)
+                     ).start();
              ExecutorService ex = Fifos.threads()) {
             Future<Void> writing = Fifos.writeAll(ex, in.path(), Framing.MESG, sent);
             List<Message> got = new ArrayList<>();
@@ -281,8 +281,8 @@ class BridgeEndToEndTest {
         new SplittableRandom(3).nextBytes(data);
         try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
              Fifo out = Fifo.create(dir.resolve("out.fifo"));
-             FifoBridge copy = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
-                     BridgeAddress.parse("fifo:" + out.path())).build().start();
+             FifoBridge copy = FifoBridge.of(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("fifo:" + out.path()), BridgeOptions.defaults()).start();
              ExecutorService ex = Fifos.threads()) {
             Future<byte[]> read = ex.submit(() -> {
                 try (FifoReader r = FifoReader.open(out.path(), ReaderOptions.defaults().timeout(Fifos.OPEN))) {
@@ -299,8 +299,8 @@ class BridgeEndToEndTest {
         List<Message> sent = List.of(Message.of(5, "five"), Message.of(6, ""), Message.of(7, "seven"));
         try (Fifo in = Fifo.create(dir.resolve("in2.fifo"));
              Fifo out = Fifo.create(dir.resolve("out2.fifo"));
-             FifoBridge copy = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
-                     BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).build().start();
+             FifoBridge copy = FifoBridge.of(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("fifo:" + out.path()), BridgeOptions.defaults().format(BridgeFormat.MESG)).start();
              ExecutorService ex = Fifos.threads()) {
             Future<List<Message>> read = Fifos.readAll(ex, out.path(), Framing.MESG);
             Fifos.get(Fifos.writeAll(ex, in.path(), Framing.MESG, sent), LIMIT);
@@ -322,8 +322,8 @@ class BridgeEndToEndTest {
         List<Fifo> outs = new ArrayList<>();
         java.util.Queue<Message> got = new java.util.concurrent.ConcurrentLinkedQueue<>();
         try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
-             FifoBridge server = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
-                     BridgeAddress.parse("tcp-listen:127.0.0.1:0")).format(BridgeFormat.MESG).log(LOG).build().start();
+             FifoBridge server = FifoBridge.of(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp-listen:127.0.0.1:0"), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)).start();
              ExecutorService ex = Fifos.threads()) {
             try {
                 List<Future<?>> reading = new ArrayList<>();
@@ -345,8 +345,8 @@ class BridgeEndToEndTest {
                         }
                         return null;
                     }));
-                    receivers.add(FifoBridge.builder(BridgeAddress.parse("tcp:127.0.0.1:" + server.localPort()),
-                            BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).log(LOG).build().start());
+                    receivers.add(FifoBridge.of(BridgeAddress.parse("tcp:127.0.0.1:" + server.localPort()),
+                            BridgeAddress.parse("fifo:" + out.path()), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)).start());
                 }
                 dev.fifokit.testing.Await.until(LIMIT, "every client connected",
                         () -> server.stats().connections() == clients);
@@ -379,10 +379,10 @@ class BridgeEndToEndTest {
     private List<Message> roundTrip(Framing framing, BridgeFormat format, List<Message> sent) throws Exception {
         try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
              Fifo out = Fifo.create(dir.resolve("out.fifo"));
-             FifoBridge far = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
-                     BridgeAddress.parse("fifo:" + out.path())).format(format).log(LOG).build().start();
-             FifoBridge near = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
-                     BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort())).format(format).log(LOG).build().start();
+             FifoBridge far = FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                     BridgeAddress.parse("fifo:" + out.path()), BridgeOptions.defaults().format(format).log(LOG)).start();
+             FifoBridge near = FifoBridge.of(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort()), BridgeOptions.defaults().format(format).log(LOG)).start();
              ExecutorService ex = Fifos.threads()) {
             Future<List<Message>> read = Fifos.readAll(ex, out.path(), framing);
             Fifos.get(Fifos.writeAll(ex, in.path(), framing, sent), LIMIT);

@@ -46,15 +46,23 @@ class BridgeHostilePeerTest {
         final DataInputStream in;
         final DataOutputStream out;
         final long resume;
+        final boolean resumed;
 
         FakeSender(int port, byte[] instance, int maxPayload) throws IOException {
+            this(port, instance, maxPayload, new Handshake.Memory());
+        }
+
+        /** A sender that completes the handshake as the bridge does; {@code memory} holds the session's key. */
+        FakeSender(int port, byte[] instance, int maxPayload, Handshake.Memory memory) throws IOException {
             socket = new Socket(InetAddress.getLoopbackAddress(), port);
             socket.setSoTimeout(20_000);
-            in = new DataInputStream(socket.getInputStream());
-            out = new DataOutputStream(socket.getOutputStream());
-            Wire.writeHello(out, new Wire.Hello(Wire.ROLE_SENDER, BridgeFormat.MESG, instance, maxPayload));
-            Wire.Hello peer = Wire.readHello(in, "listener");
-            assertThat(peer.role()).isEqualTo(Wire.ROLE_RECEIVER);
+            Link link = Link.of("listener", socket);
+            in = new DataInputStream(link.in());
+            out = new DataOutputStream(link.out());
+            Handshake.Dialled d = Handshake.dial(link,
+                    new Wire.Hello(Wire.ROLE_SENDER, BridgeFormat.MESG, instance, maxPayload, 0, null), memory);
+            assertThat(d.peer().role()).isEqualTo(Wire.ROLE_RECEIVER);
+            resumed = d.resumed();
             Wire.Frame first = Wire.readFrame(in, "listener", 0);
             assertThat(first.kind()).isEqualTo(Wire.ACK);
             resume = first.seq();
@@ -94,9 +102,9 @@ class BridgeHostilePeerTest {
     }
 
     private FifoBridge listener(Path out) throws IOException {
-        return FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"), BridgeAddress.parse("fifo:" + out))
+        return FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"), BridgeAddress.parse("fifo:" + out), BridgeOptions.defaults()
                 .format(BridgeFormat.MESG).handshakeTimeout(Duration.ofMillis(500))
-                .log(BridgeReliabilityTest.LOG).build().start();
+                .log(BridgeReliabilityTest.LOG)).start();
     }
 
     @Test
@@ -107,14 +115,16 @@ class BridgeHostilePeerTest {
              FifoBridge far = listener(out.path());
              ExecutorService ex = Fifos.threads()) {
             Future<List<Message>> read = Fifos.readAll(ex, out.path(), Framing.MESG);
-            try (FakeSender s = new FakeSender(far.localPort(), me, 4080)) {
+            Handshake.Memory session = new Handshake.Memory();
+            try (FakeSender s = new FakeSender(far.localPort(), me, 4080, session)) {
                 assertThat(s.resume).isZero();
                 s.data(1, "a");
                 s.data(2, "b");
                 s.data(3, "c");
                 s.awaitAck(3);
             }
-            try (FakeSender s = new FakeSender(far.localPort(), me, 4080)) {
+            try (FakeSender s = new FakeSender(far.localPort(), me, 4080, session)) {
+                assertThat(s.resumed).isTrue();
                 assertThat(s.resume).as("the resume point is the last message written").isEqualTo(3);
                 s.data(2, "b"); // as a sender that never saw the acknowledgements would
                 s.data(3, "c");

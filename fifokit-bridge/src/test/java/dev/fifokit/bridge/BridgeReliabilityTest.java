@@ -46,11 +46,11 @@ class BridgeReliabilityTest {
     void eightWritersTimesTenThousandMessagesCrossTwoBridgesNoneTornLostOrDuplicated() throws Exception {
         try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
              Fifo out = Fifo.create(dir.resolve("out.fifo"));
-             FifoBridge far = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
-                     BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).log(LOG).build().start();
-             FifoBridge near = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
-                     BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort())).format(BridgeFormat.MESG).log(LOG)
-                     .build().start()) {
+             FifoBridge far = FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                     BridgeAddress.parse("fifo:" + out.path()), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)).start();
+             FifoBridge near = FifoBridge.of(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort()), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)
+                     ).start()) {
             long t0 = System.nanoTime();
             Result r = pump(in.path(), out.path(), 8, 10_000, null);
             assertThat(near.await(LIMIT)).isTrue();
@@ -64,13 +64,13 @@ class BridgeReliabilityTest {
     void theLinkCutAndRestoredMidStreamLosesAndDuplicatesNothing() throws Exception {
         try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
              Fifo out = Fifo.create(dir.resolve("out.fifo"));
-             FifoBridge far = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
-                     BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).log(LOG).build().start();
+             FifoBridge far = FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                     BridgeAddress.parse("fifo:" + out.path()), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)).start();
              TcpProxy proxy = new TcpProxy(far.localPort());
-             FifoBridge near = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
-                     BridgeAddress.parse("tcp:127.0.0.1:" + proxy.port())).format(BridgeFormat.MESG).log(LOG)
+             FifoBridge near = FifoBridge.of(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp:127.0.0.1:" + proxy.port()), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)
                      .reconnect(true).backoff(Duration.ofMillis(10), Duration.ofMillis(200))
-                     .replayLimit(256, 1 << 20).build().start()) {
+                     .replayLimit(256, 1 << 20)).start()) {
             Result r = pump(in.path(), out.path(), 4, 10_000, () -> {
                 // cut the link six times while messages flow, once with the far side unreachable for a while
                 for (int cut = 0; cut < 6; cut++) {
@@ -101,11 +101,11 @@ class BridgeReliabilityTest {
         int limitBytes = 64 * 1024;
         try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
              Fifo out = Fifo.create(dir.resolve("out.fifo"));
-             FifoBridge far = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
-                     BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).log(LOG).build().start();
-             FifoBridge near = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
-                     BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort())).format(BridgeFormat.MESG).log(LOG)
-                     .replayLimit(64, limitBytes).build().start();
+             FifoBridge far = FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                     BridgeAddress.parse("fifo:" + out.path()), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)).start();
+             FifoBridge near = FifoBridge.of(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp:127.0.0.1:" + far.localPort()), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)
+                     .replayLimit(64, limitBytes)).start();
              // the far FIFO's reader opens and then reads nothing
              FifoReader stalled = FifoReader.open(out.path(), ReaderOptions.defaults().awaitWriter(false));
              FifoWriter w = FifoWriter.open(in.path(), WriterOptions.defaults().timeout(Fifos.OPEN).io(PipeOptions.defaults().nonBlocking()))) {
@@ -157,13 +157,13 @@ class BridgeReliabilityTest {
     void aReceivingConnectorResumesItsSessionWithASendingListenerAcrossCuts() throws Exception {
         try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
              Fifo out = Fifo.create(dir.resolve("out.fifo"));
-             FifoBridge server = FifoBridge.builder(BridgeAddress.parse("fifo:" + in.path()),
-                     BridgeAddress.parse("tcp-listen:127.0.0.1:0")).format(BridgeFormat.MESG).log(LOG)
-                     .replayLimit(256, 1 << 20).build().start();
+             FifoBridge server = FifoBridge.of(BridgeAddress.parse("fifo:" + in.path()),
+                     BridgeAddress.parse("tcp-listen:127.0.0.1:0"), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)
+                     .replayLimit(256, 1 << 20)).start();
              TcpProxy proxy = new TcpProxy(server.localPort());
-             FifoBridge client = FifoBridge.builder(BridgeAddress.parse("tcp:127.0.0.1:" + proxy.port()),
-                     BridgeAddress.parse("fifo:" + out.path())).format(BridgeFormat.MESG).log(LOG)
-                     .reconnect(true).backoff(Duration.ofMillis(10), Duration.ofMillis(200)).build().start()) {
+             FifoBridge client = FifoBridge.of(BridgeAddress.parse("tcp:127.0.0.1:" + proxy.port()),
+                     BridgeAddress.parse("fifo:" + out.path()), BridgeOptions.defaults().format(BridgeFormat.MESG).log(LOG)
+                     .reconnect(true).backoff(Duration.ofMillis(10), Duration.ofMillis(200))).start()) {
             Result r = pump(in.path(), out.path(), 4, 10_000, () -> {
                 for (int cut = 0; cut < 6; cut++) {
                     Thread.sleep(150);

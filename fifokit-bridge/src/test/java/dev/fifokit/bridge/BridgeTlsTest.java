@@ -36,17 +36,40 @@ class BridgeTlsTest {
         certs = TestCertificates.make(c);
     }
 
+    final List<String> serverLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private FifoBridge server(Path out) throws IOException {
-        return FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"), BridgeAddress.parse("fifo:" + out))
+        return FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"), BridgeAddress.parse("fifo:" + out), BridgeOptions.defaults()
                 .format(BridgeFormat.MESG)
                 .tls(BridgeTls.pem(certs.serverCert(), certs.serverKey()).trust(certs.ca()).requireClientCertificate())
-                .log(BridgeReliabilityTest.LOG).build().start();
+                .log(line -> {
+                    serverLog.add(line);
+                    BridgeReliabilityTest.LOG.accept(line);
+                })).start();
+    }
+
+    @Test
+    void refusalsAndHangUpsDuringTlsAreLoggedWithTheClientsAddressInWords() throws Exception {
+        try (Fifo in = Fifo.create(dir.resolve("in.fifo"));
+             Fifo out = Fifo.create(dir.resolve("out.fifo"));
+             FifoBridge far = server(out.path());
+             FifoBridge anonymous = client(in.path(), far.localPort(), BridgeTls.client().trust(certs.ca()))) {
+            assertThatThrownBy(() -> anonymous.await(LIMIT)).isInstanceOf(IOException.class);
+            try (java.net.Socket hangUp = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), far.localPort())) {
+                hangUp.getOutputStream().write(new byte[]{22, 3, 1}); // the start of a TLS record, then nothing
+            }
+            dev.fifokit.testing.Await.until(LIMIT, "two refusals logged", () -> serverLog.stream()
+                    .filter(l -> l.startsWith("client 127.0.0.1:")).count() >= 2);
+            assertThat(serverLog).filteredOn(l -> l.startsWith("client 127.0.0.1:"))
+                    .allSatisfy(l -> assertThat(l).contains("of tcp-listen:127.0.0.1:").contains("TLS")
+                            .doesNotContainPattern("^[^:]*Exception$"));
+        }
     }
 
     private FifoBridge client(Path in, int port, BridgeTls tls) throws IOException {
-        FifoBridge.Builder b = FifoBridge.builder(BridgeAddress.parse("fifo:" + in),
-                BridgeAddress.parse("tcp:127.0.0.1:" + port)).format(BridgeFormat.MESG).log(BridgeReliabilityTest.LOG);
-        return (tls != null ? b.tls(tls) : b).build().start();
+        BridgeOptions o = BridgeOptions.defaults().format(BridgeFormat.MESG).log(BridgeReliabilityTest.LOG);
+        return FifoBridge.of(BridgeAddress.parse("fifo:" + in), BridgeAddress.parse("tcp:127.0.0.1:" + port),
+                tls != null ? o.tls(tls) : o).start();
     }
 
     @Test
@@ -120,14 +143,14 @@ class BridgeTlsTest {
         Path rsaOld = dir.resolve("old.key");
         Files.writeString(rsaOld, "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
         Fifo.create(dir.resolve("x.fifo")).keep().close();
-        FifoBridge b = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
-                        BridgeAddress.parse("fifo:" + dir.resolve("x.fifo")))
-                .tls(BridgeTls.pem(certs.serverCert(), rsaOld)).build();
+        FifoBridge b = FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                        BridgeAddress.parse("fifo:" + dir.resolve("x.fifo")), BridgeOptions.defaults()
+                .tls(BridgeTls.pem(certs.serverCert(), rsaOld)));
         assertThatThrownBy(b::start).isInstanceOf(BridgeException.class)
                 .hasMessageContaining(rsaOld.toString()).hasMessageContaining("PKCS#8");
-        FifoBridge missing = FifoBridge.builder(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
-                        BridgeAddress.parse("fifo:" + dir.resolve("x.fifo")))
-                .tls(BridgeTls.pem(dir.resolve("nope.crt"), certs.serverKey())).build();
+        FifoBridge missing = FifoBridge.of(BridgeAddress.parse("tcp-listen:127.0.0.1:0"),
+                        BridgeAddress.parse("fifo:" + dir.resolve("x.fifo")), BridgeOptions.defaults()
+                .tls(BridgeTls.pem(dir.resolve("nope.crt"), certs.serverKey())));
         assertThatThrownBy(missing::start).isInstanceOf(BridgeException.class).hasMessageContaining("nope.crt");
     }
 }

@@ -21,6 +21,8 @@ final class TcpProxy implements AutoCloseable {
     private final int target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
+    /** The first bytes each client sent, in the order the clients came. */
+    private final java.util.List<java.io.ByteArrayOutputStream> firstBytes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean refusing;
     private final Thread acceptor;
 
@@ -69,18 +71,33 @@ final class TcpProxy implements AutoCloseable {
                 accepted.incrementAndGet();
                 open.add(client);
                 open.add(upstream);
-                Thread.ofVirtual().start(() -> pump(client, upstream));
-                Thread.ofVirtual().start(() -> pump(upstream, client));
+                java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+                firstBytes.add(seen);
+                Thread.ofVirtual().start(() -> pump(client, upstream, seen));
+                Thread.ofVirtual().start(() -> pump(upstream, client, null));
             } catch (IOException e) {
                 // closed, or the target refused: the client sees its socket close
             }
         }
     }
 
-    private void pump(Socket a, Socket b) {
+    /** What the {@code n}-th client sent first (up to 256 bytes): a sniffer's view of the link. */
+    byte[] firstBytes(int n) {
+        java.io.ByteArrayOutputStream seen = firstBytes.get(n);
+        synchronized (seen) {
+            return seen.toByteArray();
+        }
+    }
+
+    private void pump(Socket a, Socket b, java.io.ByteArrayOutputStream seen) {
         byte[] buf = new byte[16 * 1024];
         try (InputStream in = a.getInputStream(); OutputStream out = b.getOutputStream()) {
             for (int n; (n = in.read(buf)) >= 0; ) {
+                if (seen != null) {
+                    synchronized (seen) {
+                        seen.write(buf, 0, Math.min(n, Math.max(0, 256 - seen.size())));
+                    }
+                }
                 out.write(buf, 0, n);
             }
         } catch (IOException ignored) {

@@ -1,10 +1,12 @@
 package dev.fifokit.cli;
 
+import dev.fifokit.bridge.Bridge;
 import dev.fifokit.bridge.BridgeAddress;
-import dev.fifokit.bridge.BridgeException;
+import dev.fifokit.bridge.BridgeAddresses;
 import dev.fifokit.bridge.BridgeFormat;
+import dev.fifokit.bridge.BridgeOptions;
 import dev.fifokit.bridge.BridgeTls;
-import dev.fifokit.bridge.FifoBridge;
+import dev.fifokit.bridge.UndeliveredException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,11 +16,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code fifokit bridge}: a FIFO across machines (see docs/bridge.md). */
 @Command(name = "bridge", addMethodSubcommands = false, mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = {"Move data from LEFT to RIGHT across a TCP or Unix-domain socket, with TLS.",
                 "Addresses: fifo:PATH, - (stdin/stdout), tcp-listen:[HOST:]PORT,",
                 "tcp:HOST:PORT, unix-listen:PATH, unix:PATH. One end is a FIFO or -.",
@@ -26,15 +30,25 @@ import java.util.concurrent.atomic.AtomicReference;
                 "acknowledged; a dropped link loses and duplicates none, and each is",
                 "written to the far FIFO as one atomic write. raw: plain bytes (as socat).",
                 "Plaintext TCP is allowed on loopback only, unless --plaintext.",
+                "SIGTERM/SIGINT: a sending side delivers what it has read within --grace.",
                 "",
                 "Host A: fifokit bridge --format mesg --tls-cert a.crt --tls-key a.key",
                 "          --tls-ca ca.crt --tls-verify-client",
                 "          fifo:/run/in.fifo tcp-listen:9000",
                 "Host B: fifokit bridge --format mesg --reconnect --tls-cert b.crt",
                 "          --tls-key b.key --tls-ca ca.crt tcp:A:9000 fifo:/run/out.fifo"},
-        footer = {"", "Exit codes: 0 done (or stopped by SIGINT/SIGTERM), 1 failure, 2 usage, "
-                + "3 connection refused (without --reconnect), 141 broken pipe."})
+        footer = {"", "Exit codes: 0 done (or stopped by SIGINT/SIGTERM with everything delivered), 1 failure "
+                + "(or messages read and not delivered), 2 usage, 3 connection refused (without --reconnect), "
+                + "141 broken pipe."})
 final class BridgeCommand implements Callable<Integer> {
+
+    /**
+     * The address kinds this command understands: the bridge's own, and any another module
+     * registers (one {@code .with(kind)} each).
+     */
+    static BridgeAddresses addresses() {
+        return BridgeAddresses.standard();
+    }
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "raw",
             converter = FormatConverter.class, completionCandidates = StreamFormat.Names.class,
@@ -83,6 +97,24 @@ final class BridgeCommand implements Callable<Integer> {
             description = "Unacknowledged payload bytes held for replay (default 4 MiB).")
     long replayBytes;
 
+    @Option(names = {"-g", "--grace"}, paramLabel = "DUR", converter = DurationConverter.class, defaultValue = "5s",
+            description = "On SIGTERM/SIGINT, how long messages already read may take to be acknowledged (default 5s).")
+    Duration grace;
+
+    @Option(names = "--resume-window", paramLabel = "DUR", converter = DurationConverter.class, defaultValue = "30s",
+            description = "A listener that sends keeps a vanished client's unacknowledged messages this long "
+                    + "before giving them to other clients (default 30s).")
+    Duration resumeWindow;
+
+    @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "1024",
+            description = "A listener keeps the sessions of at most N far sides; past it new ones are refused "
+                    + "as busy (default 1024).")
+    int maxSessions;
+
+    @Option(names = "--handshake-timeout", paramLabel = "DUR", converter = DurationConverter.class, defaultValue = "10s",
+            description = "The whole time a peer has to connect, finish TLS and the handshake (default 10s).")
+    Duration handshakeTimeout;
+
     @Option(names = {"-v", "--verbose"}, description = "Report links coming and going on stderr.")
     boolean verbose;
 
@@ -98,22 +130,26 @@ final class BridgeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException, CliException {
         PrintStream err = System.err;
-        FifoBridge bridge;
+        Bridge bridge;
         try {
-            FifoBridge.Builder b = FifoBridge.builder(BridgeAddress.parse(left), BridgeAddress.parse(right))
+            BridgeAddresses table = addresses();
+            BridgeOptions o = BridgeOptions.defaults()
                     .format(format)
                     .reconnect(reconnect)
                     .follow(follow)
                     .plaintext(plaintext)
-                    .replayLimit(replayMessages, replayBytes);
+                    .replayLimit(replayMessages, replayBytes)
+                    .resumeWindow(resumeWindow)
+                    .maxSessions(maxSessions)
+                    .handshakeTimeout(handshakeTimeout);
             if (maxPayload != null) {
-                b.maxPayload(maxPayload);
+                o = o.maxPayload(maxPayload);
             }
             if (exclusive) {
-                b.exclusiveWriter();
+                o = o.exclusiveWriter();
             }
             if (verbose) {
-                b.log(line -> {
+                o = o.log(line -> {
                     synchronized (err) {
                         err.println("fifokit: bridge: " + line);
                         err.flush();
@@ -122,25 +158,37 @@ final class BridgeCommand implements Callable<Integer> {
             }
             BridgeTls t = tls();
             if (t != null) {
-                b.tls(t);
+                o = o.tls(t);
             }
-            bridge = b.build();
+            BridgeAddress from = table.parse(left);
+            BridgeAddress to = table.parse(right);
+            bridge = table.open(from, to, o);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        // SIGTERM/SIGINT: close the bridge (links, listener, FIFO ends) and end with status 0
-        AtomicReference<FifoBridge> running = new AtomicReference<>();
+        // SIGTERM/SIGINT: a graceful stop; exit 0 when everything read was delivered, else say how
+        // many messages were not and exit 1
+        AtomicReference<Bridge> running = new AtomicReference<>();
         Object starting = new Object();
         Thread stop = new Thread(() -> {
-            FifoBridge r;
+            Bridge r;
             synchronized (starting) {
                 r = running.get();
             }
+            int code = ExitCodes.OK;
             if (r != null) {
-                r.close();
+                try {
+                    r.stop(grace);
+                } catch (UndeliveredException e) {
+                    err.println("fifokit: " + e.getMessage());
+                    code = ExitCodes.FAILURE;
+                } catch (InterruptedException | RuntimeException e) {
+                    err.println("fifokit: bridge: the graceful stop failed: " + e);
+                    code = ExitCodes.FAILURE;
+                }
             }
             err.flush();
-            Runtime.getRuntime().halt(ExitCodes.OK);
+            Runtime.getRuntime().halt(code);
         }, "fifokit-bridge-stop");
         Runtime.getRuntime().addShutdownHook(stop);
         try {
@@ -150,8 +198,8 @@ final class BridgeCommand implements Callable<Integer> {
             }
             bridge.await();
             return ExitCodes.OK;
-        } catch (BridgeException e) {
-            if (e.getCause() instanceof ConnectException) {
+        } catch (IOException e) {
+            if (refused(e)) {
                 throw new CliException(e.getMessage(), ExitCodes.PEER_ABSENT);
             }
             throw e;
@@ -160,9 +208,22 @@ final class BridgeCommand implements Callable<Integer> {
             try {
                 Runtime.getRuntime().removeShutdownHook(stop);
             } catch (IllegalStateException signalled) {
-                // a signal is stopping us: the hook finishes and exits 0
+                // a signal is stopping us: the hook finishes and sets the status
             }
         }
+    }
+
+    /** The far side refused the connection (nobody listens): exit 3, as a missing peer elsewhere. */
+    private static boolean refused(Throwable e) {
+        if (e instanceof UndeliveredException) {
+            return false; // messages were lost: a failure, whatever the cause
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private BridgeTls tls() {
