@@ -1,6 +1,7 @@
 /**
- * A FIFO across machines: {@link dev.fifokit.bridge.FifoBridge} joins a FIFO (or standard input
- * or output) to a TCP or Unix-domain socket, optionally with TLS
+ * A FIFO across machines: {@link dev.fifokit.bridge.FifoBridge}
+ * ({@code FifoBridge.of(from, to, options)}, with {@link dev.fifokit.bridge.BridgeOptions}) joins a
+ * FIFO (or standard input or output) to a TCP or Unix-domain socket, optionally with TLS
  * ({@link dev.fifokit.bridge.BridgeTls}), each end named as socat names them
  * ({@link dev.fifokit.bridge.BridgeAddress}: {@code fifo:PATH}, {@code tcp-listen:PORT},
  * {@code tcp:HOST:PORT}, ...).
