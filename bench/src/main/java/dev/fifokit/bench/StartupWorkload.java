@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * CLI start-up (a target row of BENCHMARKS.md): wall time of {@code fifokit limits}, through the launcher
  * when the suite was started by it, against a JVM hello-world ({@code java -cp DIR Hello},
- * default options) compiled at bench time. Each sample is the median of several starts.
+ * default options) compiled at bench time; and {@code fifokit --help}, {@code --version} and
+ * {@code completion bash} against {@code fifokit limits}. Each sample is the median of several starts.
  */
 final class StartupWorkload {
     private StartupWorkload() {}
@@ -24,6 +25,15 @@ final class StartupWorkload {
         String how = env.fifokit().size() == 1 ? "launcher " + env.fifokit().getFirst() : "java -cp (no launcher)";
         r.add(new Workload("startup", "CLI start-up: fifokit limits vs JVM hello-world",
                 List.of(Metric.millis(2.0)), contenders, Pinning.NONE, "fifokit via " + how));
+        // what a user starts most after a command: help, the version, a completion script
+        for (List<String> args : List.of(List.of("--help"), List.of("--version"), List.of("completion", "bash"))) {
+            String id = "startup-" + args.getFirst().replace("--", "");
+            String shown = "fifokit " + String.join(" ", args);
+            r.add(new Workload(id, "CLI start-up: " + shown + " vs fifokit limits", List.of(Metric.millis(1.2)),
+                    List.of(new Contender(shown, true, run(e -> concat(e.fifokit(), args))),
+                            new Contender("fifokit limits", false, run(e -> concat(e.fifokit(), List.of("limits"))))),
+                    Pinning.NONE, "fifokit via " + how));
+        }
     }
 
     private interface Command {
@@ -54,8 +64,12 @@ final class StartupWorkload {
     }
 
     private static List<String> concat(List<String> a, String b) {
+        return concat(a, List.of(b));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
         List<String> out = new ArrayList<>(a);
-        out.add(b);
+        out.addAll(b);
         return out;
     }
 

@@ -18,7 +18,8 @@ class BenchSmokeTest {
 
     static final List<String> WORKLOADS = List.of("calls-64", "calls-4096", "bulk-4k-64k", "bulk-8k-64k",
             "bulk-64k-64k", "bulk-64k-1m", "splice-null", "splice-file", "mesg-single", "mesg-batched",
-            "pingpong-block", "pingpong-spin", "server-1000", "cli-cat", "cli-write", "cli-cat-dd", "startup", "idle-readers");
+            "pingpong-block", "pingpong-spin", "server-1000", "cli-cat", "cli-write", "cli-cat-dd", "startup", "startup-help",
+            "startup-version", "startup-completion", "idle-readers");
 
     @Test
     void everyWorkloadRunsInSmokeMode() throws Exception {

@@ -39,7 +39,8 @@ import java.util.function.Consumer;
  * FIFO as one write(2), acknowledges it, and drops frames it has already written. The sending
  * side keeps every unacknowledged message in a bounded replay buffer and sends it again after a
  * reconnect. {@link BridgeFormat#RAW} is a plain byte stream without acknowledgements. What is
- * guaranteed, exactly, is in {@code docs/bridge.md}.
+ * guaranteed, exactly, is in
+ * <a href="https://github.com/fifokit/fifokit/blob/main/docs/bridge.md">docs/bridge.md</a>.
  *
  * <p><b>Structure.</b> On a sending side one thread reads the source into a small
  * {@link Outbox}; each link's {@link Sender} takes messages from it only while the link is up,

@@ -12,7 +12,8 @@ import java.util.HexFormat;
 
 /**
  * The bridge's wire protocol for {@code mesg} and {@code line}, byte for byte (the same layout
- * is in {@code docs/bridge.md}). Every integer is big-endian (network order).
+ * is in <a href="https://github.com/fifokit/fifokit/blob/main/docs/bridge.md">docs/bridge.md</a>).
+ * Every integer is big-endian (network order).
  *
  * <pre>
  * HELLO (60 bytes, each side once; the connector first, the listener answers with its HELLO or an ERROR)

@@ -10,6 +10,11 @@ public final class CliException extends Exception {
         this.exitCode = exitCode;
     }
 
+    public CliException(String message, int exitCode, Throwable cause) {
+        super(message, cause);
+        this.exitCode = exitCode;
+    }
+
     public CliException(String message) {
         this(message, ExitCodes.FAILURE);
     }

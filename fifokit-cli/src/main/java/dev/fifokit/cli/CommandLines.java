@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * A process's command line as {@code who} shows it: from {@code /proc/PID/cmdline}, the
  * program's file name and its arguments, a JVM's options left out (so every JVM is not just
- * {@code java}: {@code java dev.fifokit.cli.Main cat /tmp/p}), cut to {@link #WIDTH} characters.
+ * {@code java}: {@code java dev.example.Main --port 80}), fifokit's own JVM by the command that
+ * started it ({@code fifokit cat /tmp/p}), cut to {@link #WIDTH} characters.
  */
 final class CommandLines {
     private CommandLines() {}
@@ -39,6 +40,18 @@ final class CommandLines {
         }
     }
 
+    /** Where fifokit's own arguments start in a JVM's arguments after its options, or -1 when it is not fifokit. */
+    private static int fifokitCommand(List<String> afterOptions) {
+        if (afterOptions.size() >= 2 && afterOptions.getFirst().equals("-jar")
+                && (afterOptions.get(1).equals("fifokit.jar") || afterOptions.get(1).endsWith("/fifokit.jar"))) {
+            return 2;
+        }
+        if (!afterOptions.isEmpty() && afterOptions.getFirst().equals(Main.class.getName())) {
+            return 1;
+        }
+        return -1;
+    }
+
     static String shorten(List<String> argv, String fallback) {
         if (argv.isEmpty() || argv.getFirst().isEmpty()) {
             return fallback;
@@ -61,6 +74,13 @@ final class CommandLines {
                 i += JVM_OPTIONS_WITH_VALUE.contains(a) ? 2 : 1;
             }
             rest = rest.subList(Math.min(i, rest.size()), rest.size());
+            // fifokit's own JVM (the launcher's `java -jar .../fifokit.jar`, or its main class): by
+            // the command a user typed, `fifokit cat /tmp/p`
+            int command = fifokitCommand(rest);
+            if (command >= 0) {
+                words.set(0, "fifokit");
+                rest = rest.subList(command, rest.size());
+            }
         }
         words.addAll(rest);
         String line = String.join(" ", words).replaceAll("[\\p{Cntrl}]", "?");

@@ -45,9 +45,15 @@ public final class Failures {
      * returns its exit code.
      */
     static int report(Throwable t, PrintStream err, boolean debug, CommandLine.Model.CommandSpec command) {
-        boolean follow = command.findOption("-L") != null;
-        boolean parents = command.name().equals("mkfifo") && command.findOption("-p") != null;
+        boolean follow = notGiven(command, "-L");
+        boolean parents = command.name().equals("mkfifo") && notGiven(command, "-p");
         return report(t, err, debug, follow, parents);
+    }
+
+    /** True when {@code command} has the flag {@code name} and it was not given. */
+    private static boolean notGiven(CommandLine.Model.CommandSpec command, String name) {
+        CommandLine.Model.OptionSpec option = command.findOption(name);
+        return option != null && !Boolean.TRUE.equals(option.getValue());
     }
 
     /**

@@ -18,6 +18,12 @@ public final class Main {
 
     /** Runs one command line and returns its exit code (used by the tests in-process too). */
     public static int run(String... args) {
+        int answered = Prerendered.answer(args); // help, version, completion: no command tree needed
+        return answered >= 0 ? flushed(answered) : runTree(args);
+    }
+
+    /** Runs one command line through the picocli command tree. */
+    static int runTree(String... args) {
         CommandLine cl = commandLine(invokedSubcommand(args));
         if (args.length == 0) {
             cl.usage(System.err);
@@ -34,6 +40,11 @@ public final class Main {
             }
             return Failures.report(denied, System.err, FifokitCommand.isDebug());
         }
+        return flushed(code);
+    }
+
+    /** {@code code}, or 141 when our standard output went away before all of it was written. */
+    private static int flushed(int code) {
         System.out.flush();
         if (System.out.checkError() && code == ExitCodes.OK) {
             return ExitCodes.BROKEN_PIPE;
@@ -87,7 +98,7 @@ public final class Main {
             CommandLine c = ex.getCommandLine();
             PrintWriter err = c.getErr();
             err.println("fifokit: " + ex.getMessage());
-            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            Suggestions.print(ex, err);
             if (c.getParent() == null && !(ex instanceof CommandLine.UnmatchedArgumentException)) {
                 c.usage(err); // `fifokit --debug` alone: as bare `fifokit`, the list of commands
             } else {

@@ -18,13 +18,16 @@ import java.util.concurrent.Callable;
 /** {@code fifokit mkfifo}: create FIFOs with an exact mode. */
 @Command(name = "mkfifo", addMethodSubcommands = false, mixinStandardHelpOptions = true,
         description = {"Create FIFOs with exactly the given mode (the umask is not applied).",
-                "An existing FIFO is an error unless -p; anything else at the path always is."})
+                "An existing FIFO is an error unless -p; anything else at the path always is. A PATH that "
+                        + "fails is reported and the others are still created; the exit status is then 1."})
 final class MkfifoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = {"-m", "--mode"}, paramLabel = "MODE", defaultValue = "0600",
-            description = "Octal permission bits (default: ${DEFAULT-VALUE}).")
+            description = {"Permission bits, octal (0640) or symbolic as for chmod (u=rw,g=r, applied to 0666 as "
+                    + "mkfifo(1) does; a clause without u, g, o or a leaves out the umask's bits) (default: "
+                    + "${DEFAULT-VALUE})."})
     String mode;
 
     @Option(names = {"-p", "--parents"},
@@ -35,30 +38,29 @@ final class MkfifoCommand implements Callable<Integer> {
     List<Path> paths;
 
     @Override
-    public Integer call() throws IOException {
-        int bits = parseMode(mode);
-        for (Path p : paths) {
-            if (parents) {
-                createParents(p.toAbsolutePath().getParent());
-                Fifo.createOrReuse(p, bits).keep().close();
-            } else {
-                Fifo.create(p, bits).keep().close();
-            }
-        }
-        return ExitCodes.OK;
-    }
-
-    private int parseMode(String text) {
+    public Integer call() {
+        int bits;
         try {
-            int m = Integer.parseInt(text, 8);
-            if (m < 0 || m > 07777) {
-                throw new NumberFormatException();
-            }
-            return m;
-        } catch (NumberFormatException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "invalid mode '" + text + "': use octal permission bits such as 0600 or 644");
+            bits = FileModes.parse(mode, FileModes::processUmask);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "invalid mode '" + mode + "': " + e.getMessage());
         }
+        int status = ExitCodes.OK;
+        for (Path p : paths) {
+            // as coreutils' mkfifo: a PATH that fails is reported, the others are still made
+            try {
+                if (parents) {
+                    createParents(p.toAbsolutePath().getParent());
+                    Fifo.createOrReuse(p, bits).keep().close();
+                } else {
+                    Fifo.create(p, bits).keep().close();
+                }
+            } catch (IOException | RuntimeException e) {
+                Failures.report(e, System.err, FifokitCommand.isDebug(), spec);
+                status = ExitCodes.FAILURE;
+            }
+        }
+        return status;
     }
 
     private static void createParents(Path dir) throws FifoException {

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -11,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * line is redrawn twice a second in place ({@code \r}, then ESC [K clears what a longer
  * earlier line left); when stderr is a file or a pipe, a plain line is printed every
  * {@link #PLAIN_EVERY_MS} ms instead, so a log gets a few readable lines rather than
- * carriage returns. Does nothing when not enabled.
+ * carriage returns. The summary line ends it, also when a signal (Ctrl-C) ends the copy, as
+ * with dd and pv. Does nothing when not enabled.
  */
 final class Progress implements AutoCloseable {
     /** Between two plain lines when stderr is not a terminal. */
@@ -24,7 +26,11 @@ final class Progress implements AutoCloseable {
     private final boolean terminal;
     private final long everyMs;
     private final Thread ticker;
+    /** Prints the summary when the JVM exits while copying (Ctrl-C, SIGTERM), as dd and pv do. */
+    private final Thread onExit;
     private volatile boolean done;
+    /** Set by whichever prints the one summary: {@link #close()} or {@link #onExit}. */
+    private final AtomicBoolean summarized = new AtomicBoolean();
 
     Progress(boolean enabled, PrintStream err) {
         this(enabled, err, stderrIsTerminal(), 0);
@@ -37,8 +43,11 @@ final class Progress implements AutoCloseable {
         this.everyMs = everyMs > 0 ? everyMs : terminal ? 500 : PLAIN_EVERY_MS;
         if (enabled) {
             ticker = Thread.ofPlatform().daemon().name("fifokit-progress").start(this::tick);
+            onExit = new Thread(this::interrupted, "fifokit-progress-summary");
+            Runtime.getRuntime().addShutdownHook(onExit);
         } else {
             ticker = null;
+            onExit = null;
         }
     }
 
@@ -104,6 +113,24 @@ final class Progress implements AutoCloseable {
         if (ticker == null) {
             return;
         }
+        boolean exiting = false;
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException e) {
+            exiting = true; // a signal is ending the JVM, which ended the copy
+        }
+        summary(exiting ? "interrupted: " : "done: ");
+    }
+
+    /** The copy was cut short by the JVM's exit (a signal): end the line with a summary. */
+    void interrupted() {
+        summary("interrupted: ");
+    }
+
+    private void summary(String what) {
+        if (!summarized.compareAndSet(false, true)) {
+            return;
+        }
         done = true;
         ticker.interrupt();
         try {
@@ -111,7 +138,7 @@ final class Progress implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        err.print((terminal ? "\r" : "") + "done: " + line() + (terminal ? CLEAR_TO_END : "") + "\n");
+        err.print((terminal ? "\r" : "") + what + line() + (terminal ? CLEAR_TO_END : "") + "\n");
         err.flush();
     }
 }

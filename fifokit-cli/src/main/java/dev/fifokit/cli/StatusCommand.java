@@ -1,6 +1,7 @@
 package dev.fifokit.cli;
 
 import dev.fifokit.diagnostics.ProcessStatus;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,7 +19,7 @@ import java.util.concurrent.Callable;
                 "  pipe_write, anon_pipe_write     waiting for room in a full pipe",
                 "  do_wait                         waiting for a child",
                 "  do_sys_poll, do_select, ep_poll waiting in poll, select or epoll",
-                "  futex_wait_queue                waiting on a lock or condition",
+                "  futex_do_wait, futex_wait_queue waiting on a lock or condition",
                 "",
                 "--json keys: pid, name, state (as the kernel writes it: \"S (sleeping)\"),",
                 "ppid, uid (real), threads, vm_rss (KiB; null when the process has none),",
@@ -29,8 +30,21 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
-    @Parameters(index = "0", paramLabel = "PID", description = "The process id.")
+    @Parameters(index = "0", paramLabel = "PID", converter = PidConverter.class, description = "The process id.")
     long pid;
+
+    /** A process ID, or a usage error that says what one is. */
+    static final class PidConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a PID: a process ID is a "
+                        + "number, as ps, pgrep and $! show (e.g. fifokit status $$ for this shell)");
+            }
+        }
+    }
 
     @Override
     public Integer call() throws IOException {

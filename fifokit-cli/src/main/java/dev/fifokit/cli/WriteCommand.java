@@ -1,5 +1,6 @@
 package dev.fifokit.cli;
 
+import dev.fifokit.BrokenPipeException;
 import dev.fifokit.ends.FifoWriter;
 import dev.fifokit.ends.PipeOptions;
 import dev.fifokit.ends.WriterOptions;
@@ -67,7 +68,7 @@ final class WriteCommand implements Callable<Integer> {
     Path path;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, CliException {
         if (type != null && format != StreamFormat.MESG) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--type needs --format mesg");
         }
@@ -98,12 +99,25 @@ final class WriteCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             long n;
-            do {
-                n = out.transferFromDescriptor(0, CHUNK);
-                meter.add(n);
-            } while (n == CHUNK);
+            try {
+                do {
+                    n = out.transferFromDescriptor(0, CHUNK);
+                    meter.add(n);
+                } while (n == CHUNK);
+            } catch (BrokenPipeException e) {
+                throw brokenPipe(e, meter.total() + e.bytesWritten());
+            }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The reader went away: said with the bytes written in all (the library's exception counts
+     * those of the one transfer that failed, a part of the whole).
+     */
+    private CliException brokenPipe(BrokenPipeException e, long total) {
+        return new CliException(e.path() + ": reader went away (broken pipe)"
+                + (total > 0 ? " after " + total + " bytes" : ""), ExitCodes.BROKEN_PIPE, e);
     }
 
     private void messages(FifoWriter end, Framing framing, Progress meter) throws IOException {

@@ -93,6 +93,23 @@ class CatWriteCliTest {
     }
 
     @Test
+    void aBrokenPipeSaysTheBytesWrittenInAllNotOnlyThoseOfTheLastTransfer() throws Exception {
+        int read = 10 << 20; // more than one transfer of write's (4 MiB each)
+        try (Fifo fifo = Fifo.create(dir.resolve("p")); Processes ps = new Processes()) {
+            Process head = ps.sh("head -c " + read + " '" + fifo.path() + "' > /dev/null");
+            var r = CliProcess.run(new byte[32 << 20], 120, "write", fifo.path().toString());
+            assertThat(r.exit()).isEqualTo(141);
+            var said = java.util.regex.Pattern.compile("fifokit: " + java.util.regex.Pattern.quote(fifo.path().toString())
+                    + ": reader went away \\(broken pipe\\) after (\\d+) bytes\n").matcher(r.stderr());
+            assertThat(said.matches()).as(r.stderr()).isTrue();
+            long total = Long.parseLong(said.group(1));
+            assertThat(total).as("bytes written in all: what head read, and at most what the pipe held besides")
+                    .isBetween((long) read, (long) read + (64L << 20));
+            Processes.waitFor(head, 10);
+        }
+    }
+
+    @Test
     void ownStdoutClosingEndsQuietlyWith141() throws Exception {
         try (Fifo fifo = Fifo.create(dir.resolve("p")); Processes ps = new Processes()) {
             Process writer = ps.sh("head -c 20000000 /dev/zero > '" + fifo.path() + "'");

@@ -23,12 +23,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every {@code ```java} block of the README and of docs/*.md compiles against the library as
- * it is built, so an example cannot name a method that does not exist. Each block becomes the
- * body of a method in a class of its own, with the library's packages imported and a few
- * names the examples use without declaring them (a {@code path}, a {@code buf} or {@code data},
- * PEM files {@code cert}, {@code key} and {@code ca}, a message {@code in} and {@code out},
- * {@code process} and {@code consume}) provided as fields and
- * methods, so a block may declare its own variables of the same names.
+ * it is built, so an example cannot name a method that does not exist.
+ *
+ * <p>The README's blocks are whole programs (Java 25 compact source files with their imports),
+ * which a reader saves as {@code Example.java} and runs with {@code java}: each is run so, as it
+ * is in the README, and must print what its {@code // prints:} comment says.
+ *
+ * <p>A block of docs/*.md is a fragment: it becomes the body of a method in a class of its own,
+ * with the library's packages imported and a few names the examples use without declaring them
+ * (a {@code path}, a {@code buf} or {@code data}, PEM files {@code cert}, {@code key} and
+ * {@code ca}, a message {@code in} and {@code out}, {@code process} and {@code consume})
+ * provided as fields and methods, so a block may declare its own variables of the same names.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DocumentationExamplesTest {
@@ -110,6 +115,9 @@ class DocumentationExamplesTest {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         List<String> failures = new ArrayList<>();
         for (Example e : examples) {
+            if (e.file().getFileName().toString().equals("README.md")) {
+                continue; // whole programs: run below
+            }
             String source = HEADER.formatted(e.name(), e.code());
             JavaFileObject file = new SimpleJavaFileObject(URI.create("string:///" + e.name() + ".java"),
                     JavaFileObject.Kind.SOURCE) {
@@ -132,6 +140,43 @@ class DocumentationExamplesTest {
             }
         }
         assertThat(failures).as("examples that do not compile").isEmpty();
+    }
+
+    @Test
+    void everyReadmeExampleIsAWholeProgramThatRunsAsItIsAndPrintsWhatItSays(@TempDir Path dir) throws Exception {
+        Path root = repositoryRoot();
+        List<Example> programs = examples(root).stream()
+                .filter(e -> e.file().getFileName().toString().equals("README.md")).toList();
+        assertThat(programs).as("java blocks in the README").hasSizeGreaterThanOrEqualTo(5);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (Example e : programs) {
+            String where = "README.md, block at line " + e.line();
+            assertThat(e.code()).as(where + ": a whole program").contains("void main(").containsPattern("(?m)^import ");
+            // as a reader runs it: saved as a file of its own, launched by java from its source
+            Path file = Files.createDirectories(dir.resolve(e.name())).resolve("Example.java");
+            Files.writeString(file, e.code());
+            Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"), file.getFileName().toString())
+                    .directory(file.getParent().toFile()).start();
+            var r = CliProcess.finish(p, new byte[0], 90);
+            assertThat(r.exit()).as(where + ": " + r.stderr()).isZero();
+            assertThat(r.stderr()).as(where).isEmpty();
+            assertThat(r.out()).as(where + ": what its // prints: comment says").isEqualTo(printed(e.code()));
+        }
+    }
+
+    /** The lines of the {@code // prints:} comment that ends a program, each with its newline. */
+    static String printed(String code) {
+        List<String> lines = code.lines().toList();
+        int at = lines.indexOf("// prints:");
+        assertThat(at).as("a // prints: comment in\n" + code).isNotNegative();
+        StringBuilder b = new StringBuilder();
+        for (String l : lines.subList(at + 1, lines.size())) {
+            if (l.startsWith("// ")) {
+                b.append(l.substring(3)).append('\n');
+            }
+        }
+        return b.toString();
     }
 
     static Path repositoryRoot() {

@@ -266,6 +266,38 @@ class EchoCommandsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM"})
+    void ctrlCOrSigtermEndsTheServerWithStatus0AfterPrintingWhatItReceivedAndRemovesItsFifo(String signal)
+            throws Exception {
+        Path fifo = dir.resolve("stopped-" + signal + ".fifo");
+        try (Processes procs = new Processes()) {
+            Process server = procs.start(new ProcessBuilder(CliProcess.command("echo-server", fifo.toString())));
+            awaitFile(fifo);
+            CliProcess.Result sent = CliProcess.run(30, "echo-client", fifo.toString(), "before the signal");
+            assertThat(sent.exit()).as(sent.stderr()).isZero();
+            byte[] expected = "before the signal\n".getBytes(StandardCharsets.UTF_8);
+            assertThat(server.getInputStream().readNBytes(expected.length)).isEqualTo(expected);
+            // the server now waits for its next client, as it does between clients
+            assertThat(Processes.waitFor(procs.start("kill", "-" + signal, Long.toString(server.pid())), 10)).isZero();
+            assertThat(Processes.waitFor(server, 30)).as("exit status after SIG" + signal).isZero();
+            assertThat(new String(server.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isEmpty();
+            assertThat(fifo).as("the FIFO it created").doesNotExist();
+        }
+    }
+
+    @Test
+    void aSignalWhileWaitingForTheFirstClientAlsoEndsWithStatus0() throws Exception {
+        Path fifo = dir.resolve("never-used.fifo");
+        try (Processes procs = new Processes()) {
+            Process server = procs.start(new ProcessBuilder(CliProcess.command("echo-server", fifo.toString())));
+            awaitFile(fifo);
+            assertThat(Processes.waitFor(procs.start("kill", "-INT", Long.toString(server.pid())), 10)).isZero();
+            assertThat(Processes.waitFor(server, 30)).isZero();
+            assertThat(fifo).doesNotExist();
+        }
+    }
+
     static void awaitFile(Path p) throws InterruptedException {
         for (int i = 0; i < 1500 && !Files.exists(p); i++) {
             Thread.sleep(10);

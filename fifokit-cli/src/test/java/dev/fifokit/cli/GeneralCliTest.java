@@ -109,7 +109,10 @@ class GeneralCliTest {
         assertThat(b.exit()).isZero();
         assertThat(b.out()).contains("complete").contains("mkfifo");
         assertThat(CliProcess.run(30, "completion", "zsh").out()).contains("bashcompinit");
-        assertThat(CliProcess.run(30, "completion", "fish").exit()).isEqualTo(2);
+        assertThat(CliProcess.run(30, "completion", "fish").out()).contains("complete -c $__fifokit_cmd");
+        var tcsh = CliProcess.run(30, "completion", "tcsh");
+        assertThat(tcsh.exit()).isEqualTo(2);
+        assertThat(tcsh.stderr()).startsWith("fifokit: unknown shell 'tcsh': use bash, zsh or fish (or install)");
     }
 
     @Test
@@ -120,5 +123,33 @@ class GeneralCliTest {
         String created = r.out().lines().filter(l -> l.contains("created ")).findFirst().orElseThrow();
         Path fifo = Path.of(created.replaceAll(".*created (\\S+) .*", "$1"));
         assertThat(fifo).doesNotExist();
+    }
+
+    @Test
+    void aMistypedOptionGetsTheCloseOnesProposedAsAnyTypoDoes() throws Exception {
+        for (String cmd : new String[] {"cat", "write"}) {
+            var r = CliProcess.run(30, cmd, "--frmat", "line", dir.resolve("p").toString());
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.stderr()).as(cmd).contains("Possible solutions: --format\n").endsWith("see 'fifokit " + cmd + " --help'\n");
+        }
+        var swapped = CliProcess.run(30, "write", "--no-wiat", dir.resolve("p").toString());
+        assertThat(swapped.stderr()).contains("Possible solutions: --no-wait\n");
+        var far = CliProcess.run(30, "cat", "--zzzzzz", dir.resolve("p").toString());
+        assertThat(far.exit()).isEqualTo(2);
+        assertThat(far.stderr()).doesNotContain("Possible solutions");
+    }
+
+    @Test
+    void compoundDurationsAreAcceptedWhereverADurationIs() throws Exception {
+        try (Fifo fifo = Fifo.create(dir.resolve("p"))) {
+            var r = CliProcess.run(30, "cat", "-t", "0m0s300ms", fifo.path().toString());
+            assertThat(r.exit()).as(r.stderr()).isEqualTo(124);
+            assertThat(r.stderr()).isEqualTo("fifokit: " + fifo.path() + ": no writer opened it within 300ms\n");
+            var w = CliProcess.run(30, "write", "-t", "0s200ms", fifo.path().toString());
+            assertThat(w.exit()).as(w.stderr()).isEqualTo(124);
+            var bad = CliProcess.run(30, "cat", "-t", "30s2m", fifo.path().toString());
+            assertThat(bad.exit()).isEqualTo(2);
+            assertThat(bad.stderr()).contains("not a duration: '30s2m' (use e.g. 500ms, 5s, 2m, 2m30s)");
+        }
     }
 }

@@ -75,8 +75,32 @@ class StatusCommandTest {
     }
 
     @Test
-    void aPidThatIsNotANumberIsAUsageError() throws Exception {
-        assertThat(CliProcess.run(60, "status", "abc").exit()).isEqualTo(2);
+    void aPidThatIsNotANumberIsAUsageErrorThatSaysWhatAPidIs() throws Exception {
+        var r = CliProcess.run(60, "status", "abc");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).isEqualTo("fifokit: Invalid value for positional parameter at index 0 (PID): 'abc' is "
+                + "not a PID: a process ID is a number, as ps, pgrep and $! show (e.g. fifokit status $$ for this "
+                + "shell)\nsee 'fifokit status --help'\n");
         assertThat(CliProcess.run(60, "status").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void explainsAProcessWaitingOnAFutexByTheNameOfTheKernelItRunsOn() throws Exception {
+        // a JVM: its first thread waits for the main thread to end, in a futex (futex_do_wait
+        // since kernel 6.18, futex_wait_queue before)
+        Path src = dir.resolve("Waits.java");
+        java.nio.file.Files.writeString(src, """
+                public class Waits {
+                    public static void main(String[] args) throws Exception {
+                        Object lock = new Object();
+                        synchronized (lock) { lock.wait(); }
+                    }
+                }
+                """);
+        Process jvm = processes.start(Path.of(System.getProperty("java.home"), "bin", "java").toString(), src.toString());
+        Processes.awaitWchan(jvm.pid(), 60_000, "futex_do_wait", "futex_wait_queue", "futex_wait_queue_me", "futex_wait");
+        CliProcess.Result text = CliProcess.run(60, "status", Long.toString(jvm.pid()));
+        assertThat(text.exit()).as(text.stderr()).isZero();
+        assertThat(text.out()).containsPattern("(?m)^wchan\\s+futex_\\w+  \\(waiting on a lock or condition \\(futex\\)\\)$");
     }
 }

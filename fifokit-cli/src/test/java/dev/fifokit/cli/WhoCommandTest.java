@@ -135,10 +135,29 @@ class WhoCommandTest {
                 + "\\s+-\\s+read\\s+blocked-open$");
         assertThat(CommandLines.shorten(List.of("/usr/lib/jvm/jdk-25/bin/java", "--enable-native-access=ALL-UNNAMED",
                 "-cp", "a.jar:b.jar", "-XX:+UseSerialGC", "dev.fifokit.cli.Main", "cat", "/tmp/p"), "java"))
-                .isEqualTo("java dev.fifokit.cli.Main cat /tmp/p");
+                .isEqualTo("fifokit cat /tmp/p");
         assertThat(CommandLines.shorten(List.of("java", "-Xmx1g", "-jar", "/opt/app.jar", "serve"), "java"))
                 .isEqualTo("java -jar /opt/app.jar serve");
+        assertThat(CommandLines.shorten(List.of("java", "-Xmx1g", "dev.example.Main", "--port", "80"), "java"))
+                .isEqualTo("java dev.example.Main --port 80");
+        // the launcher's command line: by the command the user typed
+        assertThat(CommandLines.shorten(List.of("/usr/lib/jvm/jdk-25/bin/java", "--enable-native-access=ALL-UNNAMED",
+                "-XX:AOTCache=/src/fifokit/fifokit-cli/target/fifokit.aot", "-jar",
+                "/src/fifokit/fifokit-cli/target/fifokit.jar", "serve", "/tmp/d", "--", "tr", "a-z", "A-Z"), "java"))
+                .isEqualTo("fifokit serve /tmp/d -- tr a-z A-Z");
         assertThat(CommandLines.shorten(List.of("sleep", "x".repeat(100)), "sleep")).hasSize(CommandLines.WIDTH).endsWith("...");
+    }
+
+    @Test
+    void fifokitsOwnJvmIsShownByItsSubcommand() throws Exception {
+        Path p = fifo();
+        Process cat = processes.start(new ProcessBuilder(CliProcess.command("cat", p.toString())));
+        dev.fifokit.testing.Await.until(Duration.ofSeconds(60), "fifokit cat has the FIFO open",
+                () -> Processes.descriptorsOn(cat.pid(), p) > 0);
+        Seen seen = who(p.toString());
+        assertThat(lastText).containsPattern("(?m)^" + cat.pid() + "\\s+" + java.util.regex.Pattern.quote("fifokit cat " + p)
+                + "\\s");
+        assertThat(seen.row(cat.pid())[1]).isEqualTo("fifokit");
     }
 
     @Test

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * How messages are cut out of a byte stream. Both framings are specified byte for byte in
- * {@code docs/messages.md}, so a peer in C, Python or a shell can speak them.
+ * <a href="https://github.com/fifokit/fifokit/blob/main/docs/messages.md">docs/messages.md</a>,
+ * so a peer in C, Python or a shell can speak them.
  *
  * <ul>
  *   <li>{@link #MESG}: the message framing of Stevens. {@code struct mymesg}

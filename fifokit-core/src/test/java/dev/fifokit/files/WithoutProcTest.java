@@ -1,7 +1,7 @@
 package dev.fifokit.files;
 
+import dev.fifokit.testing.MountNamespaces;
 import dev.fifokit.testing.NoProcProbe;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,16 +25,7 @@ class WithoutProcTest {
 
     @Test
     void createAndOpenWorkWithoutProc() throws Exception {
-        Process probe = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "true")
-                .redirectErrorStream(true).start();
-        try {
-            boolean done = probe.waitFor(30, TimeUnit.SECONDS);
-            String why = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            Assumptions.assumeTrue(done && probe.exitValue() == 0,
-                    "cannot make a mount namespace here (unshare --mount: " + why + "); skipped");
-        } finally {
-            probe.destroyForcibly();
-        }
+        MountNamespaces.assumeAvailable();
         Fifo.create(dir.resolve("existing"), 0600).keep().close();
         String javaHome = System.getProperty("java.home");
         String java = Path.of(javaHome, "bin", "java").toString();

@@ -52,7 +52,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * directory has the sticky bit, or is another user's), uses the token form instead: the reply
  * FIFO is named by a random 128-bit token sent in the request, and a large body goes through
  * {@code request.<token>.fifo} after the one-frame ticket, so it never interleaves with other
- * clients' requests ({@code docs/server-protocol.md}).
+ * clients' requests (see
+ * <a href="https://github.com/fifokit/fifokit/blob/main/docs/server-protocol.md">docs/server-protocol.md</a>).
  *
  * <p><b>Client id.</b> By default the id is this process's pid, as the protocol wants for
  * separate processes. Requests that run at the same time need distinct ids, because the id

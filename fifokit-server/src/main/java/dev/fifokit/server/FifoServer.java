@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A request/response server over FIFOs: Stevens' "one server, many clients", where
  * clients send requests into the well-known {@code server.fifo} and each gets its reply in
- * its own {@code client.<pid>.fifo}. The wire protocol is in {@code docs/server-protocol.md}.
+ * its own {@code client.<pid>.fifo}. The wire protocol is in
+ * <a href="https://github.com/fifokit/fifokit/blob/main/docs/server-protocol.md">docs/server-protocol.md</a>.
  *
  * <pre>{@code
  * try (FifoServer server = FifoServer.bind(Path.of("/run/me/upper"),

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  *       bodies over one frame travel through a request FIFO.</li>
  *   <li>{@link #shared(boolean)}: serve other users too (default false). The directory is
  *       created 1733 and {@code server.fifo} 0622, and only token-form requests are accepted,
- *       whose reply FIFO names are secret (see {@code docs/server-protocol.md}).</li>
+ *       whose reply FIFO names are secret (see
+ *       <a href="https://github.com/fifokit/fifokit/blob/main/docs/server-protocol.md">docs/server-protocol.md</a>).</li>
  *   <li>{@link #fifoMode(int)}: permission bits of {@code server.fifo} (default 0600, or 0622
  *       when shared).</li>
  *   <li>{@link #log(Consumer)}: where the server reports what it discards (garbage frames,

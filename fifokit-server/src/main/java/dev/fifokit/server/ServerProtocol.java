@@ -4,7 +4,8 @@ import java.nio.file.Path;
 
 /**
  * The names and numbers of the request/response protocol, written out for peers in
- * {@code docs/server-protocol.md}. Every message on the wire is a {@code mesg} frame
+ * <a href="https://github.com/fifokit/fifokit/blob/main/docs/server-protocol.md">docs/server-protocol.md</a>.
+ * Every message on the wire is a {@code mesg} frame
  * ({@code struct mymesg}: native-endian 64-bit {@code mesg_len}, 64-bit {@code mesg_type},
  * payload).
  *

@@ -8,7 +8,8 @@
  *   <li>{@link dev.fifokit.server.FifoClient}: sends one request and reads its reply under a
  *       deadline.</li>
  *   <li>{@link dev.fifokit.server.ServerProtocol}: the file names and frame types; the whole
- *       wire protocol, for C, Python or shell peers, is in {@code docs/server-protocol.md}.</li>
+ *       wire protocol, for C, Python or shell peers, is in
+ *       <a href="https://github.com/fifokit/fifokit/blob/main/docs/server-protocol.md">docs/server-protocol.md</a>.</li>
  * </ul>
  */
 package dev.fifokit.server;
